@@ -1,0 +1,381 @@
+"""The ``phidesk`` command: chat, models, bench. Exit codes: 0 ok, 1 failure (log path given), 2 bad input.
+
+The CLI is a thin shell over the Qt-free core: the same client, library and starter the
+GUI uses. Bad input (unknown model, broken folder, unreadable image, prompt too long…)
+prints one line on stderr and exits 2; anything unexpected is logged with its traceback
+and exits 1 naming the log file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, TextIO
+
+from phidesk import __version__, logs, settings
+from phidesk.engine.protocol import PROVIDERS, Failed, Finished, Loaded, Message, PrefillProgress, Sampling, Token
+from phidesk.errors import EngineError, UserError
+
+log = logging.getLogger("phidesk.cli")
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(UserError):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports bad usage as one line and exit code 2, like every other bad input."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="phidesk", description="Offline chat with small language models (Phi-3.5 and friends).")
+    parser.add_argument("--version", action="version", version=f"phidesk {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    chat = sub.add_parser("chat", help="chat in the terminal (one question, or interactive without PROMPT)")
+    chat.add_argument("prompt", nargs="?", help="the question; without it: stdin, or an interactive chat")
+    chat.add_argument("-m", "--model", help="an installed model id or a model folder (default: your default model)")
+    chat.add_argument("-i", "--image", action="append", default=[], help="an image to ask about (repeatable)")
+    chat.add_argument("--system", help="system prompt")
+    chat.add_argument("--max-tokens", type=_positive, help="most tokens in the answer")
+    chat.add_argument("--temperature", type=float, help="0 = greedy (default from settings)")
+    chat.add_argument("--top-p", type=float)
+    chat.add_argument("--top-k", type=int)
+    chat.add_argument("--repetition-penalty", type=float)
+    chat.add_argument("--seed", type=int)
+    chat.add_argument("--context", type=_positive, help="context size in tokens (prompt + answer)")
+    chat.add_argument("--ep", choices=PROVIDERS, help="execution provider (default: auto)")
+    chat.add_argument("--json", action="store_true", help="print one JSON object with the answer and its stats")
+
+    models = sub.add_parser("models", help="list, install and remove models")
+    msub = models.add_subparsers(dest="models_command", parser_class=_Parser)
+    mlist = msub.add_parser("list", help="installed models")
+    mlist.add_argument("--json", action="store_true")
+    msub.add_parser("starter", help="build and install the small starter model (needs phidesk[convert])")
+    mimport = msub.add_parser("import", help="install a model folder, a .gguf file or a Hugging Face checkpoint")
+    mimport.add_argument("path")
+    mimport.add_argument("--id", help="the id to install it under (default: from the name)")
+    mimport.add_argument("--replace", action="store_true", help="replace an installed model with the same id")
+    mremove = msub.add_parser("remove", help="delete an installed model")
+    mremove.add_argument("id")
+    mdefault = msub.add_parser("default", help="show or set the default model")
+    mdefault.add_argument("id", nargs="?")
+
+    bench = sub.add_parser("bench", help="measure load, prefill and decode speed against a bare onnxruntime-genai loop")
+    bench.add_argument("-m", "--model")
+    bench.add_argument("--ep", choices=PROVIDERS)
+    bench.add_argument("--prompt-tokens", type=_positive, default=256)
+    bench.add_argument("--new-tokens", type=_positive, default=128)
+    bench.add_argument("--rounds", type=_positive, default=3)
+    bench.add_argument("--json", action="store_true")
+    return parser
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _err(message: str) -> None:
+    print(f"phidesk: {message}", file=sys.stderr, flush=True)
+
+
+def _resolve_model(name: str | None, prefs: settings.Settings) -> Path:
+    from phidesk.models import library
+
+    if name is None:
+        name = library.default_model_id(prefs.default_model)
+        if name is None:
+            raise UserError("no model is installed: run 'phidesk models starter' (a small model to start with) "
+                            "or 'phidesk models import PATH'")
+    return library.resolve(name).path
+
+
+def _sampling(args: argparse.Namespace, prefs: settings.Settings) -> Sampling:
+    overrides: dict[str, Any] = {
+        "temperature": args.temperature, "top_p": args.top_p, "top_k": args.top_k,
+        "repetition_penalty": args.repetition_penalty, "max_new_tokens": args.max_tokens, "seed": args.seed,
+    }
+    return replace(prefs.sampling, **{k: v for k, v in overrides.items() if v is not None}).validate()
+
+
+class _Answer:
+    """Streams one answer to a terminal (or collects it for --json)."""
+
+    def __init__(self, out: TextIO, stream: bool) -> None:
+        self.out, self.stream = out, stream
+        self.text = ""
+        self.stats: Any = None
+        self.failed: Failed | None = None
+        self.progress_shown = False
+
+    def take(self, event: object) -> None:
+        if isinstance(event, Token):
+            if self.progress_shown:
+                self._clear_progress()
+            self.text += event.text
+            if self.stream:
+                self.out.write(event.text)
+                self.out.flush()
+        elif isinstance(event, PrefillProgress):
+            if event.dropped_turns and event.done == 0:
+                _err(f"note: dropped the {event.dropped_turns} oldest turn(s) to fit the context")
+            if self.stream and sys.stderr.isatty() and event.total >= 512:
+                sys.stderr.write(f"\rreading the prompt: {event.done}/{event.total} tokens")
+                sys.stderr.flush()
+                self.progress_shown = True
+        elif isinstance(event, Finished):
+            self.stats = event.stats
+        elif isinstance(event, Failed):
+            self.failed = event
+
+    def _clear_progress(self) -> None:
+        sys.stderr.write("\r\x1b[K")
+        sys.stderr.flush()
+        self.progress_shown = False
+
+
+def _run_answer(client: Any, messages: list[Message], sampling: Sampling, images: Sequence[str],
+                stream: bool) -> _Answer:
+    answer = _Answer(sys.stdout, stream)
+    events = client.generate(messages, sampling, images)
+    try:
+        for event in events:
+            answer.take(event)
+    except KeyboardInterrupt:
+        client.stop()
+        for event in events:
+            answer.take(event)
+    if answer.progress_shown:
+        answer._clear_progress()
+    return answer
+
+
+def _fail_from(event: Failed) -> Exception:
+    if event.user_error:
+        return UserError(event.message)
+    return EngineError(event.message, event.code)
+
+
+# --- commands --------------------------------------------------------------------------------
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from phidesk.engine.client import EngineClient
+    from phidesk.engine.images import check_image
+
+    prefs = settings.load()
+    model_path = _resolve_model(args.model, prefs)
+    from phidesk.engine.modelinfo import read_model_folder
+
+    info = read_model_folder(model_path)
+    images = [str(check_image(p)) for p in args.image]
+    if images and not info.vision:
+        raise UserError(f"{info.name} reads text only; images need a vision model such as Phi-3.5-vision")
+    sampling = _sampling(args, prefs)
+    system = args.system if args.system is not None else prefs.system_prompt
+    provider = args.ep or prefs.provider
+    context = args.context or prefs.context_cap
+
+    prompt = args.prompt
+    interactive = prompt is None and sys.stdin.isatty()
+    if prompt is None and not interactive:
+        prompt = sys.stdin.read().strip()
+        if not prompt:
+            raise UserError("no prompt: give one as an argument or on stdin")
+
+    with EngineClient() as client:
+        try:
+            loaded = client.load(model_path, provider, context)
+        except EngineError as exc:
+            if exc.user_error:
+                raise UserError(str(exc)) from None
+            raise
+        base = [Message("system", system)] if system else []
+        if interactive:
+            return _interactive(client, loaded, base, sampling)
+        assert prompt is not None
+        answer = _run_answer(client, [*base, Message("user", prompt)], sampling, images, stream=not args.json)
+        if answer.failed:
+            raise _fail_from(answer.failed)
+        stats = answer.stats
+        if args.json:
+            print(json.dumps({
+                "text": answer.text, "model": info.name, "provider": loaded.provider,
+                "prompt_tokens": stats.prompt_tokens, "new_prompt_tokens": stats.new_prompt_tokens,
+                "generated_tokens": stats.generated_tokens, "ttft_s": round(stats.ttft_s, 4),
+                "decode_tok_s": round(stats.decode_tok_s, 2), "finish_reason": stats.finish_reason,
+                "dropped_turns": stats.dropped_turns,
+            }, ensure_ascii=False))
+        else:
+            print()
+            if stats and stats.finish_reason == "length":
+                _err("note: the answer reached the token limit (--max-tokens)")
+        return EXIT_OK if stats.finish_reason != "cancelled" else 130
+
+
+def _interactive(client: Any, loaded: Loaded, base: list[Message], sampling: Sampling) -> int:
+    print(f"PhiDesk chat with {Path(loaded.path).name} on {loaded.provider.upper()} "
+          f"(context {loaded.max_length} tokens). Ctrl+C stops an answer; /bye or Ctrl+D quits; "
+          "/clear starts over; /retry asks again.", file=sys.stderr)
+    messages = list(base)
+    while True:
+        try:
+            line = input(">>> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print(file=sys.stderr)
+            return EXIT_OK
+        if not line:
+            continue
+        if line in {"/bye", "/exit", "/quit"}:
+            return EXIT_OK
+        if line == "/clear":
+            messages = list(base)
+            continue
+        if line == "/retry":
+            if not messages or messages[-1].role != "assistant":
+                _err("nothing to retry yet")
+                continue
+            messages.pop()
+        else:
+            messages.append(Message("user", line))
+        answer = _run_answer(client, messages, sampling, (), stream=True)
+        print()
+        if answer.failed:
+            _err(answer.failed.message)
+            if messages and messages[-1].role == "user":
+                messages.pop()
+            continue
+        messages.append(Message("assistant", answer.text))
+        s = answer.stats
+        if s is not None:
+            print(f"[{s.generated_tokens} tokens, {s.decode_tok_s:.1f} tok/s, first token {s.ttft_s:.2f} s"
+                  f"{', stopped' if s.finish_reason == 'cancelled' else ''}]", file=sys.stderr)
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from phidesk.models import library, starter
+
+    command = args.models_command or "list"
+    if command == "list":
+        prefs = settings.load()
+        default = library.default_model_id(prefs.default_model)
+        rows = []
+        for m in library.list_models():
+            info = m.info
+            rows.append({
+                "id": m.id, "path": str(m.path), "usable": m.usable, "problem": m.problem,
+                "default": m.id == default, "type": "vision" if info and info.vision else "text",
+                "architecture": info.model_type if info else None,
+                "context_length": info.context_length if info else None,
+                "size_mb": round(info.size_bytes / 1e6, 1) if info else None, "source": m.source,
+            })
+        if getattr(args, "json", False):
+            print(json.dumps(rows, indent=2))
+        elif not rows:
+            print("No models installed. Try: phidesk models starter")
+        else:
+            for r in rows:
+                mark = "*" if r["default"] else " "
+                detail = (f"{r['type']:6} {r['architecture']:8} ctx {r['context_length']:>6}  {r['size_mb']:>8} MB"
+                          if r["usable"] else f"BROKEN: {r['problem']}")
+                print(f"{mark} {r['id']:28} {detail}")
+        return EXIT_OK
+    if command == "starter":
+        model = starter.ensure_starter(progress=lambda msg: _err(msg))
+        print(f"starter model ready: {model.path}")
+        return EXIT_OK
+    if command == "import":
+        model = library.import_path(args.path, args.id, replace=args.replace, progress=lambda msg: _err(msg))
+        print(f"installed '{model.id}': {model.path}")
+        return EXIT_OK
+    if command == "remove":
+        path = library.remove(args.id)
+        print(f"removed '{args.id}' ({path})")
+        return EXIT_OK
+    if command == "default":
+        prefs = settings.load()
+        if args.id is None:
+            print(library.default_model_id(prefs.default_model) or "(none installed)")
+            return EXIT_OK
+        library.resolve(args.id)
+        if library.installed(args.id) is None:
+            raise UserError(f"'{args.id}' is not an installed model id (see 'phidesk models list')")
+        prefs.default_model = args.id
+        settings.save(prefs)
+        print(f"default model: {args.id}")
+        return EXIT_OK
+    raise UsageError(f"unknown models command {command!r}")
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from phidesk import bench
+
+    prefs = settings.load()
+    model_path = _resolve_model(args.model, prefs)
+    from phidesk.engine.modelinfo import read_model_folder
+
+    read_model_folder(model_path)
+    result = bench.run_bench(model_path, provider=args.ep or prefs.provider, context_cap=prefs.context_cap,
+                             prompt_tokens=args.prompt_tokens, new_tokens=args.new_tokens, rounds=args.rounds,
+                             progress=None if args.json else _err)
+    print(json.dumps(result, indent=2) if args.json else bench.format_bench(result))
+    return EXIT_OK
+
+
+COMMANDS = {"chat": cmd_chat, "models": cmd_models, "bench": cmd_bench}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["--phidesk-worker"]:  # a frozen app starting its own worker
+        from phidesk.engine import worker
+
+        return worker.main()
+    try:
+        log_path = logs.setup()
+    except OSError as exc:
+        _err(f"cannot write logs: {exc}")
+        return EXIT_FAIL
+    try:
+        args = build_parser().parse_args(argv)
+        command = args.command or "chat"
+        if args.command is None:
+            args = build_parser().parse_args(["chat", *argv])
+        return COMMANDS[command](args)
+    except UserError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    except EngineError as exc:
+        log.error("engine error: %s (%s)", exc, exc.code)
+        _err(f"{exc} (log: {log_path})")
+        return EXIT_FAIL
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+    except Exception as exc:
+        log.exception("unexpected error")
+        _err(f"unexpected error: {type(exc).__name__}: {exc} (details in {log_path})")
+        return EXIT_FAIL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,339 @@
+"""The parent side of the worker: start it, load a model, stream answers, stop, recover.
+
+Plain Python with threads, no Qt: the CLI and the benchmarks call it directly, the GUI
+wraps it in a bridge that turns its events into signals. ``generate`` is an iterator of
+protocol events; ``stop`` may be called from any thread and returns at once.
+
+Stop: the iterator ends with ``Finished(finish_reason="cancelled")`` within 0.2 s. Between
+tokens the worker stops cooperatively and keeps its KV cache; during a prefill (one call
+into the runtime that cannot be interrupted and may take minutes on a CPU) the worker
+process is ended, and the next request starts a fresh one and reloads the model. If a
+worker dies on its own the caller gets ``Failed(code="worker_died")`` and the next
+request gets a fresh worker too. A worker's exit status is never taken as proof that it
+finished: only its ``done`` event is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from phidesk import paths
+from phidesk.engine.protocol import (
+    AnswerStats,
+    Event,
+    Failed,
+    Finished,
+    Loaded,
+    Message,
+    PrefillProgress,
+    Ready,
+    Sampling,
+    Token,
+    encode,
+    event_from_wire,
+)
+from phidesk.errors import EngineError
+
+log = logging.getLogger(__name__)
+
+WORKER_FLAG = "--phidesk-worker"
+READY_TIMEOUT_S = 120.0
+STOP_WAIT_S = 0.1  # how long stop() waits for the worker's own stats before making them up
+STOP_GRACE_S = 5.0  # a worker that has not acknowledged a stop by then is ended
+
+
+def worker_command() -> list[str]:
+    """How to start a worker: the same interpreter, or the frozen app itself with a flag."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, WORKER_FLAG]
+    return [sys.executable, "-m", "phidesk.engine.worker"]
+
+
+@dataclass
+class _Exited(Event):
+    """Internal: the worker's event stream ended."""
+
+    returncode: int | None = None
+
+
+@dataclass
+class _StopMarker(Event):
+    """Internal: wakes a waiting ``generate`` when ``stop`` is called."""
+
+    id: int = 0
+
+
+def _describe_exit(code: int | None) -> str:
+    if code is None:
+        return "its output ended"
+    if code < 0:
+        return f"killed by signal {-code}; out of memory?"
+    return f"exit status {code}"
+
+
+class EngineClient:
+    def __init__(self, log_path: Path | None = None) -> None:
+        self.log_path = log_path or paths.logs_dir() / "worker.log"
+        self.loaded: Loaded | None = None
+        self._lock = threading.RLock()
+        self._write_lock = threading.Lock()
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._events: queue.Queue[tuple[int, Event]] = queue.Queue()
+        self._ids = itertools.count(1)
+        self._load_args: dict[str, Any] | None = None
+        self._active_id: int | None = None
+        self._phase = "idle"  # idle | loading | prefill | decode
+        self._acked: set[int] = set()
+        self._ended_on_purpose: set[int] = set()
+
+    # --- process ------------------------------------------------------------------------
+    @property
+    def worker_pid(self) -> int | None:
+        proc = self._proc
+        return proc.pid if proc and proc.poll() is None else None
+
+    def _spawn(self) -> None:
+        env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8")
+        flags = getattr(subprocess, "CREATE_NO_WINDOW", 0) if sys.platform == "win32" else 0
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("ab") as log_file:
+            proc = subprocess.Popen(
+                worker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log_file,
+                env=env, creationflags=flags,
+            )
+        self._proc = proc
+        assert proc.stdout is not None
+        threading.Thread(target=self._read_events, args=(proc, proc.stdout), daemon=True,
+                         name=f"phidesk-events-{proc.pid}").start()
+        event = self._wait_for(proc.pid, (Ready,), READY_TIMEOUT_S)
+        if not isinstance(event, Ready):
+            self._end_worker()
+            raise EngineError(f"the model process did not start ({self._exit_text(event)}); see {self.log_path}",
+                              "worker_died")
+
+    def _read_events(self, proc: subprocess.Popen[bytes], stream: IO[bytes]) -> None:
+        for line in stream:
+            try:
+                event = event_from_wire(line)
+            except (ValueError, KeyError, TypeError):
+                log.warning("worker %s: unreadable event %r", proc.pid, line[:200])
+                continue
+            if isinstance(event, (Finished, Failed)) and event.id is not None:
+                self._acked.add(event.id)
+            self._events.put((proc.pid, event))
+        self._events.put((proc.pid, _Exited(returncode=proc.wait())))
+
+    def _exit_text(self, event: Event | None) -> str:
+        if isinstance(event, _Exited):
+            return _describe_exit(event.returncode)
+        if isinstance(event, Failed):
+            return event.message
+        return "no answer in time"
+
+    def _wait_for(self, pid: int, kinds: tuple[type[Event], ...], timeout: float) -> Event | None:
+        """Next event of *kinds* (or Failed / _Exited) from worker *pid*; None on timeout."""
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                event_pid, event = self._events.get(timeout=left)
+            except queue.Empty:
+                return None
+            if event_pid != pid:
+                continue
+            if isinstance(event, (*kinds, Failed, _Exited)):
+                return event
+        return None
+
+    def _send(self, request: dict[str, Any]) -> None:
+        proc = self._proc
+        if proc is None or proc.stdin is None:
+            raise EngineError("the model process is not running", "worker_died")
+        with self._write_lock:
+            try:
+                proc.stdin.write(encode(request))
+                proc.stdin.flush()
+            except (BrokenPipeError, OSError, ValueError) as exc:
+                raise EngineError(f"the model process is gone ({exc})", "worker_died") from None
+
+    def _end_worker(self) -> None:
+        """End the worker now (stop during prefill, watchdog, close)."""
+        proc = self._proc
+        if proc is None:
+            return
+        self._ended_on_purpose.add(proc.pid)
+        with contextlib.suppress(OSError):
+            proc.kill()
+        self._proc = None
+        self.loaded = None
+
+    # --- public API ---------------------------------------------------------------------
+    def load(self, path: str | Path, provider: str = "auto", context_cap: int = 4096) -> Loaded:
+        """Load a model (starting a worker if needed). Raises EngineError on failure."""
+        with self._lock:
+            self._load_args = {"op": "load", "path": str(path), "provider": provider,
+                               "context_cap": context_cap}
+            return self._load()
+
+    def _load(self) -> Loaded:
+        assert self._load_args is not None
+        if self._proc is None or self._proc.poll() is not None:
+            self._spawn()
+        assert self._proc is not None
+        self._phase = "loading"
+        try:
+            self._send(self._load_args)
+            event = self._wait_for(self._proc.pid, (Loaded,), READY_TIMEOUT_S * 5)
+        finally:
+            self._phase = "idle"
+        if isinstance(event, Loaded):
+            self.loaded = event
+            return event
+        if isinstance(event, Failed):
+            raise EngineError(event.message, event.code, user_error=event.user_error)
+        self._proc = None
+        raise EngineError(f"the model process stopped while loading ({self._exit_text(event)}); "
+                          f"see {self.log_path}", "worker_died")
+
+    def generate(
+        self, messages: Sequence[Message], sampling: Sampling | None = None, images: Sequence[str] = ()
+    ) -> Iterator[Event]:
+        """Stream one answer: PrefillProgress…, Token…, then Finished or Failed.
+
+        If the worker had died or was ended by a stop, it is restarted and the model
+        reloaded first (a ``Loaded`` event comes first then).
+        """
+        sampling = (sampling or Sampling()).validate()
+        with self._lock:
+            if self._load_args is None:
+                raise EngineError("no model is loaded", "no_model", user_error=True)
+            if self._proc is None or self._proc.poll() is not None:
+                try:
+                    yield self._load()
+                except EngineError as exc:
+                    yield Failed(code=exc.code, message=str(exc), user_error=exc.user_error)
+                    return
+            assert self._proc is not None
+            pid, request_id = self._proc.pid, next(self._ids)
+            self._active_id, self._phase = request_id, "prefill"
+            try:
+                yield from self._stream(pid, request_id, messages, sampling, images)
+            finally:
+                self._active_id, self._phase = None, "idle"
+
+    def _stream(self, pid: int, request_id: int, messages: Sequence[Message], sampling: Sampling,
+                images: Sequence[str]) -> Iterator[Event]:
+        seen = AnswerStats()
+        try:
+            self._send({"op": "generate", "id": request_id, "messages": [asdict(m) for m in messages],
+                        "sampling": asdict(sampling), "images": list(images)})
+        except EngineError as exc:
+            self._proc = None
+            yield Failed(id=request_id, code=exc.code, message=str(exc))
+            return
+        while True:
+            event_pid, event = self._events.get()
+            if isinstance(event, _StopMarker):
+                if event.id == request_id:
+                    yield self._finish_cancelled(pid, request_id, seen)
+                    return
+                continue
+            if event_pid != pid:
+                continue
+            if isinstance(event, _Exited):
+                self._proc = None if self._proc is not None and self._proc.pid == pid else self._proc
+                if pid in self._ended_on_purpose:
+                    seen.finish_reason = "cancelled"
+                    yield Finished(id=request_id, stats=seen)
+                else:
+                    yield Failed(id=request_id, code="worker_died",
+                                 message=f"the model process stopped unexpectedly ({_describe_exit(event.returncode)}); "
+                                 f"it will be restarted for the next message. Log: {self.log_path}")
+                return
+            if getattr(event, "id", request_id) != request_id:
+                continue  # a late event of an earlier, cancelled answer
+            if isinstance(event, PrefillProgress):
+                seen.prompt_tokens, seen.new_prompt_tokens = event.prompt_tokens, event.done
+                seen.dropped_turns = event.dropped_turns
+            elif isinstance(event, Token):
+                self._phase = "decode"
+                seen.generated_tokens += 1
+            yield event
+            if isinstance(event, (Finished, Failed)):
+                return
+
+    def _finish_cancelled(self, pid: int, request_id: int, seen: AnswerStats) -> Finished:
+        """After stop: the worker's own stats if they come at once, else what we saw."""
+        deadline = time.monotonic() + STOP_WAIT_S
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                event_pid, event = self._events.get(timeout=left)
+            except queue.Empty:
+                break
+            if event_pid == pid and isinstance(event, Finished) and event.id == request_id:
+                event.stats.finish_reason = "cancelled"
+                return event
+            if event_pid == pid and isinstance(event, _Exited):
+                self._events.put((event_pid, event))  # let the next request see the exit
+                break
+        seen.finish_reason = "cancelled"
+        return Finished(id=request_id, stats=seen)
+
+    def stop(self) -> None:
+        """Stop the current answer (any thread; returns at once)."""
+        request_id, phase = self._active_id, self._phase
+        if phase == "loading":
+            self._end_worker()
+            return
+        if request_id is None:
+            return
+        if phase == "prefill":
+            self._end_worker()
+        else:
+            with contextlib.suppress(EngineError):
+                self._send({"op": "stop", "id": request_id})
+            proc = self._proc
+            threading.Timer(STOP_GRACE_S, self._check_stopped, args=(proc, request_id)).start()
+        self._events.put((0, _StopMarker(id=request_id)))
+
+    def _check_stopped(self, proc: subprocess.Popen[bytes] | None, request_id: int) -> None:
+        if proc is not None and proc is self._proc and request_id not in self._acked:
+            log.warning("worker %s ignored stop for %s: ending it", proc.pid, request_id)
+            self._end_worker()
+
+    def unload(self) -> None:
+        with self._lock:
+            self._load_args = None
+            self.loaded = None
+            if self._proc is not None:
+                with contextlib.suppress(EngineError):
+                    self._send({"op": "unload"})
+
+    def close(self) -> None:
+        proc = self._proc
+        if proc is None:
+            return
+        with contextlib.suppress(EngineError):
+            self._send({"op": "shutdown"})
+        try:
+            proc.wait(timeout=3)
+        except subprocess.TimeoutExpired:
+            self._end_worker()
+        self._proc = None
+
+    def __enter__(self) -> EngineClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

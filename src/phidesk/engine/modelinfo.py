@@ -1,0 +1,167 @@
+"""A model folder → ModelInfo, or a ModelFolderError that says in one line what is wrong.
+
+Reads genai_config.json with ``json`` (the runtime has no getters for it), finds the chat
+template, and checks that every file the model needs is really there, including the
+external-data files (``*.onnx.data``) that an ``.onnx`` graph points at. It never imports
+onnxruntime_genai, so the GUI and the CLI can call it freely.
+"""
+
+from __future__ import annotations
+
+import json
+import mmap
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from phidesk.errors import ModelFolderError
+
+# The Phi-3 chat format, for Phi-3 models whose folder carries no template.
+PHI3_TEMPLATE = (
+    "{% for message in messages %}"
+    "{{ '<|' + message['role'] + '|>\\n' + message['content'] + '<|end|>\\n' }}"
+    "{% endfor %}"
+    "{% if add_generation_prompt %}{{ '<|assistant|>\\n' }}{% endif %}"
+)
+VISION_TYPES = {"phi3v", "phi4mm", "qwen2_5_vl", "gemma3", "fara"}
+# An ONNX TensorProto names its external file with the entry {key: "location", value: NAME}:
+# field 1 (tag 0x0a) length 8 "location", then field 2 (tag 0x12) and the varint length of NAME.
+_LOCATION = re.compile(rb"\x0a\x08location\x12")
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    path: Path
+    model_type: str
+    context_length: int
+    eos_token_ids: tuple[int, ...]
+    vision: bool
+    chat_template: str
+    template_source: str  # "chat_template.jinja" | "tokenizer_config.json" | "built-in Phi-3"
+    onnx_files: tuple[str, ...]
+    data_files: tuple[str, ...]
+    size_bytes: int
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def _load_json(path: Path, what: str) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelFolderError(f"{path.parent}: no {path.name} ({what})") from None
+    except UnicodeDecodeError:
+        raise ModelFolderError(f"{path}: not a text file") from None
+    except json.JSONDecodeError as exc:
+        raise ModelFolderError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    if not isinstance(data, dict):
+        raise ModelFolderError(f"{path}: expected a JSON object")
+    return data
+
+
+def external_data_files(onnx_path: Path) -> set[str]:
+    """The file names an .onnx graph keeps its weights in (``location`` entries)."""
+    names: set[str] = set()
+    if onnx_path.stat().st_size == 0:
+        return names
+    with onnx_path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as buf:
+        for match in _LOCATION.finditer(buf):  # type: ignore[call-overload]
+            pos, length, shift = match.end(), 0, 0
+            while pos < len(buf) and shift < 32:
+                byte = buf[pos]
+                pos += 1
+                length |= (byte & 0x7F) << shift
+                shift += 7
+                if not byte & 0x80:
+                    break
+            if 0 < length < 4096:
+                names.add(bytes(buf[pos : pos + length]).decode("utf-8", "replace"))
+    return names
+
+
+def _find_template(folder: Path, model_type: str) -> tuple[str, str]:
+    jinja = folder / "chat_template.jinja"
+    if jinja.is_file():
+        return jinja.read_text(encoding="utf-8"), jinja.name
+    tok_config = folder / "tokenizer_config.json"
+    if tok_config.is_file():
+        template = _load_json(tok_config, "tokenizer settings").get("chat_template")
+        if isinstance(template, list):  # [{"name": "default", "template": "..."}, ...]
+            named = {t.get("name"): t.get("template") for t in template if isinstance(t, dict)}
+            template = named.get("default") or next(iter(named.values()), None)
+        if isinstance(template, str) and template.strip():
+            return template, tok_config.name
+    if model_type.startswith("phi3") or model_type in {"phi", "phimoe"}:
+        return PHI3_TEMPLATE, "built-in Phi-3"
+    raise ModelFolderError(
+        f"{folder}: no chat template (chat_template.jinja or tokenizer_config.json 'chat_template')"
+    )
+
+
+def _safe_name(folder: Path, name: object, what: str) -> str:
+    if not isinstance(name, str) or not name:
+        raise ModelFolderError(f"{folder}: genai_config.json names no {what}")
+    target = (folder / name).resolve()
+    if not target.is_relative_to(folder.resolve()):
+        raise ModelFolderError(f"{folder}: genai_config.json points outside the folder ({name})")
+    return name
+
+
+def read_model_folder(path: str | Path) -> ModelInfo:
+    """Validate *path* as an onnxruntime-genai model folder and describe it."""
+    folder = Path(path).expanduser()
+    if not folder.exists():
+        raise ModelFolderError(f"{folder}: no such file or folder")
+    if not folder.is_dir():
+        raise ModelFolderError(f"{folder}: is a file, not a model folder (import GGUF files with 'phidesk models import')")
+    if not any(folder.iterdir()):
+        raise ModelFolderError(f"{folder}: the folder is empty (expected genai_config.json and .onnx files)")
+    config = _load_json(folder / "genai_config.json", "not an onnxruntime-genai model folder")
+    model = config.get("model")
+    if not isinstance(model, dict):
+        raise ModelFolderError(f"{folder}: genai_config.json has no 'model' section")
+    model_type = str(model.get("type") or "")
+    if not model_type:
+        raise ModelFolderError(f"{folder}: genai_config.json does not say the model type")
+    context = model.get("context_length")
+    if not isinstance(context, int) or context <= 0:
+        raise ModelFolderError(f"{folder}: genai_config.json has no valid context_length")
+    eos = model.get("eos_token_id", [])
+    eos_ids = tuple(eos) if isinstance(eos, list) else (eos,)
+
+    onnx_files: list[str] = []
+    for part in ("decoder", "vision", "embedding", "speech"):
+        section = model.get(part)
+        if isinstance(section, dict) and ("filename" in section or part == "decoder"):
+            onnx_files.append(_safe_name(folder, section.get("filename"), f"{part} model file"))
+    data_files: set[str] = set()
+    for name in onnx_files:
+        onnx_path = folder / name
+        if not onnx_path.is_file():
+            raise ModelFolderError(f"{folder}: the model file {name} is missing")
+        for data_name in external_data_files(onnx_path):
+            if "/" in data_name or "\\" in data_name or data_name.startswith(".."):
+                raise ModelFolderError(f"{folder}: {name} points outside the folder ({data_name})")
+            if not (folder / data_name).is_file():
+                raise ModelFolderError(f"{folder}: {data_name} is missing (the weights of {name})")
+            data_files.add(data_name)
+    if not ((folder / "tokenizer.json").is_file() or (folder / "tokenizer.model").is_file()):
+        raise ModelFolderError(f"{folder}: no tokenizer (tokenizer.json)")
+    template, source = _find_template(folder, model_type)
+    size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    return ModelInfo(
+        path=folder.resolve(),
+        model_type=model_type,
+        context_length=context,
+        eos_token_ids=tuple(int(i) for i in eos_ids if isinstance(i, int)),
+        vision=model_type in VISION_TYPES or isinstance(model.get("vision"), dict),
+        chat_template=template,
+        template_source=source,
+        onnx_files=tuple(onnx_files),
+        data_files=tuple(sorted(data_files)),
+        size_bytes=size,
+    )

@@ -1,0 +1,177 @@
+"""The messages between the client (parent process) and the worker: plain dataclasses, JSON lines.
+
+Requests go parent → worker on the worker's stdin; events come back on a private copy of
+its stdout (the worker points fd 1 at stderr so that native libraries that print cannot
+corrupt the stream). One JSON object per line; every object has ``op`` (requests) or
+``ev`` (events).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, ClassVar
+
+from phidesk.errors import UserError
+
+PROVIDERS = ("auto", "cpu", "cuda", "dml")
+FINISH_REASONS = ("stop", "length", "cancelled", "error")
+
+
+@dataclass
+class Sampling:
+    """How to pick tokens. ``temperature == 0`` means greedy decoding.
+
+    The defaults suit chat with small models: the Phi configs ship greedy, which loops on
+    longer answers, so PhiDesk samples with a mild repetition penalty.
+    """
+
+    temperature: float = 0.6
+    top_p: float = 0.9
+    top_k: int = 40
+    repetition_penalty: float = 1.1
+    max_new_tokens: int = 1024
+    seed: int | None = None
+    # Benchmarks only: keep generating past EOS until this many tokens exist.
+    min_new_tokens: int = 0
+
+    def validate(self) -> Sampling:
+        checks = [
+            (0.0 <= self.temperature <= 5.0, "temperature must be between 0 and 5"),
+            (0.0 < self.top_p <= 1.0, "top_p must be above 0 and at most 1"),
+            (self.top_k >= 0, "top_k must be 0 (off) or more"),
+            (0.5 <= self.repetition_penalty <= 3.0, "repetition_penalty must be between 0.5 and 3"),
+            (self.max_new_tokens >= 1, "max new tokens must be at least 1"),
+            (self.seed is None or 0 <= self.seed < 2**31, "seed must be between 0 and 2147483647"),
+            (self.min_new_tokens >= 0, "min_new_tokens must be 0 or more"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise UserError(message)
+        return self
+
+    @property
+    def greedy(self) -> bool:
+        return self.temperature == 0 or self.top_k == 1
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Sampling:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass
+class Message:
+    role: str  # "system" | "user" | "assistant"
+    content: str
+
+
+@dataclass
+class AnswerStats:
+    """What one answer cost. ``new_prompt_tokens`` counts only the tokens actually processed:
+    with the KV cache kept between turns it is the new turn, not the whole history."""
+
+    prompt_tokens: int = 0
+    new_prompt_tokens: int = 0
+    generated_tokens: int = 0
+    ttft_s: float = 0.0
+    prefill_s: float = 0.0
+    decode_tok_s: float = 0.0
+    finish_reason: str = "stop"
+    dropped_turns: int = 0
+    peak_rss_mb: float = 0.0
+
+    @property
+    def prefill_tok_s(self) -> float:
+        return self.new_prompt_tokens / self.prefill_s if self.prefill_s > 0 else 0.0
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AnswerStats:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+# --- events, as the client hands them to its callers -------------------------------------
+
+
+@dataclass
+class Event:
+    kind: ClassVar[str] = ""
+
+
+@dataclass
+class Ready(Event):
+    kind: ClassVar[str] = "ready"
+    pid: int = 0
+    runtime_version: str = ""
+
+
+@dataclass
+class Loaded(Event):
+    kind: ClassVar[str] = "loaded"
+    path: str = ""
+    model_type: str = ""
+    provider: str = "cpu"
+    fallback_reasons: list[str] = field(default_factory=list)
+    max_length: int = 0
+    context_length: int = 0
+    vision: bool = False
+    load_s: float = 0.0
+
+
+@dataclass
+class PrefillProgress(Event):
+    """``done`` of ``total`` new prompt tokens have been read."""
+
+    kind: ClassVar[str] = "prefill"
+    id: int = 0
+    done: int = 0
+    total: int = 0
+    prompt_tokens: int = 0
+    dropped_turns: int = 0
+
+
+@dataclass
+class Token(Event):
+    kind: ClassVar[str] = "token"
+    id: int = 0
+    text: str = ""
+
+
+@dataclass
+class Finished(Event):
+    kind: ClassVar[str] = "done"
+    id: int = 0
+    stats: AnswerStats = field(default_factory=AnswerStats)
+
+
+@dataclass
+class Failed(Event):
+    kind: ClassVar[str] = "error"
+    id: int | None = None
+    code: str = "error"
+    message: str = ""
+    user_error: bool = False
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.kind: cls for cls in (Ready, Loaded, PrefillProgress, Token, Finished, Failed)
+}
+
+
+def encode(obj: dict[str, Any]) -> bytes:
+    return (json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def event_to_wire(event: Event) -> bytes:
+    payload = asdict(event)
+    payload["ev"] = event.kind
+    return encode(payload)
+
+
+def event_from_wire(line: bytes) -> Event:
+    data = json.loads(line)
+    cls = EVENT_TYPES[data.pop("ev")]
+    if cls is Finished:
+        return Finished(id=data["id"], stats=AnswerStats.from_dict(data["stats"]))
+    return cls(**data)

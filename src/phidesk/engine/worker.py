@@ -1,0 +1,369 @@
+"""The worker process: the one owner of the loaded model.
+
+It reads requests (JSON lines) on stdin and writes events on a private copy of its
+stdout; fd 1 itself is pointed at stderr, so whatever native libraries print cannot
+corrupt the event stream. onnxruntime-genai holds the GIL while it computes, which is why
+this runs in its own process: the GUI's process never waits on it.
+
+Between turns the generator (and so the KV cache) is kept: each request carries the
+whole conversation, the worker renders and tokenizes it, keeps the longest prefix it
+already has in the cache (rewinding past the rest) and feeds only the new tokens. That
+one rule covers a new turn, Regenerate, Edit and an answer that was stopped half-way.
+A stdin reader thread sets the stop flag, which is checked between prefill slices and
+between tokens.
+
+Start it with ``python -m phidesk.engine.worker`` (or ``phidesk --phidesk-worker`` from a
+frozen app; see ``phidesk.engine.client.worker_command``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import queue
+import sys
+import threading
+import time
+from dataclasses import asdict
+from typing import Any, BinaryIO
+
+from phidesk.engine.modelinfo import ModelInfo, read_model_folder
+from phidesk.engine.prompt import PromptTooLong, SliceSizer, answer_reserve, common_prefix, fit_conversation
+from phidesk.engine.protocol import (
+    AnswerStats,
+    Event,
+    Failed,
+    Finished,
+    Loaded,
+    Message,
+    PrefillProgress,
+    Ready,
+    Sampling,
+    Token,
+    event_to_wire,
+)
+from phidesk.errors import UserError
+
+log = logging.getLogger("phidesk.worker")
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process, in MiB."""
+    try:
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+    except ImportError:  # Windows
+        import psutil
+
+        return float(getattr(psutil.Process().memory_info(), "peak_wset", 0)) / (1024 * 1024)
+
+
+def provider_candidates(requested: str) -> list[str]:
+    if requested != "auto":
+        return [requested]
+    if sys.platform == "win32":
+        return ["cuda", "dml", "cpu"]
+    if sys.platform == "darwin":
+        return ["cpu"]
+    return ["cuda", "cpu"]
+
+
+PROVIDER_NAMES = {"cpu": "CPU", "cuda": "CUDA", "dml": "DirectML"}
+
+
+def explain_provider_failure(provider: str, error: Exception) -> str:
+    """A reason a user can act on, from the runtime's message."""
+    text = str(error).splitlines()[0] if str(error) else type(error).__name__
+    lowered = text.lower()
+    if provider == "cuda" and ("failed to load library" in lowered or "not built" in lowered):
+        return "the CUDA build of onnxruntime-genai is not installed (see README: GPU builds)"
+    if provider == "dml" and "not been built with dml" in lowered:
+        return "this onnxruntime-genai build has no DirectML (Windows only)"
+    if provider == "cuda" and ("cuda" in lowered and ("driver" in lowered or "no device" in lowered)):
+        return f"no usable NVIDIA GPU ({text})"
+    return text
+
+
+class Worker:
+    def __init__(self, out: BinaryIO) -> None:
+        import onnxruntime_genai as og
+
+        self.og = og
+        self.out = out
+        self.out_lock = threading.Lock()
+        self.requests: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self.stop_ids: set[int] = set()
+        self.stop_lock = threading.Lock()
+        self.model: Any = None
+        self.tokenizer: Any = None
+        self.info: ModelInfo | None = None
+        self.provider = "cpu"
+        self.max_length = 0
+        self.generator: Any = None
+        self.generator_key: tuple[Any, ...] | None = None
+        self.cached: list[int] = []
+        # The exact text the cached tokens stand for, when they end on a clean boundary.
+        self.cached_text: str | None = None
+
+    # --- plumbing --------------------------------------------------------------------
+    def emit(self, event: Event) -> None:
+        data = event_to_wire(event)
+        with self.out_lock:
+            self.out.write(data)
+            self.out.flush()
+
+    def read_requests(self, stdin: BinaryIO) -> None:
+        """Reader thread: stop requests take effect at once, the rest are queued."""
+        for line in stdin:
+            try:
+                request = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if request.get("op") == "stop":
+                with self.stop_lock:
+                    self.stop_ids.add(int(request.get("id", -1)))
+            else:
+                self.requests.put(request)
+        self.requests.put(None)  # the parent went away
+
+    def stop_requested(self, request_id: int) -> bool:
+        with self.stop_lock:
+            return request_id in self.stop_ids
+
+    def serve(self) -> None:
+        self.emit(Ready(pid=os.getpid(), runtime_version=getattr(self.og, "__version__", "")))
+        while (request := self.requests.get()) is not None:
+            op = request.get("op")
+            request_id = request.get("id")
+            try:
+                if op == "load":
+                    self.load(request["path"], request.get("provider", "auto"), int(request["context_cap"]))
+                elif op == "generate":
+                    self.generate(request)
+                elif op == "unload":
+                    self.unload()
+                elif op == "shutdown":
+                    break
+            except UserError as exc:
+                self.emit(Failed(id=request_id, code=getattr(exc, "code", "bad_input"), message=str(exc),
+                                 user_error=True))
+            except Exception as exc:
+                self.emit(Failed(id=request_id, code=f"{op}_failed", message=f"{type(exc).__name__}: {exc}"))
+        self.unload()
+
+    # --- model -------------------------------------------------------------------------
+    def unload(self) -> None:
+        self.generator = self.tokenizer = self.model = None
+        self.generator_key, self.cached, self.cached_text = None, [], None
+
+    def load(self, path: str, provider: str, context_cap: int) -> None:
+        self.unload()
+        info = read_model_folder(path)
+        started = time.perf_counter()
+        reasons: list[str] = []
+        for candidate in provider_candidates(provider):
+            try:
+                config = self.og.Config(str(info.path))
+                config.clear_providers()
+                if candidate != "cpu":
+                    config.append_provider(candidate)
+                self.model = self.og.Model(config)
+                self.provider = candidate
+                break
+            except Exception as exc:  # the runtime raises RuntimeError with a readable text
+                reason = explain_provider_failure(candidate, exc)
+                log.info("provider %s failed: %s", candidate, exc)
+                reasons.append(f"{PROVIDER_NAMES.get(candidate, candidate)} unavailable: {reason}")
+        if self.model is None:
+            error = UserError(f"cannot load the model on {PROVIDER_NAMES.get(provider, provider)}: "
+                              + "; ".join(reasons))
+            error.code = "provider_unavailable"  # type: ignore[attr-defined]
+            raise error
+        self.tokenizer = self.og.Tokenizer(self.model)
+        self.info = info
+        self.max_length = max(16, min(context_cap, info.context_length))
+        self.emit(Loaded(path=str(info.path), model_type=info.model_type, provider=self.provider,
+                         fallback_reasons=reasons, max_length=self.max_length,
+                         context_length=info.context_length, vision=info.vision,
+                         load_s=time.perf_counter() - started))
+
+    # --- prompts -----------------------------------------------------------------------
+    def render(self, messages: list[Message]) -> str:
+        assert self.info is not None
+        payload = json.dumps([asdict(m) for m in messages], ensure_ascii=False)
+        return str(self.tokenizer.apply_chat_template(payload, template_str=self.info.chat_template,
+                                                      add_generation_prompt=True))
+
+    def encode(self, text: str) -> list[int]:
+        """Tokens for a rendered prompt, reusing the cache's own tokens where the text extends it.
+
+        Re-encoding an answer's text rarely gives back the ids the model generated, and
+        every difference would be read again; so when the new prompt starts with the exact
+        text the cache holds, only the rest is encoded (without a second BOS).
+        """
+        if self.cached_text and len(text) > len(self.cached_text) and text.startswith(self.cached_text):
+            rest = [int(t) for t in self.tokenizer.encode(text[len(self.cached_text):])]
+            if rest and rest[0] == self.tokenizer.bos_token_id:
+                rest = rest[1:]
+            return self.cached + rest
+        return [int(t) for t in self.tokenizer.encode(text)]
+
+    def search_options(self, sampling: Sampling, prompt_tokens: int) -> dict[str, Any]:
+        options: dict[str, Any] = {"max_length": self.max_length, "repetition_penalty": sampling.repetition_penalty}
+        if sampling.greedy:
+            options.update(do_sample=False, top_k=1, temperature=1.0)
+        else:
+            options.update(do_sample=True, temperature=sampling.temperature, top_p=sampling.top_p,
+                           top_k=sampling.top_k if sampling.top_k > 0 else 0)
+        if sampling.seed is not None:
+            options["random_seed"] = sampling.seed
+        if sampling.min_new_tokens:
+            options["min_length"] = min(self.max_length, prompt_tokens + sampling.min_new_tokens)
+        return options
+
+    def prepare_generator(self, tokens: list[int], sampling: Sampling) -> int:
+        """Make the generator's sequence equal *tokens* minus what must still be read.
+
+        Returns how many tokens are already in the cache (the rest are fed by the caller).
+        A new generator (and a full prefill) is needed only when the search options change,
+        a seed is asked for, or the model cannot rewind.
+        """
+        options = self.search_options(sampling, len(tokens))
+        options.pop("min_length", None)
+        key = tuple(sorted(options.items()))
+        keep = min(common_prefix(self.cached, tokens), len(tokens) - 1)
+        assert self.info is not None
+        reusable = (self.generator is not None and key == self.generator_key and sampling.seed is None
+                    and not sampling.min_new_tokens and not self.info.vision and keep > 0)
+        if not reusable:
+            params = self.og.GeneratorParams(self.model)
+            params.set_search_options(**self.search_options(sampling, len(tokens)))
+            self.generator = None  # free the old KV cache before allocating the new one
+            self.generator = self.og.Generator(self.model, params)
+            self.generator_key, self.cached, self.cached_text = key, [], None
+            return 0
+        if keep < len(self.cached):
+            self.generator.rewind_to(keep)
+            self.cached, self.cached_text = self.cached[:keep], None
+        return keep
+
+    # --- generation --------------------------------------------------------------------
+    def generate(self, request: dict[str, Any]) -> None:
+        request_id = int(request["id"])
+        received = time.perf_counter()
+        if self.model is None:
+            raise UserError("no model is loaded")
+        sampling = Sampling.from_dict(request.get("sampling", {})).validate()
+        messages = [Message(m["role"], m["content"]) for m in request["messages"]]
+        if request.get("images"):
+            raise UserError("this model reads text only; images need a vision model such as Phi-3.5-vision")
+        budget = self.max_length - answer_reserve(self.max_length, sampling.max_new_tokens)
+        try:
+            messages, dropped, _ = fit_conversation(
+                messages, lambda ms: len(self.tokenizer.encode(self.render(list(ms)))), budget)
+        except PromptTooLong as exc:
+            exc.code = "prompt_too_long"  # type: ignore[attr-defined]
+            raise
+        text = self.render(messages)
+        tokens = self.encode(text)
+        stats = AnswerStats(prompt_tokens=len(tokens), dropped_turns=dropped)
+        if self.stop_requested(request_id):
+            stats.finish_reason = "cancelled"
+            self.emit(Finished(id=request_id, stats=stats))
+            return
+
+        cached = self.prepare_generator(tokens, sampling)
+        new = tokens[cached:]
+        stats.new_prompt_tokens = len(new)
+        progress = PrefillProgress(id=request_id, done=0, total=len(new), prompt_tokens=len(tokens),
+                                   dropped_turns=dropped)
+        self.emit(progress)
+        sizer = SliceSizer()
+        prefill_started = time.perf_counter()
+        done = 0
+        while done < len(new):
+            if self.stop_requested(request_id):
+                break
+            size = sizer.next(len(new) - done)
+            started = time.perf_counter()
+            self.generator.append_tokens(new[done : done + size])
+            sizer.observe(size, time.perf_counter() - started)
+            done += size
+            self.cached, self.cached_text = tokens[: cached + done], None
+            progress.done = done
+            self.emit(progress)
+        stats.prefill_s = time.perf_counter() - prefill_started
+        if done < len(new):  # stopped during prefill: the cache holds what was read
+            stats.finish_reason = "cancelled"
+            stats.new_prompt_tokens = done
+            stats.peak_rss_mb = peak_rss_mb()
+            self.emit(Finished(id=request_id, stats=stats))
+            return
+        self.cached_text = text
+        self.decode(request_id, sampling, stats, received)
+
+    def decode(self, request_id: int, sampling: Sampling, stats: AnswerStats, received: float) -> None:
+        assert self.info is not None
+        generator, stream = self.generator, self.tokenizer.create_stream()
+        eos = set(self.info.eos_token_ids)
+        first_at = last_at = 0.0
+        count = 0
+        reason = "length"
+        emitted: list[str] = []
+        clean = True  # False while the stream holds part of a multi-byte character
+        while True:
+            if self.stop_requested(request_id):
+                reason = "cancelled"
+                break
+            if generator.is_done():
+                reason = "length" if len(self.cached) + count >= self.max_length else "stop"
+                break
+            generator.generate_next_token()
+            token = int(generator.get_next_tokens()[0])
+            last_at = time.perf_counter()
+            count += 1
+            if count == 1:
+                first_at = last_at
+                stats.ttft_s = first_at - received
+            if token in eos:
+                reason = "stop"
+                break
+            text = stream.decode(token)
+            clean = bool(text)
+            if text:
+                emitted.append(text)
+                self.emit(Token(id=request_id, text=text))
+            if count >= sampling.max_new_tokens:
+                reason = "length"
+                break
+        self.cached = [int(t) for t in generator.get_sequence(0)]
+        prompt_text = self.cached_text
+        self.cached_text = prompt_text + "".join(emitted) if clean and prompt_text is not None else None
+        stats.generated_tokens = count
+        stats.finish_reason = reason
+        if count > 1 and last_at > first_at:
+            stats.decode_tok_s = (count - 1) / (last_at - first_at)
+        stats.peak_rss_mb = peak_rss_mb()
+        self.emit(Finished(id=request_id, stats=stats))
+
+
+def main() -> int:
+    # Keep a private handle on the real stdout for events; send fd 1 to stderr.
+    events_fd = os.dup(1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    out = os.fdopen(events_fd, "wb", buffering=0)
+    worker = Worker(out)
+    reader = threading.Thread(target=worker.read_requests, args=(sys.stdin.buffer,), daemon=True,
+                              name="phidesk-requests")
+    reader.start()
+    worker.serve()
+    out.flush()
+    # Skip interpreter teardown: native destructors of a half-used runtime can be slow.
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,201 @@
+"""Installed models: list, resolve a name, import, remove.
+
+Each model is a folder ``<models>/<id>/`` holding an onnxruntime-genai model and a
+``phidesk.json`` manifest (where it came from, when). A model appears in the library
+only complete and validated: it is built or copied into a staging folder beside the
+library and moved into place in one rename.
+
+Conversion (GGUF or Hugging Face checkpoint → onnxruntime-genai) runs in its own
+process (``phidesk.models.convert``), so torch never enters this process.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from phidesk import paths
+from phidesk.engine.modelinfo import ModelInfo, read_model_folder
+from phidesk.errors import ModelFolderError, UserError
+
+log = logging.getLogger(__name__)
+
+MANIFEST = "phidesk.json"
+STARTER_ID = "starter"
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class InstalledModel:
+    id: str
+    path: Path
+    info: ModelInfo | None
+    problem: str | None  # why the folder is unusable, if it is
+    source: str
+
+    @property
+    def usable(self) -> bool:
+        return self.info is not None
+
+
+def slug(name: str) -> str:
+    """A stable lower-case id from a file or folder name."""
+    base = re.sub(r"\.(gguf|onnx)$", "", name.strip(), flags=re.IGNORECASE)
+    text = re.sub(r"[^a-z0-9._-]+", "-", base.lower()).strip("-._")
+    return text[:80] or "model"
+
+
+def _read_manifest(folder: Path) -> dict[str, object]:
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def list_models() -> list[InstalledModel]:
+    models = []
+    for folder in sorted(paths.models_dir().iterdir()):
+        if not folder.is_dir() or folder.name.startswith("."):
+            continue
+        try:
+            info, problem = read_model_folder(folder), None
+        except ModelFolderError as exc:
+            info, problem = None, str(exc)
+        source = str(_read_manifest(folder).get("source", ""))
+        models.append(InstalledModel(folder.name, folder, info, problem, source))
+    return models
+
+
+def installed(model_id: str) -> InstalledModel | None:
+    folder = paths.models_dir() / model_id
+    if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", model_id) or not folder.is_dir():
+        return None
+    return next((m for m in list_models() if m.id == model_id), None)
+
+
+def default_model_id(preferred: str | None) -> str | None:
+    """The model to use when none is named: the user's choice if installed, else the starter."""
+    for candidate in (preferred, STARTER_ID):
+        if candidate and (model := installed(candidate)) and model.usable:
+            return candidate
+    usable = [m.id for m in list_models() if m.usable]
+    return usable[0] if usable else None
+
+
+def resolve(name: str) -> ModelInfo:
+    """An installed id or a model folder path → a validated ModelInfo (else UserError)."""
+    model = installed(name)
+    if model is not None:
+        if model.info is None:
+            raise ModelFolderError(f"model '{name}' is broken: {model.problem}")
+        return model.info
+    path = Path(name).expanduser()
+    if path.exists() or "/" in name or "\\" in name or name.startswith("."):
+        return read_model_folder(path)
+    names = ", ".join(m.id for m in list_models()) or "none"
+    raise UserError(f"unknown model '{name}' (installed: {names}; or give a model folder path)")
+
+
+def _staging(model_id: str) -> Path:
+    return Path(tempfile.mkdtemp(prefix=f".staging-{model_id}-", dir=paths.models_dir()))
+
+
+def _publish(staging: Path, model_id: str, source: str, replace: bool) -> InstalledModel:
+    """Validate *staging* and move it into the library as *model_id* in one rename."""
+    read_model_folder(staging)
+    (staging / MANIFEST).write_text(
+        json.dumps({"id": model_id, "source": source, "installed_at": time.time()}, indent=2), encoding="utf-8"
+    )
+    target = paths.models_dir() / model_id
+    if target.exists():
+        if not replace:
+            raise UserError(f"a model named '{model_id}' is already installed (remove it or choose another id)")
+        old = target.with_name(f".old-{model_id}-{int(time.time())}")
+        target.replace(old)
+        shutil.rmtree(old, ignore_errors=True)
+    staging.replace(target)
+    model = installed(model_id)
+    assert model is not None
+    return model
+
+
+def _copy_model_folder(src: ModelInfo, dest: Path) -> None:
+    """Copy the model's files; hard links where possible (model files are never changed in place)."""
+    for file in sorted(p for p in src.path.iterdir() if p.is_file() and p.name != MANIFEST):
+        try:
+            os.link(file, dest / file.name)
+        except OSError:
+            shutil.copy2(file, dest / file.name)
+
+
+def convert_to(source: Path, out: Path, progress: Progress | None = None) -> None:
+    """Run the converter process; *out* must not exist yet."""
+    cmd = [sys.executable, "-m", "phidesk.models.convert", str(source), str(out)]
+    log.info("converting: %s", cmd)
+    convert_log = paths.logs_dir() / "convert.log"
+    with convert_log.open("a", encoding="utf-8") as log_fh:
+        proc = subprocess.Popen(cmd, stdout=log_fh, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+                                errors="replace")
+        assert proc.stderr is not None
+        last = ""
+        for line in proc.stderr:
+            log_fh.write(line)
+            if line.startswith("convert: "):
+                last = line[len("convert: "):].strip()
+                if progress:
+                    progress(last)
+        code = proc.wait()
+    if code == 3:
+        raise UserError("converting needs the conversion tools: pip install 'phidesk[convert]'")
+    if code != 0:
+        raise UserError(f"could not convert {source.name}: {last or f'exit status {code}'} (log: {convert_log})")
+
+
+def import_path(path: str | Path, model_id: str | None = None, replace: bool = False,
+                progress: Progress | None = None, source: str | None = None) -> InstalledModel:
+    """Install a GGUF file, a Hugging Face checkpoint folder, or an onnxruntime-genai folder."""
+    src = Path(path).expanduser()
+    if not src.exists():
+        raise UserError(f"{src}: no such file or folder")
+    model_id = slug(model_id or src.resolve().name)
+    if not replace and (paths.models_dir() / model_id).exists():
+        raise UserError(f"a model named '{model_id}' is already installed (remove it or pass --id)")
+    if src.is_file() and src.suffix.lower() != ".gguf":
+        raise ModelFolderError(f"{src}: is a file, not a model folder or a .gguf file")
+    is_checkpoint = src.is_dir() and not (src / "genai_config.json").exists() and (src / "config.json").exists()
+    staging = _staging(model_id)
+    try:
+        if src.is_file() or is_checkpoint:
+            shutil.rmtree(staging)
+            convert_to(src, staging, progress)
+        else:
+            info = read_model_folder(src)
+            if progress:
+                progress(f"copying {info.size_bytes / 1e6:.0f} MB")
+            _copy_model_folder(info, staging)
+        return _publish(staging, model_id, source or str(src.resolve()), replace)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def remove(model_id: str) -> Path:
+    model = installed(model_id)
+    if model is None:
+        names = ", ".join(m.id for m in list_models()) or "none"
+        raise UserError(f"unknown model '{model_id}' (installed: {names})")
+    trash = model.path.with_name(f".removing-{model_id}-{int(time.time())}")
+    model.path.replace(trash)
+    shutil.rmtree(trash, ignore_errors=True)
+    return model.path

@@ -1,0 +1,118 @@
+"""User settings: a typed schema with a version number and migrations, stored as JSON.
+
+A damaged settings file is never silently overwritten: it is set aside as
+``settings.json.bad`` and the defaults are used. Unknown keys are kept as they are, so a
+newer PhiDesk's settings survive a round trip through an older one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from phidesk import paths
+from phidesk.engine.protocol import PROVIDERS, Sampling
+from phidesk.errors import UserError
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+DEFAULT_CONTEXT_CAP = 4096
+
+# version N -> function turning a version-N dict into a version-N+1 dict
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+@dataclass
+class Settings:
+    version: int = SCHEMA_VERSION
+    default_model: str | None = None
+    provider: str = "auto"
+    # Tokens of context (prompt + answer). The KV cache is allocated up front for this many,
+    # so it is always capped: Phi-3.5's own 131072 would take ~100 GB on a CPU.
+    context_cap: int = DEFAULT_CONTEXT_CAP
+    system_prompt: str = ""
+    sampling: Sampling = field(default_factory=Sampling)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def validate(self) -> Settings:
+        for name, (check, message) in _CHECKS.items():
+            if not check(getattr(self, name)):
+                raise UserError(message)
+        self.sampling.validate()
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        extra = data.pop("extra")
+        return {**extra, **data}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Settings:
+        """Read a stored dict; a bad value falls back to its default (and is logged)."""
+        data = migrate(dict(data))
+        known = {f.name for f in fields(cls)} - {"extra", "version", "sampling"}
+        settings = cls(extra={k: v for k, v in data.items() if k not in known | {"version", "sampling"}})
+        for name in known & data.keys():
+            check, message = _CHECKS.get(name, (lambda _v: True, ""))
+            if check(data[name]):
+                setattr(settings, name, data[name])
+            else:
+                log.warning("settings: %s (was %r); using the default", message, data[name])
+        if isinstance(data.get("sampling"), dict):
+            try:
+                settings.sampling = Sampling.from_dict(data["sampling"]).validate()
+            except (UserError, TypeError) as exc:
+                log.warning("settings: sampling %s; using the defaults", exc)
+        return settings
+
+
+_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "provider": (lambda v: v in PROVIDERS, f"provider must be one of {', '.join(PROVIDERS)}"),
+    "context_cap": (lambda v: isinstance(v, int) and 256 <= v <= 1_048_576,
+                    "the context setting must be between 256 and 1048576 tokens"),
+    "default_model": (lambda v: v is None or isinstance(v, str), "default_model must be a model id"),
+    "system_prompt": (lambda v: isinstance(v, str), "system_prompt must be text"),
+}
+
+
+def migrate(data: dict[str, Any]) -> dict[str, Any]:
+    version = int(data.get("version", 1))
+    while version < SCHEMA_VERSION:
+        data = MIGRATIONS[version](data)
+        version += 1
+        data["version"] = version
+    return data
+
+
+def load(path: Path | None = None) -> Settings:
+    path = path or paths.settings_file()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+    except FileNotFoundError:
+        return Settings()
+    except (ValueError, UnicodeDecodeError) as exc:
+        bad = path.with_name(path.name + ".bad")
+        path.replace(bad)
+        log.warning("settings file %s was unreadable (%s); kept it as %s", path, exc, bad)
+        return Settings()
+    return Settings.from_dict(data)
+
+
+def save(settings: Settings, path: Path | None = None) -> None:
+    """Write atomically: a crash mid-write leaves the old file, never half a file."""
+    path = path or paths.settings_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(settings.to_dict(), fh, indent=2, ensure_ascii=False)
+        fh.write("\n")
+    Path(tmp).replace(path)
