@@ -2,7 +2,7 @@
 
 import sys
 
-from phidesk.cli import main
+from phidesk.entry import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -300,11 +300,11 @@ def cmd_models(args: argparse.Namespace) -> int:
                 print(f"{mark} {r['id']:28} {detail}")
         return EXIT_OK
     if command == "starter":
-        model = starter.ensure_starter(progress=lambda msg: _err(msg))
+        model = starter.ensure_starter(progress=_err)
         print(f"starter model ready: {model.path}")
         return EXIT_OK
     if command == "import":
-        model = library.import_path(args.path, args.id, replace=args.replace, progress=lambda msg: _err(msg))
+        model = library.import_path(args.path, args.id, replace=args.replace, progress=_err)
         print(f"installed '{model.id}': {model.path}")
         return EXIT_OK
     if command == "remove":
@@ -346,10 +346,6 @@ COMMANDS = {"chat": cmd_chat, "models": cmd_models, "bench": cmd_bench}
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["--phidesk-worker"]:  # a frozen app starting its own worker
-        from phidesk.engine import worker
-
-        return worker.main()
     try:
         log_path = logs.setup()
     except OSError as exc:

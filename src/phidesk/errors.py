@@ -6,8 +6,16 @@ from __future__ import annotations
 class UserError(Exception):
     """Bad input: unknown model, broken model folder, unreadable image, prompt too long…
 
-    The message is one readable sentence; it never needs a traceback.
+    The message is one readable sentence; it never needs a traceback. ``code`` is a short
+    machine-readable reason that travels with it from the worker (``prompt_too_long``…).
     """
+
+    code = "bad_input"
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        if code is not None:
+            self.code = code
 
 
 class ModelFolderError(UserError):

@@ -48,7 +48,7 @@ from phidesk.errors import EngineError
 
 log = logging.getLogger(__name__)
 
-WORKER_FLAG = "--phidesk-worker"
+WORKER_FLAG = "--phidesk-worker"  # how a frozen app starts itself as a worker (phidesk.entry)
 READY_TIMEOUT_S = 120.0
 STOP_WAIT_S = 0.1  # how long stop() waits for the worker's own stats before making them up
 STOP_GRACE_S = 5.0  # a worker that has not acknowledged a stop by then is ended
@@ -97,6 +97,7 @@ class EngineClient:
         self._phase = "idle"  # idle | loading | prefill | decode
         self._acked: set[int] = set()
         self._ended_on_purpose: set[int] = set()
+        self._reader: threading.Thread | None = None
 
     # --- process ------------------------------------------------------------------------
     @property
@@ -115,8 +116,9 @@ class EngineClient:
             )
         self._proc = proc
         assert proc.stdout is not None
-        threading.Thread(target=self._read_events, args=(proc, proc.stdout), daemon=True,
-                         name=f"phidesk-events-{proc.pid}").start()
+        self._reader = threading.Thread(target=self._read_events, args=(proc, proc.stdout), daemon=True,
+                                        name=f"phidesk-events-{proc.pid}")
+        self._reader.start()
         event = self._wait_for(proc.pid, (Ready,), READY_TIMEOUT_S)
         if not isinstance(event, Ready):
             self._end_worker()
@@ -124,16 +126,22 @@ class EngineClient:
                               "worker_died")
 
     def _read_events(self, proc: subprocess.Popen[bytes], stream: IO[bytes]) -> None:
-        for line in stream:
-            try:
-                event = event_from_wire(line)
-            except (ValueError, KeyError, TypeError):
-                log.warning("worker %s: unreadable event %r", proc.pid, line[:200])
-                continue
-            if isinstance(event, (Finished, Failed)) and event.id is not None:
-                self._acked.add(event.id)
-            self._events.put((proc.pid, event))
-        self._events.put((proc.pid, _Exited(returncode=proc.wait())))
+        """Reader thread, one per worker: events into the queue; at the end, the exit and the pipes."""
+        with stream:
+            for line in stream:
+                try:
+                    event = event_from_wire(line)
+                except (ValueError, KeyError, TypeError):
+                    log.warning("worker %s: unreadable event %r", proc.pid, line[:200])
+                    continue
+                if isinstance(event, (Finished, Failed)) and event.id is not None:
+                    self._acked.add(event.id)
+                self._events.put((proc.pid, event))
+        returncode = proc.wait()
+        if proc.stdin is not None:
+            with self._write_lock, contextlib.suppress(OSError):
+                proc.stdin.close()
+        self._events.put((proc.pid, _Exited(returncode=returncode)))
 
     def _exit_text(self, event: Event | None) -> str:
         if isinstance(event, _Exited):
@@ -257,8 +265,9 @@ class EngineClient:
                     seen.finish_reason = "cancelled"
                     yield Finished(id=request_id, stats=seen)
                 else:
+                    why = _describe_exit(event.returncode)
                     yield Failed(id=request_id, code="worker_died",
-                                 message=f"the model process stopped unexpectedly ({_describe_exit(event.returncode)}); "
+                                 message=f"the model process stopped unexpectedly ({why}); "
                                  f"it will be restarted for the next message. Log: {self.log_path}")
                 return
             if getattr(event, "id", request_id) != request_id:
@@ -321,16 +330,18 @@ class EngineClient:
                     self._send({"op": "unload"})
 
     def close(self) -> None:
-        proc = self._proc
-        if proc is None:
-            return
-        with contextlib.suppress(EngineError):
-            self._send({"op": "shutdown"})
-        try:
-            proc.wait(timeout=3)
-        except subprocess.TimeoutExpired:
-            self._end_worker()
+        """End the worker (politely, then firmly) and wait for its reader thread."""
+        proc, reader = self._proc, self._reader
+        if proc is not None:
+            with contextlib.suppress(EngineError):
+                self._send({"op": "shutdown"})
+            try:
+                proc.wait(timeout=3)
+            except subprocess.TimeoutExpired:
+                self._end_worker()
         self._proc = None
+        if reader is not None:
+            reader.join(timeout=5)
 
     def __enter__(self) -> EngineClient:
         return self

@@ -69,7 +69,7 @@ def external_data_files(onnx_path: Path) -> set[str]:
     if onnx_path.stat().st_size == 0:
         return names
     with onnx_path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as buf:
-        for match in _LOCATION.finditer(buf):  # type: ignore[call-overload]
+        for match in _LOCATION.finditer(buf):
             pos, length, shift = match.end(), 0, 0
             while pos < len(buf) and shift < 32:
                 byte = buf[pos]
@@ -117,7 +117,9 @@ def read_model_folder(path: str | Path) -> ModelInfo:
     if not folder.exists():
         raise ModelFolderError(f"{folder}: no such file or folder")
     if not folder.is_dir():
-        raise ModelFolderError(f"{folder}: is a file, not a model folder (import GGUF files with 'phidesk models import')")
+        raise ModelFolderError(
+            f"{folder}: is a file, not a model folder (import GGUF files with 'phidesk models import')"
+        )
     if not any(folder.iterdir()):
         raise ModelFolderError(f"{folder}: the folder is empty (expected genai_config.json and .onnx files)")
     config = _load_json(folder / "genai_config.json", "not an onnxruntime-genai model folder")

@@ -12,8 +12,10 @@ from phidesk.engine.protocol import Message
 from phidesk.errors import UserError
 
 
-class PromptTooLong(UserError):
+class PromptTooLongError(UserError):
     """Even the system prompt plus the newest message does not fit the context."""
+
+    code = "prompt_too_long"
 
 
 def answer_reserve(max_length: int, max_new_tokens: int) -> int:
@@ -30,7 +32,7 @@ def fit_conversation(
 
     A turn is a user message with the replies that follow it, so the conversation always
     starts with a user message after the system prompt. Returns (messages, dropped_turns,
-    prompt_tokens). Raises PromptTooLong when the newest turn alone does not fit.
+    prompt_tokens). Raises PromptTooLongError when the newest turn alone does not fit.
     """
     system = [m for m in messages[:1] if m.role == "system"]
     rest = list(messages[len(system) :])
@@ -42,7 +44,7 @@ def fit_conversation(
             return kept, dropped, tokens
         next_user = next((i for i, m in enumerate(rest) if i > 0 and m.role == "user"), None)
         if next_user is None:
-            raise PromptTooLong(
+            raise PromptTooLongError(
                 f"the message is too long: the prompt needs {tokens} tokens and at most {budget} fit "
                 "(raise the context setting or shorten the message)"
             )

@@ -29,7 +29,7 @@ from dataclasses import asdict
 from typing import Any, BinaryIO
 
 from phidesk.engine.modelinfo import ModelInfo, read_model_folder
-from phidesk.engine.prompt import PromptTooLong, SliceSizer, answer_reserve, common_prefix, fit_conversation
+from phidesk.engine.prompt import SliceSizer, answer_reserve, common_prefix, fit_conversation
 from phidesk.engine.protocol import (
     AnswerStats,
     Event,
@@ -147,8 +147,7 @@ class Worker:
                 elif op == "shutdown":
                     break
             except UserError as exc:
-                self.emit(Failed(id=request_id, code=getattr(exc, "code", "bad_input"), message=str(exc),
-                                 user_error=True))
+                self.emit(Failed(id=request_id, code=exc.code, message=str(exc), user_error=True))
             except Exception as exc:
                 self.emit(Failed(id=request_id, code=f"{op}_failed", message=f"{type(exc).__name__}: {exc}"))
         self.unload()
@@ -177,10 +176,8 @@ class Worker:
                 log.info("provider %s failed: %s", candidate, exc)
                 reasons.append(f"{PROVIDER_NAMES.get(candidate, candidate)} unavailable: {reason}")
         if self.model is None:
-            error = UserError(f"cannot load the model on {PROVIDER_NAMES.get(provider, provider)}: "
-                              + "; ".join(reasons))
-            error.code = "provider_unavailable"  # type: ignore[attr-defined]
-            raise error
+            raise UserError(f"cannot load the model on {PROVIDER_NAMES.get(provider, provider)}: "
+                            + "; ".join(reasons), "provider_unavailable")
         self.tokenizer = self.og.Tokenizer(self.model)
         self.info = info
         self.max_length = max(16, min(context_cap, info.context_length))
@@ -260,12 +257,8 @@ class Worker:
         if request.get("images"):
             raise UserError("this model reads text only; images need a vision model such as Phi-3.5-vision")
         budget = self.max_length - answer_reserve(self.max_length, sampling.max_new_tokens)
-        try:
-            messages, dropped, _ = fit_conversation(
-                messages, lambda ms: len(self.tokenizer.encode(self.render(list(ms)))), budget)
-        except PromptTooLong as exc:
-            exc.code = "prompt_too_long"  # type: ignore[attr-defined]
-            raise
+        messages, dropped, _ = fit_conversation(
+            messages, lambda ms: len(self.tokenizer.encode(self.render(list(ms)))), budget)
         text = self.render(messages)
         tokens = self.encode(text)
         stats = AnswerStats(prompt_tokens=len(tokens), dropped_turns=dropped)
@@ -355,6 +348,8 @@ def main() -> int:
     os.dup2(2, 1)
     sys.stdout = sys.stderr
     out = os.fdopen(events_fd, "wb", buffering=0)
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format=f"%(asctime)s worker[{os.getpid()}] %(levelname)s %(message)s")
     worker = Worker(out)
     reader = threading.Thread(target=worker.read_requests, args=(sys.stdin.buffer,), daemon=True,
                               name="phidesk-requests")

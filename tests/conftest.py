@@ -1,0 +1,62 @@
+"""Shared fixtures: a throw-away PHIDESK_HOME per test and the real starter model, built once per machine.
+
+The starter is converted from the SmolLM2 GGUF on PyPI by the same code as
+``phidesk models starter`` and cached in the per-machine cache folder (``PHIDESK_CACHE``
+if set, else the user cache), so only the first test run on a machine pays for it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import platformdirs
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("PHIDESK_CACHE", str(Path(platformdirs.user_cache_dir("PhiDesk", appauthor=False))))
+
+
+@pytest.fixture
+def phidesk_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "phidesk-home"
+    home.mkdir()
+    monkeypatch.setenv("PHIDESK_HOME", str(home))
+    return home
+
+
+@pytest.fixture(scope="session")
+def starter_source() -> Path:
+    """The cached, converted starter model folder (read-only: copy it before changing anything)."""
+    from phidesk.models import starter
+
+    return starter.build_cached()
+
+
+@pytest.fixture
+def starter_installed(phidesk_home: Path, starter_source: Path) -> Path:
+    """The starter installed in this test's PHIDESK_HOME (hard links: instant)."""
+    from phidesk.models import starter
+
+    return starter.ensure_starter().path
+
+
+@pytest.fixture
+def model_copy(tmp_path: Path, starter_source: Path) -> Path:
+    """A private copy of the starter model folder that a test may damage."""
+    dest = tmp_path / "model-copy"
+    shutil.copytree(starter_source, dest)
+    return dest
+
+
+@pytest.fixture
+def client(starter_source: Path, tmp_path: Path) -> Iterator[object]:
+    """A real EngineClient with the starter loaded in a real worker process."""
+    from phidesk.engine.client import EngineClient
+
+    engine = EngineClient(log_path=tmp_path / "worker.log")
+    engine.load(starter_source, "cpu", 4096)
+    yield engine
+    engine.close()

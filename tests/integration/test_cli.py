@@ -1,0 +1,153 @@
+"""The ``phidesk`` command as a user runs it: a real process, the real starter model."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXPECTED_CHAT_KEYS = {"text", "model", "provider", "prompt_tokens", "new_prompt_tokens", "generated_tokens",
+                      "ttft_s", "decode_tok_s", "finish_reason", "dropped_turns"}
+
+
+def phidesk(*args: str, stdin: str | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "phidesk", *args], input=stdin, capture_output=True,
+                          text=True, timeout=timeout, env=dict(os.environ), check=False)
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_chat_answers_with_paris(starter_installed: Path) -> None:
+    result = phidesk("chat", "--temperature", "0", "What is the capital of France?")
+    assert result.returncode == 0, result.stderr
+    assert "Paris" in result.stdout
+
+
+def test_chat_json_has_every_key(starter_installed: Path) -> None:
+    result = phidesk("chat", "--json", "--temperature", "0", "--max-tokens", "30", "What is the capital of France?")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) >= EXPECTED_CHAT_KEYS
+    assert "Paris" in data["text"]
+    assert data["model"] == "starter"
+    assert data["provider"] == "cpu"
+    assert data["prompt_tokens"] == data["new_prompt_tokens"] > 0
+    assert data["finish_reason"] in {"stop", "length"}
+
+
+def test_chat_reads_the_prompt_from_stdin(starter_installed: Path) -> None:
+    result = phidesk("chat", "--temperature", "0", stdin="What is the capital of France?\n")
+    assert result.returncode == 0, result.stderr
+    assert "Paris" in result.stdout
+
+
+def test_max_tokens_ends_with_length(starter_installed: Path) -> None:
+    result = phidesk("chat", "--json", "--max-tokens", "3", "--temperature", "0", "Write a poem.")
+    data = json.loads(result.stdout)
+    assert data["generated_tokens"] == 3
+    assert data["finish_reason"] == "length"
+
+
+def test_no_model_installed_says_what_to_do(phidesk_home: Path) -> None:
+    assert_one_line_error(phidesk("chat", "hi"), "no model is installed", "phidesk models starter")
+
+
+@pytest.mark.parametrize("damage", ["missing-config", "broken-config", "missing-data", "empty", "plain-file"])
+def test_broken_model_folders_exit_2(starter_installed: Path, model_copy: Path, damage: str) -> None:
+    target = model_copy
+    if damage == "missing-config":
+        (model_copy / "genai_config.json").unlink()
+        expected = "no genai_config.json"
+    elif damage == "broken-config":
+        (model_copy / "genai_config.json").write_text('{"model": {"type": ', encoding="utf-8")
+        expected = "not valid JSON"
+    elif damage == "missing-data":
+        (model_copy / "model.onnx.data").unlink()
+        expected = "model.onnx.data is missing"
+    elif damage == "empty":
+        shutil.rmtree(model_copy)
+        model_copy.mkdir()
+        expected = "empty"
+    else:
+        target = model_copy / "genai_config.json"
+        expected = "is a file"
+    assert_one_line_error(phidesk("chat", "-m", str(target), "hi"), expected)
+
+
+def test_bad_input_exits_2(starter_installed: Path, tmp_path: Path) -> None:
+    fake = tmp_path / "photo.jpg"
+    fake.write_bytes(b"GIF89a not really")
+    assert_one_line_error(phidesk("chat", "-m", "nosuch", "hi"), "unknown model 'nosuch'", "starter")
+    assert_one_line_error(phidesk("chat", "-i", str(fake), "hi"), "photo.jpg")
+    assert_one_line_error(phidesk("chat", "-i", str(tmp_path / "none.png"), "hi"), "none.png")
+    assert_one_line_error(phidesk("chat", "--temperature", "9", "hi"), "temperature")
+    assert_one_line_error(phidesk("chat", "--max-tokens", "0", "hi"), "--max-tokens")
+    assert_one_line_error(phidesk("frobnicate"), "invalid choice")
+    assert_one_line_error(phidesk("chat", "--ep", "cuda", "hi"), "CUDA")
+    assert_one_line_error(phidesk("chat", "--context", "512", "hi " * 3000), "too long")
+
+
+def test_real_png_on_text_model_is_refused(starter_installed: Path, tmp_path: Path) -> None:
+    from PIL import Image
+
+    png = tmp_path / "chart.png"
+    Image.new("RGB", (64, 48), "red").save(png)
+    assert_one_line_error(phidesk("chat", "-i", str(png), "What is this?"), "text only", "vision")
+
+
+def test_models_import_list_default_remove(phidesk_home: Path, starter_source: Path) -> None:
+    assert phidesk("models", "import", str(starter_source), "--id", "tiny").returncode == 0
+    listed = json.loads(phidesk("models", "list", "--json").stdout)
+    assert [(m["id"], m["usable"], m["default"]) for m in listed] == [("tiny", True, True)]
+    assert_one_line_error(phidesk("models", "import", str(starter_source), "--id", "tiny"), "already installed")
+    assert phidesk("models", "default", "tiny").returncode == 0
+    assert phidesk("models", "default").stdout.strip() == "tiny"
+    assert phidesk("models", "remove", "tiny").returncode == 0
+    assert json.loads(phidesk("models", "list", "--json").stdout) == []
+    assert_one_line_error(phidesk("models", "remove", "tiny"), "unknown model")
+
+
+def test_models_starter_is_instant_the_second_time(phidesk_home: Path, starter_source: Path) -> None:
+    first = phidesk("models", "starter")
+    assert first.returncode == 0, first.stderr
+    again = phidesk("models", "starter")
+    assert again.returncode == 0
+    assert again.stderr == ""  # nothing to download, convert or copy
+    listed = json.loads(phidesk("models", "list", "--json").stdout)
+    assert listed[0]["id"] == "starter"
+    assert listed[0]["usable"]
+
+
+def test_bench_json_keys(starter_installed: Path) -> None:
+    result = phidesk("bench", "--json", "--rounds", "1", "--prompt-tokens", "64", "--new-tokens", "16")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    for key in ("model", "provider", "load_s", "ttft_s", "prefill_tok_s", "decode_tok_s", "bare_decode_tok_s",
+                "decode_ratio", "peak_rss_mb"):
+        assert key in data
+    assert data["decode_tok_s"] > 0
+    assert data["bare_decode_tok_s"] > 0
+    assert data["peak_rss_mb"] > 50
+
+
+def test_unexpected_failure_exits_1_with_log_path(phidesk_home: Path, starter_source: Path) -> None:
+    # An unreadable models folder is not bad input but a broken installation.
+    (phidesk_home / "models").write_text("not a folder", encoding="utf-8")
+    result = phidesk("models", "list")
+    assert result.returncode == 1
+    assert "phidesk.log" in result.stderr
+    assert "Traceback" not in result.stderr
+    log_text = (phidesk_home / "logs" / "phidesk.log").read_text(encoding="utf-8")
+    assert "Traceback" in log_text
