@@ -39,7 +39,9 @@ class Settings:
     context_cap: int = DEFAULT_CONTEXT_CAP
     system_prompt: str = ""
     sampling: Sampling = field(default_factory=Sampling)
+    # Keys this version does not know (top level and inside "sampling"), kept for a newer PhiDesk.
     extra: dict[str, Any] = field(default_factory=dict)
+    sampling_extra: dict[str, Any] = field(default_factory=dict)
 
     def validate(self) -> Settings:
         for name, (check, message) in _CHECKS.items():
@@ -50,15 +52,17 @@ class Settings:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        extra = data.pop("extra")
+        extra, sampling_extra = data.pop("extra"), data.pop("sampling_extra")
+        data["sampling"] = {**sampling_extra, **data["sampling"]}
         return {**extra, **data}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
         """Read a stored dict; a bad value falls back to its default (and is logged)."""
         data = migrate(dict(data))
-        known = {f.name for f in fields(cls)} - {"extra", "version", "sampling"}
+        known = {f.name for f in fields(cls)} - {"extra", "sampling_extra", "version", "sampling"}
         settings = cls(extra={k: v for k, v in data.items() if k not in known | {"version", "sampling"}})
+        settings.version = max(SCHEMA_VERSION, data["version"])  # a newer file keeps its number
         for name in known & data.keys():
             check, message = _CHECKS.get(name, (lambda _v: True, ""))
             if check(data[name]):
@@ -66,6 +70,8 @@ class Settings:
             else:
                 log.warning("settings: %s (was %r); using the default", message, data[name])
         if isinstance(data.get("sampling"), dict):
+            sampling_keys = {f.name for f in fields(Sampling)}
+            settings.sampling_extra = {k: v for k, v in data["sampling"].items() if k not in sampling_keys}
             try:
                 settings.sampling = Sampling.from_dict(data["sampling"]).validate()
             except (UserError, TypeError) as exc:
@@ -83,7 +89,11 @@ _CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:
-    version = int(data.get("version", 1))
+    """Bring a stored dict up to SCHEMA_VERSION. ValueError if its version is not a version."""
+    version = data.get("version", 1)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ValueError(f"'version' is {version!r}, not a schema version")
+    data["version"] = version
     while version < SCHEMA_VERSION:
         data = MIGRATIONS[version](data)
         version += 1
@@ -97,14 +107,14 @@ def load(path: Path | None = None) -> Settings:
         data = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
+        return Settings.from_dict(data)
     except FileNotFoundError:
         return Settings()
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError and a bad version are ValueErrors
         bad = path.with_name(path.name + ".bad")
         path.replace(bad)
         log.warning("settings file %s was unreadable (%s); kept it as %s", path, exc, bad)
         return Settings()
-    return Settings.from_dict(data)
 
 
 def save(settings: Settings, path: Path | None = None) -> None:

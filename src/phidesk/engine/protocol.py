@@ -36,6 +36,22 @@ class Sampling:
     min_new_tokens: int = 0
 
     def validate(self) -> Sampling:
+        def number(v: object) -> bool:
+            return isinstance(v, (int, float)) and not isinstance(v, bool) and v == v  # v == v: not NaN
+
+        def whole(v: object) -> bool:
+            return isinstance(v, int) and not isinstance(v, bool)
+
+        types = [
+            (all(number(v) for v in (self.temperature, self.top_p, self.repetition_penalty)),
+             "temperature, top_p and repetition_penalty must be numbers"),
+            (all(whole(v) for v in (self.top_k, self.max_new_tokens, self.min_new_tokens)),
+             "top_k, max new tokens and min_new_tokens must be whole numbers"),
+            (self.seed is None or whole(self.seed), "seed must be a whole number"),
+        ]
+        for ok, message in types:
+            if not ok:
+                raise UserError(message)
         checks = [
             (0.0 <= self.temperature <= 5.0, "temperature must be between 0 and 5"),
             (0.0 < self.top_p <= 1.0, "top_p must be above 0 and at most 1"),

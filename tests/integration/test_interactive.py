@@ -1,0 +1,64 @@
+"""The interactive terminal chat (``phidesk chat`` on a terminal), driven through a real pseudo-terminal."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pty = pytest.importorskip("pty")
+
+
+class Terminal:
+    def __init__(self, *args: str) -> None:
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # child
+            os.execv(sys.executable, [sys.executable, "-m", "phidesk", *args])
+        self.buffer = ""
+
+    def read_until(self, marker: str, timeout: float = 120) -> str:
+        deadline = time.monotonic() + timeout
+        while marker not in self.buffer:
+            if time.monotonic() > deadline:
+                pytest.fail(f"no {marker!r} within {timeout} s; got {self.buffer[-500:]!r}")
+            try:
+                chunk = os.read(self.fd, 4096).decode("utf-8", "replace")
+            except OSError:
+                pytest.fail(f"terminal closed before {marker!r}; got {self.buffer[-500:]!r}")
+            self.buffer += chunk
+        head, _, tail = self.buffer.partition(marker)
+        self.buffer = tail
+        return head
+
+    def send(self, line: str) -> None:
+        os.write(self.fd, (line + "\n").encode())
+
+    def exit_code(self, timeout: float = 30) -> int:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                return os.waitstatus_to_exitcode(status)
+            try:
+                os.read(self.fd, 4096)
+            except OSError:
+                pass
+            time.sleep(0.05)
+        os.kill(self.pid, 9)
+        pytest.fail("the chat did not exit")
+
+
+def test_interactive_chat_keeps_context_and_quits(starter_installed: Path) -> None:
+    term = Terminal("chat", "--temperature", "0", "--max-tokens", "40")
+    term.read_until(">>> ")
+    term.send("What is the capital of France?")
+    first = term.read_until(">>> ")
+    assert "Paris" in first
+    assert "tok/s" in first  # the per-answer stats line
+    term.send("/retry")
+    assert "Paris" in term.read_until(">>> ")
+    term.send("/bye")
+    assert term.exit_code() == 0

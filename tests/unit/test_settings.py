@@ -1,0 +1,241 @@
+"""Settings: defaults, round trips, bad values, damaged files, unknown keys, migrations."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from phidesk import paths, settings
+from phidesk.engine.protocol import Sampling
+from phidesk.errors import UserError
+from phidesk.settings import DEFAULT_CONTEXT_CAP, SCHEMA_VERSION, Settings
+
+
+def _write(path: Path, data: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_defaults() -> None:
+    s = Settings()
+    assert s.version == SCHEMA_VERSION
+    assert s.default_model is None
+    assert s.provider == "auto"
+    assert s.context_cap == DEFAULT_CONTEXT_CAP == 4096
+    assert s.system_prompt == ""
+    assert s.sampling == Sampling()
+    assert s.extra == {}
+    assert s.validate() is s
+
+
+def test_missing_file_gives_defaults(phidesk_home: Path) -> None:
+    assert not paths.settings_file().exists()
+    assert settings.load() == Settings()
+
+
+def test_settings_file_lives_in_phidesk_home(phidesk_home: Path) -> None:
+    assert paths.settings_file().is_relative_to(phidesk_home.resolve())
+
+
+def test_save_load_round_trip(phidesk_home: Path) -> None:
+    original = Settings(
+        default_model="my-model",
+        provider="cpu",
+        context_cap=2048,
+        system_prompt="Réponds brièvement. 简短回答。",
+        sampling=Sampling(temperature=0.2, top_p=0.5, top_k=7, repetition_penalty=1.3, max_new_tokens=99, seed=42),
+    )
+    settings.save(original)
+    assert paths.settings_file().is_file()
+    assert settings.load() == original
+
+
+def test_save_leaves_no_temporary_files(tmp_path: Path) -> None:
+    path = tmp_path / "cfg" / "settings.json"
+    settings.save(Settings(provider="cpu"), path)
+    settings.save(Settings(provider="cuda"), path)
+    assert sorted(p.name for p in path.parent.iterdir()) == ["settings.json"]
+    assert settings.load(path).provider == "cuda"
+
+
+def test_saved_file_is_readable_json(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    settings.save(Settings(system_prompt="ü"), path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["version"] == SCHEMA_VERSION
+    assert data["system_prompt"] == "ü"
+    assert data["sampling"]["temperature"] == Sampling().temperature
+
+
+def test_bad_values_fall_back_and_good_values_are_kept(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "settings.json"
+    _write(path, {"version": 1, "provider": "gpu", "context_cap": 5, "default_model": "mine",
+                  "system_prompt": "Be nice."})
+    with caplog.at_level(logging.WARNING, logger="phidesk.settings"):
+        s = settings.load(path)
+    assert s.provider == "auto"
+    assert s.context_cap == DEFAULT_CONTEXT_CAP
+    assert s.default_model == "mine"
+    assert s.system_prompt == "Be nice."
+    assert "provider" in caplog.text
+    assert "context" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("provider", 3),
+        ("context_cap", "4096"),
+        ("context_cap", 2_000_000),
+        ("default_model", 12),
+        ("system_prompt", ["not", "text"]),
+    ],
+)
+def test_each_bad_value_falls_back(tmp_path: Path, key: str, value: object) -> None:
+    path = tmp_path / "settings.json"
+    _write(path, {key: value, "provider": "cpu"} if key != "provider" else {key: value, "context_cap": 1024})
+    s = settings.load(path)
+    assert getattr(s, key) == getattr(Settings(), key)
+    if key == "provider":
+        assert s.context_cap == 1024
+    else:
+        assert s.provider == "cpu"
+
+
+def test_bad_sampling_falls_back_to_default_sampling(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    _write(path, {"provider": "cpu", "sampling": {"temperature": 99}})
+    s = settings.load(path)
+    assert s.sampling == Sampling()
+    assert s.provider == "cpu"
+
+
+def test_corrupt_json_is_set_aside(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text('{"provider": "cpu",', encoding="utf-8")
+    assert settings.load(path) == Settings()
+    assert not path.exists()
+    bad = tmp_path / "settings.json.bad"
+    assert bad.read_text(encoding="utf-8") == '{"provider": "cpu",'
+
+
+def test_json_that_is_not_an_object_is_set_aside(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text("[1, 2]", encoding="utf-8")
+    assert settings.load(path) == Settings()
+    assert (tmp_path / "settings.json.bad").read_text(encoding="utf-8") == "[1, 2]"
+
+
+def test_binary_garbage_is_set_aside(phidesk_home: Path) -> None:
+    path = paths.settings_file()
+    path.write_bytes(b"\xff\xfe\x81garbage")
+    assert settings.load() == Settings()
+    assert path.with_name("settings.json.bad").read_bytes() == b"\xff\xfe\x81garbage"
+
+
+@pytest.mark.parametrize("version", ["x", None, [1]], ids=["text", "null", "list"])
+def test_damaged_version_is_treated_as_damaged_file(tmp_path: Path, version: object) -> None:
+    """The module promises: a damaged settings file is set aside and the defaults are used.
+
+    A 'version' that is not a number must not crash load() (today it raises ValueError/TypeError
+    from int() in migrate(), which runs outside load()'s try block).
+    """
+    path = tmp_path / "settings.json"
+    _write(path, {"version": version, "provider": "cpu"})
+    loaded = settings.load(path)
+    assert isinstance(loaded, Settings)
+
+
+def test_unknown_keys_survive_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    future = {"theme": "dark", "window": {"w": 800, "h": 600}, "recent": ["a", "b"]}
+    _write(path, {"version": 1, "provider": "cpu", **future})
+    s = settings.load(path)
+    assert s.extra == future
+    assert s.provider == "cpu"
+    settings.save(s, path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for key, value in future.items():
+        assert data[key] == value
+    assert data["provider"] == "cpu"
+    assert settings.load(path) == s
+
+
+def test_unknown_sampling_keys_survive_round_trip(tmp_path: Path) -> None:
+    """The module promises that a newer PhiDesk's settings survive a round trip through this one;
+    a sampling option this version does not know (here 'min_p') is part of those settings."""
+    path = tmp_path / "settings.json"
+    _write(path, {"version": 1, "sampling": {"temperature": 0.3, "min_p": 0.05}})
+    s = settings.load(path)
+    assert s.sampling.temperature == 0.3
+    settings.save(s, path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["sampling"].get("min_p") == 0.05
+
+
+def test_known_keys_do_not_leak_into_extra(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    settings.save(Settings(provider="cpu"), path)
+    assert settings.load(path).extra == {}
+
+
+def test_migration_is_applied_to_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+        data = dict(data)
+        data["provider"] = {"gpu": "cuda"}.get(data.pop("device", ""), "auto")
+        return data
+
+    monkeypatch.setattr(settings, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(settings, "MIGRATIONS", {1: v1_to_v2})
+    path = tmp_path / "settings.json"
+    _write(path, {"version": 1, "device": "gpu", "context_cap": 1024})
+    s = settings.load(path)
+    assert s.provider == "cuda"
+    assert s.context_cap == 1024
+    assert "device" not in s.extra
+
+
+def test_migrations_chain_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[int] = []
+
+    def step(n: int) -> Any:
+        def migrate(data: dict[str, Any]) -> dict[str, Any]:
+            seen.append(n)
+            assert data["version"] == n
+            return {**data, "system_prompt": data["system_prompt"] + str(n)}
+
+        return migrate
+
+    monkeypatch.setattr(settings, "SCHEMA_VERSION", 4)
+    monkeypatch.setattr(settings, "MIGRATIONS", {1: step(1), 2: step(2), 3: step(3)})
+    data = settings.migrate({"version": 2, "system_prompt": "p"})
+    assert seen == [2, 3]
+    assert data == {"version": 4, "system_prompt": "p23"}
+
+
+def test_current_version_is_not_migrated(monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(data: dict[str, Any]) -> dict[str, Any]:
+        raise AssertionError("should not run")
+
+    monkeypatch.setattr(settings, "MIGRATIONS", {SCHEMA_VERSION: boom, SCHEMA_VERSION - 1: boom})
+    assert settings.migrate({"version": SCHEMA_VERSION, "provider": "cpu"}) == {
+        "version": SCHEMA_VERSION, "provider": "cpu"}
+
+
+@pytest.mark.parametrize(
+    ("changes", "fragment"),
+    [
+        ({"provider": "gpu"}, "provider"),
+        ({"context_cap": 5}, "context"),
+        ({"default_model": 3}, "default_model"),
+        ({"system_prompt": None}, "system_prompt"),
+        ({"sampling": Sampling(top_p=0)}, "top_p"),
+    ],
+)
+def test_validate_rejects(changes: dict[str, Any], fragment: str) -> None:
+    with pytest.raises(UserError, match=fragment):
+        Settings(**changes).validate()
