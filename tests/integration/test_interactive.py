@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -42,10 +43,8 @@ class Terminal:
             pid, status = os.waitpid(self.pid, os.WNOHANG)
             if pid:
                 return os.waitstatus_to_exitcode(status)
-            try:
+            with contextlib.suppress(OSError):
                 os.read(self.fd, 4096)
-            except OSError:
-                pass
             time.sleep(0.05)
         os.kill(self.pid, 9)
         pytest.fail("the chat did not exit")

@@ -9,6 +9,7 @@ corrupt the stream). One JSON object per line; every object has ``op`` (requests
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, ClassVar
 
@@ -37,7 +38,7 @@ class Sampling:
 
     def validate(self) -> Sampling:
         def number(v: object) -> bool:
-            return isinstance(v, (int, float)) and not isinstance(v, bool) and v == v  # v == v: not NaN
+            return isinstance(v, (int, float)) and not isinstance(v, bool) and not math.isnan(v)
 
         def whole(v: object) -> bool:
             return isinstance(v, int) and not isinstance(v, bool)
