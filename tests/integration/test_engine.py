@@ -208,3 +208,17 @@ def _alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text(encoding="ascii").split()[2] != "Z"
     except OSError:
         return False
+
+
+def test_dropping_the_iterator_stops_the_answer(client: EngineClient) -> None:
+    events = client.generate([Message("user", "Write a long story.")],
+                             Sampling(max_new_tokens=4000, min_new_tokens=4000))
+    for event in events:
+        if isinstance(event, Token):
+            break
+    events.close()  # type: ignore[attr-defined]
+    # The worker was told to stop: the next answer does not wait behind 4,000 tokens (~40 s here).
+    started = time.perf_counter()
+    text, _ = ask(client, [Message("user", "What is the capital of France?")])
+    assert "Paris" in text
+    assert time.perf_counter() - started < 20

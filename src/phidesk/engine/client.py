@@ -219,6 +219,8 @@ class EngineClient:
     ) -> Iterator[Event]:
         """Stream one answer: PrefillProgress…, Token…, then Finished or Failed.
 
+        Closing the iterator before its end stops the answer.
+
         If the worker had died or was ended by a stop, it is restarted and the model
         reloaded first (a ``Loaded`` event comes first then).
         """
@@ -235,9 +237,14 @@ class EngineClient:
             assert self._proc is not None
             pid, request_id = self._proc.pid, next(self._ids)
             self._active_id, self._phase = request_id, "prefill"
+            ended = False
             try:
-                yield from self._stream(pid, request_id, messages, sampling, images)
+                for event in self._stream(pid, request_id, messages, sampling, images):
+                    ended = isinstance(event, (Finished, Failed))
+                    yield event
             finally:
+                if not ended:  # the caller dropped the iterator mid-answer: stop the answer too
+                    self.stop()
                 self._active_id, self._phase = None, "idle"
 
     def _stream(self, pid: int, request_id: int, messages: Sequence[Message], sampling: Sampling,
@@ -312,8 +319,9 @@ class EngineClient:
         else:
             with contextlib.suppress(EngineError):
                 self._send({"op": "stop", "id": request_id})
-            proc = self._proc
-            threading.Timer(STOP_GRACE_S, self._check_stopped, args=(proc, request_id)).start()
+            watchdog = threading.Timer(STOP_GRACE_S, self._check_stopped, args=(self._proc, request_id))
+            watchdog.daemon = True
+            watchdog.start()
         self._events.put((0, _StopMarker(id=request_id)))
 
     def _check_stopped(self, proc: subprocess.Popen[bytes] | None, request_id: int) -> None:
