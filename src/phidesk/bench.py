@@ -5,100 +5,81 @@ This module owns the comparison, not the measuring loops: the PhiDesk side goes 
 them), and the reference side is ``phidesk.engine.bare`` run as its own process. It never
 imports onnxruntime_genai and is Qt-free, so the CLI can call it.
 
+A round is one bare process and then one fresh PhiDesk worker (B, P, B, P… in one run).
+Each process loads the model and answers one short untimed warm-up message. On small
+machines two processes running the same code on the same model differ by up to ~15 % in
+decode speed for their whole life (measured on the 2-core CPU box), so the decode ratio
+is taken *within* each PhiDesk worker: the worker first runs the bare loop on its own
+model object (``EngineClient.measure_bare``) and answers the same prompt through PhiDesk's
+full path, in the order bare, PhiDesk, PhiDesk, bare (a steady drift cancels out);
+``decode_ratio`` is the median of those per-process ratios and
+``bare_decode_tok_s`` the median of those in-worker bare rates. The separate bare process
+gives the reference load time, time to first token, prefill rate and peak memory, and its
+decode rate is reported too (``bare_process_decode_tok_s``).
+
 Both sides get the same user message (built by the bare process to render to exactly the
-asked number of prompt tokens), plain greedy decoding, ``min_length`` so EOS cannot end a
-round early, and a fresh generator per round (so every round prefills the whole prompt:
-the worker never reuses its KV cache for a request with ``min_new_tokens``, and each
-round's ``new_prompt_tokens`` is checked). Rounds alternate bare, PhiDesk, bare, PhiDesk…
-in one run, with the other side's process idle, and the medians are reported.
+asked number of prompt tokens), plain greedy decoding (no repetition penalty), and
+``min_length`` so EOS cannot end an answer early. Every timed answer prefills the whole
+prompt: the worker never reuses its KV cache for a request with ``min_new_tokens``, and
+``new_prompt_tokens`` is checked.
 
 PhiDesk's ``ttft_s`` and ``decode_tok_s`` are what a user sees: measured in this (the
 parent) process from when the request is sent and from the arrival times of its Token
-events; its ``prefill_tok_s`` comes from the worker's stats.
+events, ``(events - 1) / (last - first)``; its ``prefill_tok_s`` and ``peak_rss_mb`` come
+from the worker's stats, ``load_s`` from its Loaded event.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from phidesk.engine.client import EngineClient
 from phidesk.engine.modelinfo import read_model_folder
-from phidesk.engine.protocol import Failed, Finished, Message, Sampling, Token
+from phidesk.engine.protocol import Failed, Finished, Loaded, Message, Sampling, Token
 from phidesk.errors import EngineError
 
-BARE_TIMEOUT_S = 600.0
+BARE_TIMEOUT_S = 3600.0
+WARMUP_TEXT = "Say hello."  # the same warm-up message phidesk.engine.bare answers first
+WARMUP_TOKENS = 4
 
 
-class _Bare:
-    """The reference loop in its own process, run one round at a time (``--paced``)."""
-
-    def __init__(self, model: Path, *, provider: str, context_cap: int, prompt_tokens: int, new_tokens: int,
-                 rounds: int) -> None:
-        command = [sys.executable, "-m", "phidesk.engine.bare", str(model), "--provider", provider,
-                   "--context-cap", str(context_cap), "--prompt-tokens", str(prompt_tokens),
-                   "--new-tokens", str(new_tokens), "--rounds", str(rounds), "--paced"]
-        self.log: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (closed in close())
-        # stderr to a file, not a pipe: a pipe nobody reads could fill and block the loop.
-        self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
-                                     text=True, encoding="utf-8")
-        self.header = self._read()
-
-    def _read(self) -> dict[str, Any]:
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        if not line:
-            raise EngineError(f"the bare onnxruntime-genai loop failed: {self._stderr_tail()}", "bench_failed")
-        data: dict[str, Any] = json.loads(line)
-        return data
-
-    def _stderr_tail(self) -> str:
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.proc.wait(timeout=BARE_TIMEOUT_S)
-        self.log.seek(0)
-        text = self.log.read()
-        return " ".join(text.strip().splitlines()[-3:]) or f"exit status {self.proc.returncode}"
-
-    def round(self) -> dict[str, Any]:
-        assert self.proc.stdin is not None
-        self.proc.stdin.write("\n")
-        self.proc.stdin.flush()
-        return self._read()
-
-    def finish(self) -> dict[str, Any]:
-        """Close stdin; the process prints its summary (with its peak RSS) and exits."""
-        assert self.proc.stdin is not None
-        self.proc.stdin.close()
-        summary = self._read()
-        self.proc.wait(timeout=30)
-        return summary
-
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        for stream in (self.proc.stdin, self.proc.stdout, self.log):
-            if stream is not None:
-                with contextlib.suppress(OSError):
-                    stream.close()
+def _bare_round(model: Path, *, provider: str, context_cap: int, prompt_tokens: int, new_tokens: int
+                ) -> dict[str, Any]:
+    """One bare process: load, warm up, one timed answer. Its JSON summary."""
+    command = [sys.executable, "-m", "phidesk.engine.bare", str(model), "--provider", provider,
+               "--context-cap", str(context_cap), "--prompt-tokens", str(prompt_tokens),
+               "--new-tokens", str(new_tokens), "--rounds", "1"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace",
+                              timeout=BARE_TIMEOUT_S, check=False)
+    except subprocess.TimeoutExpired:
+        raise EngineError(f"the bare onnxruntime-genai loop took over {BARE_TIMEOUT_S:.0f} s",
+                          "bench_failed") from None
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        tail = " ".join(done.stderr.strip().splitlines()[-3:]) or f"exit status {done.returncode}"
+        raise EngineError(f"the bare onnxruntime-genai loop failed: {tail}", "bench_failed")
+    result: dict[str, Any] = json.loads(lines[-1])
+    return result
 
 
-def _phidesk_round(client: EngineClient, user_text: str, prompt_tokens: int, new_tokens: int) -> dict[str, Any]:
-    """One answer through the worker, timed from this process as the app would see it."""
-    sampling = Sampling(temperature=0.0, repetition_penalty=1.0, max_new_tokens=new_tokens,
-                        min_new_tokens=new_tokens)
+def _greedy(new_tokens: int) -> Sampling:
+    return Sampling(temperature=0.0, repetition_penalty=1.0, max_new_tokens=new_tokens, min_new_tokens=new_tokens)
+
+
+def _answer(client: EngineClient, text: str, new_tokens: int) -> tuple[float, list[float], Finished]:
+    """Send one message; (time sent, Token arrival times, the Finished event)."""
     arrivals: list[float] = []
     finished: Finished | None = None
     sent = time.perf_counter()
-    for event in client.generate([Message("user", user_text)], sampling):
+    for event in client.generate([Message("user", text)], _greedy(new_tokens)):
         if isinstance(event, Token):
             arrivals.append(time.perf_counter())
         elif isinstance(event, Finished):
@@ -107,21 +88,45 @@ def _phidesk_round(client: EngineClient, user_text: str, prompt_tokens: int, new
             raise EngineError(f"PhiDesk failed during the benchmark: {event.message}", event.code)
     if finished is None or not arrivals:
         raise EngineError("PhiDesk's answer ended without tokens", "bench_failed")
+    return sent, arrivals, finished
+
+
+def _phidesk_round(client: EngineClient, model: Path, *, provider: str, context_cap: int, user_text: str,
+                   prompt_tokens: int, new_tokens: int) -> tuple[Loaded, dict[str, Any]]:
+    """A fresh worker: load, warm up, then the bare loop and one PhiDesk answer in that same process.
+
+    The PhiDesk answer is timed from this process, as the app sees it; the bare loop runs on
+    the worker's own model object, so the pair shares the process's speed.
+    """
+    client.close()  # the next load starts a new worker process
+    loaded = client.load(model, provider, context_cap)
+    _answer(client, WARMUP_TEXT, WARMUP_TOKENS)
+    # ABBA: bare, PhiDesk, PhiDesk, bare — cancels a steady drift in the machine's speed.
+    bare_first = client.measure_bare(user_text, new_tokens)
+    answers = [_answer(client, user_text, new_tokens) for _ in range(2)]
+    bare_last = client.measure_bare(user_text, new_tokens)
+    client.close()
+    paired_bare = statistics.mean([bare_first["decode_tok_s"], bare_last["decode_tok_s"]])
+    sent, arrivals, finished = answers[0]
+    decodes = [(len(a) - 1) / (a[-1] - a[0]) if a[-1] > a[0] else 0.0 for _, a, _ in answers]
     stats = finished.stats
     if stats.prompt_tokens != prompt_tokens or stats.new_prompt_tokens != prompt_tokens:
         raise EngineError(f"PhiDesk read {stats.new_prompt_tokens} of {stats.prompt_tokens} prompt tokens, "
-                          f"the bare loop {prompt_tokens}: the two sides do not run the same prompt",
+                          f"the bare loop {prompt_tokens}: the two sides did not run the same prompt",
                           "bench_failed")
-    span = arrivals[-1] - arrivals[0]
-    return {
+    decode = statistics.mean(decodes)
+    return loaded, {
+        "load_s": loaded.load_s,
         "ttft_s": arrivals[0] - sent,
         "prefill_tok_s": stats.prefill_tok_s,
-        "decode_tok_s": (len(arrivals) - 1) / span if span > 0 else 0.0,
+        "decode_tok_s": decode,
         "generated_tokens": stats.generated_tokens,
         "token_events": len(arrivals),
         "worker_ttft_s": stats.ttft_s,
         "worker_decode_tok_s": stats.decode_tok_s,
         "peak_rss_mb": stats.peak_rss_mb,
+        "paired_bare_decode_tok_s": paired_bare,
+        "paired_ratio": decode / paired_bare if paired_bare > 0 else 0.0,
     }
 
 
@@ -135,52 +140,58 @@ def run_bench(  # noqa: PLR0917 (the signature callers were promised; all but th
     context_cap: int = 4096,
     prompt_tokens: int = 256,
     new_tokens: int = 128,
-    rounds: int = 3,
+    rounds: int = 7,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
-    """Measure PhiDesk and the bare loop on *model_path*, alternating rounds; medians."""
+    """Measure the bare loop and PhiDesk on *model_path* in alternating rounds; medians.
+
+    Raises ModelFolderError for a bad folder and EngineError when either side fails or the
+    two sides end up on different providers or prompts.
+    """
     say = progress or (lambda _text: None)
     info = read_model_folder(model_path)  # a clear error for a bad folder before any process starts
+    rounds = max(1, rounds)
+    bare: list[dict[str, Any]] = []
+    ours: list[dict[str, Any]] = []
+    used, prompt_len = provider, prompt_tokens
     client = EngineClient()
-    bare: _Bare | None = None
     try:
-        say(f"loading {info.name} in PhiDesk's worker ({provider})")
-        loaded = client.load(info.path, provider, context_cap)
-        say(f"loading {info.name} in the bare onnxruntime-genai loop ({loaded.provider})")
-        bare = _Bare(info.path, provider=loaded.provider, context_cap=context_cap, prompt_tokens=prompt_tokens,
-                     new_tokens=new_tokens, rounds=rounds)
-        user_text, prompt_len = str(bare.header["user_text"]), int(bare.header["prompt_tokens"])
-        bare_rounds: list[dict[str, Any]] = []
-        ours: list[dict[str, Any]] = []
         for index in range(1, rounds + 1):
-            say(f"round {index}/{rounds}: bare loop")
-            bare_rounds.append(bare.round())
+            say(f"round {index}/{rounds}: bare onnxruntime-genai loop")
+            summary = _bare_round(info.path, provider=used, context_cap=context_cap, prompt_tokens=prompt_tokens,
+                                  new_tokens=new_tokens)
+            used = str(summary["provider"])  # "auto" resolved once, then both sides use it
+            bare.append({"load_s": summary["load_s"], "peak_rss_mb": summary.get("peak_rss_mb", 0.0),
+                         **summary["rounds"][0]})
+            user_text, prompt_len = str(summary["user_text"]), int(summary["prompt_tokens"])
             say(f"round {index}/{rounds}: PhiDesk")
-            ours.append(_phidesk_round(client, user_text, prompt_len, new_tokens))
-        bare_summary = bare.finish()
+            loaded, result = _phidesk_round(client, info.path, provider=used, context_cap=context_cap,
+                                            user_text=user_text, prompt_tokens=prompt_len, new_tokens=new_tokens)
+            if loaded.provider != used:
+                raise EngineError(f"PhiDesk ran on {loaded.provider}, the bare loop on {used}", "bench_failed")
+            ours.append(result)
     finally:
-        if bare is not None:
-            bare.close()
         client.close()
 
-    decode, bare_decode = _median(ours, "decode_tok_s"), _median(bare_rounds, "decode_tok_s")
+    decode, bare_decode = _median(ours, "decode_tok_s"), _median(ours, "paired_bare_decode_tok_s")
     return {
         "model": info.name,
-        "provider": loaded.provider,
+        "provider": used,
         "prompt_tokens": prompt_len,
         "new_tokens": new_tokens,
-        "load_s": loaded.load_s,
+        "load_s": _median(ours, "load_s"),
         "ttft_s": _median(ours, "ttft_s"),
         "prefill_tok_s": _median(ours, "prefill_tok_s"),
         "decode_tok_s": decode,
-        "bare_load_s": float(bare_summary["load_s"]),
-        "bare_ttft_s": _median(bare_rounds, "ttft_s"),
-        "bare_prefill_tok_s": _median(bare_rounds, "prefill_tok_s"),
+        "bare_load_s": _median(bare, "load_s"),
+        "bare_ttft_s": _median(bare, "ttft_s"),
+        "bare_prefill_tok_s": _median(bare, "prefill_tok_s"),
         "bare_decode_tok_s": bare_decode,
-        "decode_ratio": decode / bare_decode if bare_decode > 0 else 0.0,
-        "peak_rss_mb": max(r["peak_rss_mb"] for r in ours) if ours else 0.0,
-        "bare_peak_rss_mb": float(bare_summary.get("peak_rss_mb", 0.0)),
-        "rounds": {"phidesk": ours, "bare": bare_rounds},
+        "bare_process_decode_tok_s": _median(bare, "decode_tok_s"),
+        "decode_ratio": _median(ours, "paired_ratio"),
+        "peak_rss_mb": max(r["peak_rss_mb"] for r in ours),
+        "bare_peak_rss_mb": max(float(r["peak_rss_mb"]) for r in bare),
+        "rounds": {"phidesk": ours, "bare": bare},
     }
 
 

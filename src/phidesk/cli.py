@@ -86,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--ep", choices=PROVIDERS)
     bench.add_argument("--prompt-tokens", type=_positive, default=256)
     bench.add_argument("--new-tokens", type=_positive, default=128)
-    bench.add_argument("--rounds", type=_positive, default=3)
+    bench.add_argument("--rounds", type=_positive, default=7, help="alternating rounds (median reported)")
     bench.add_argument("--json", action="store_true")
     return parser
 

@@ -2,17 +2,14 @@
 
 ``python -m phidesk.engine.bare MODEL_DIR --prompt-tokens N --new-tokens M --rounds R``
 loads the model, builds one user message whose chat-template-rendered prompt is N tokens
-(the same text PhiDesk is then sent), and per round: a fresh greedy generator
-(``max_length`` = the context cap, ``min_length`` = prompt + M so EOS cannot end it early),
-one ``append_tokens`` of the whole prompt, then ``generate_next_token`` /
-``get_next_tokens`` / ``TokenizerStream.decode`` per token (PhiDesk must decode text, so
-a fair reference does too). It prints one JSON line on stdout:
-``{"load_s", "prompt_tokens", "user_text", ..., "rounds": [{"ttft_s", "prefill_tok_s",
-"decode_tok_s"}, ...]}``.
-
-With ``--paced`` (used by ``phidesk.bench`` to alternate with PhiDesk in one run) it first
-prints a header line (the same keys, no rounds), then waits for a line on stdin before
-each round and prints that round's JSON line when it ends; the summary line comes last.
+(the same text PhiDesk is then sent), runs one short untimed warm-up answer (the bench
+sends PhiDesk the same one; ``--no-warmup`` skips it), and per round: a fresh greedy
+generator (``max_length`` = the context cap, ``min_length`` = prompt + M so EOS cannot end
+it early), one ``append_tokens`` of the whole prompt, then ``generate_next_token`` /
+``get_next_tokens`` / ``TokenizerStream.decode`` per token (PhiDesk must decode text, so a
+fair reference does too). It prints one JSON line on stdout:
+``{"load_s", "provider", "prompt_tokens", "user_text", ..., "rounds": [{"ttft_s",
+"prefill_tok_s", "decode_tok_s", "generated_tokens"}, ...]}``.
 
 This module and ``worker.py`` are the only ones that import onnxruntime_genai.
 """
@@ -29,7 +26,7 @@ from typing import Any, TextIO
 import onnxruntime_genai as og
 
 from phidesk.engine.modelinfo import ModelInfo, read_model_folder
-from phidesk.engine.worker import peak_rss_mb
+from phidesk.engine.worker import peak_rss_mb, provider_candidates
 
 # Plain prose: a realistic token mix, no rare characters, and no words that merge across repeats.
 FILLER = (
@@ -38,6 +35,8 @@ FILLER = (
     "Farmers bring their grain to the market on Saturday, and the bakers sell fresh bread. "
     "Please read this text carefully and then write a long and detailed story about it."
 )
+WARMUP_TEXT = "Say hello."  # phidesk.bench sends PhiDesk the same warm-up message
+WARMUP_TOKENS = 4
 
 
 def render(tokenizer: Any, info: ModelInfo, user_text: str) -> str:
@@ -71,13 +70,21 @@ def build_prompt(tokenizer: Any, info: ModelInfo, target: int) -> tuple[str, lis
     return best
 
 
-def load(path: str, provider: str) -> tuple[Any, Any]:
-    config = og.Config(path)
-    config.clear_providers()
-    if provider != "cpu":
-        config.append_provider(provider)
-    model = og.Model(config)
-    return model, og.Tokenizer(model)
+def load(path: str, provider: str) -> tuple[Any, Any, str]:
+    """Model, tokenizer and the provider used; "auto" tries them in the worker's order."""
+    errors: list[str] = []
+    for candidate in provider_candidates(provider):
+        try:
+            config = og.Config(path)
+            config.clear_providers()
+            if candidate != "cpu":
+                config.append_provider(candidate)
+            model = og.Model(config)
+        except Exception as exc:  # as in the worker: the runtime's text says why
+            errors.append(f"{candidate}: {exc}")
+            continue
+        return model, og.Tokenizer(model), candidate
+    raise RuntimeError("; ".join(errors))
 
 
 def run_round(model: Any, tokenizer: Any, prompt: list[int], new_tokens: int, max_length: int) -> dict[str, float]:
@@ -111,12 +118,13 @@ def run_round(model: Any, tokenizer: Any, prompt: list[int], new_tokens: int, ma
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m phidesk.engine.bare", description=__doc__.splitlines()[0])
     parser.add_argument("model", help="an onnxruntime-genai model folder")
-    parser.add_argument("--provider", choices=("cpu", "cuda", "dml"), default="cpu")
+    parser.add_argument("--provider", choices=("auto", "cpu", "cuda", "dml"), default="cpu")
     parser.add_argument("--context-cap", type=int, default=4096)
     parser.add_argument("--prompt-tokens", type=int, default=256)
     parser.add_argument("--new-tokens", type=int, default=128)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--paced", action="store_true", help="wait for a line on stdin before each round")
+    parser.add_argument("--warmup", action=argparse.BooleanOptionalAction, default=True,
+                        help="run one short untimed answer first (default: yes)")
     args = parser.parse_args(argv)
 
     # JSON goes to a private copy of stdout; whatever native code prints lands on stderr.
@@ -124,28 +132,20 @@ def main(argv: list[str] | None = None) -> int:
     os.dup2(2, 1)
     sys.stdout = sys.stderr
 
-    def emit(data: dict[str, Any]) -> None:
-        out.write(json.dumps(data, ensure_ascii=False) + "\n")
-        out.flush()
-
     info = read_model_folder(args.model)
     max_length = max(16, min(args.context_cap, info.context_length))  # as the worker does
     started = time.perf_counter()
-    model, tokenizer = load(str(info.path), args.provider)
+    model, tokenizer, provider = load(str(info.path), args.provider)
     load_s = time.perf_counter() - started
     user_text, prompt = build_prompt(tokenizer, info, min(args.prompt_tokens, max_length - args.new_tokens))
-    header = {"load_s": load_s, "provider": args.provider, "max_length": max_length,
-              "prompt_tokens": len(prompt), "new_tokens": args.new_tokens, "user_text": user_text}
-    if args.paced:
-        emit(header)
-    rounds: list[dict[str, float]] = []
-    for _ in range(args.rounds):
-        if args.paced and not sys.stdin.readline():
-            break
-        rounds.append(run_round(model, tokenizer, prompt, args.new_tokens, max_length))
-        if args.paced:
-            emit(rounds[-1])
-    emit({**header, "peak_rss_mb": peak_rss_mb(), "rounds": rounds})
+    if args.warmup:
+        warmup = [int(t) for t in tokenizer.encode(render(tokenizer, info, WARMUP_TEXT))]
+        run_round(model, tokenizer, warmup, WARMUP_TOKENS, max_length)
+    rounds = [run_round(model, tokenizer, prompt, args.new_tokens, max_length) for _ in range(args.rounds)]
+    result = {"load_s": load_s, "provider": provider, "max_length": max_length, "prompt_tokens": len(prompt),
+              "new_tokens": args.new_tokens, "user_text": user_text, "peak_rss_mb": peak_rss_mb(),
+              "rounds": rounds}
+    out.write(json.dumps(result, ensure_ascii=False) + "\n")
     out.close()
     os._exit(0)  # skip the runtime's slow native teardown, as the worker does
 

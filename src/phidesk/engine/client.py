@@ -36,6 +36,7 @@ from phidesk.engine.protocol import (
     Failed,
     Finished,
     Loaded,
+    Measured,
     Message,
     PrefillProgress,
     Ready,
@@ -305,6 +306,22 @@ class EngineClient:
                 break
         seen.finish_reason = "cancelled"
         return Finished(id=request_id, stats=seen)
+
+    def measure_bare(self, text: str, new_tokens: int) -> dict[str, Any]:
+        """Benchmarks: run the bare reference loop inside the worker on a one-message prompt."""
+        with self._lock:
+            if self._proc is None or self.loaded is None:
+                raise EngineError("no model is loaded", "no_model")
+            request_id = next(self._ids)
+            self._send({"op": "bare", "id": request_id, "text": text, "new_tokens": new_tokens})
+            while True:
+                event = self._wait_for(self._proc.pid, (Measured,), READY_TIMEOUT_S * 30)
+                if isinstance(event, Measured) and event.id == request_id:
+                    return event.data
+                if isinstance(event, Failed) and event.id == request_id:
+                    raise EngineError(event.message, event.code)
+                if event is None or isinstance(event, _Exited):
+                    raise EngineError(f"the bare loop did not finish ({self._exit_text(event)})", "bench_failed")
 
     def stop(self) -> None:
         """Stop the current answer (any thread; returns at once)."""

@@ -171,8 +171,17 @@ class Failed(Event):
     user_error: bool = False
 
 
+@dataclass
+class Measured(Event):
+    """Benchmarks only: the bare onnxruntime-genai loop's timings, run inside the worker."""
+
+    kind: ClassVar[str] = "measured"
+    id: int = 0
+    data: dict[str, Any] = field(default_factory=dict)
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
-    cls.kind: cls for cls in (Ready, Loaded, PrefillProgress, Token, Finished, Failed)
+    cls.kind: cls for cls in (Ready, Loaded, PrefillProgress, Token, Finished, Failed, Measured)
 }
 
 

@@ -36,6 +36,7 @@ from phidesk.engine.protocol import (
     Failed,
     Finished,
     Loaded,
+    Measured,
     Message,
     PrefillProgress,
     Ready,
@@ -142,6 +143,8 @@ class Worker:
                     self.load(request["path"], request.get("provider", "auto"), int(request["context_cap"]))
                 elif op == "generate":
                     self.generate(request)
+                elif op == "bare":
+                    self.measure_bare(request)
                 elif op == "unload":
                     self.unload()
                 elif op == "shutdown":
@@ -245,6 +248,21 @@ class Worker:
             self.generator.rewind_to(keep)
             self.cached, self.cached_text = self.cached[:keep], None
         return keep
+
+    def measure_bare(self, request: dict[str, Any]) -> None:
+        """Benchmarks: the bare reference loop on this very model object, in this process.
+
+        Comparing it with PhiDesk answers from the same worker removes the speed spread
+        between processes (up to ±15 % on small machines) from the comparison.
+        """
+        from phidesk.engine import bare
+
+        if self.model is None:
+            raise UserError("no model is loaded")
+        tokens = self.encode(self.render([Message("user", str(request["text"]))]))
+        self.generator, self.generator_key, self.cached, self.cached_text = None, None, [], None
+        result = bare.run_round(self.model, self.tokenizer, tokens, int(request["new_tokens"]), self.max_length)
+        self.emit(Measured(id=int(request["id"]), data={**result, "prompt_tokens": len(tokens)}))
 
     # --- generation --------------------------------------------------------------------
     def generate(self, request: dict[str, Any]) -> None:
