@@ -144,11 +144,11 @@ def convert_to(source: Path, out: Path, progress: Progress | None = None) -> Non
     cmd = [sys.executable, "-m", "phidesk.models.convert", str(source), str(out)]
     log.info("converting: %s", cmd)
     convert_log = paths.logs_dir() / "convert.log"
-    with convert_log.open("a", encoding="utf-8") as log_fh:
-        proc = subprocess.Popen(cmd, stdout=log_fh, stderr=subprocess.PIPE, text=True, encoding="utf-8",
-                                errors="replace")
+    last = ""
+    with convert_log.open("a", encoding="utf-8") as log_fh, subprocess.Popen(
+        cmd, stdout=log_fh, stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace"
+    ) as proc:
         assert proc.stderr is not None
-        last = ""
         for line in proc.stderr:
             log_fh.write(line)
             if line.startswith("convert: "):
