@@ -15,6 +15,7 @@ from phidesk.engine.protocol import (
     Failed,
     Finished,
     Loaded,
+    Measured,
     PrefillProgress,
     Ready,
     Sampling,
@@ -128,6 +129,7 @@ EVENTS: list[Event] = [
     Finished(id=4),
     Failed(id=None, code="load_failed", message="could not load: ошибка", user_error=False),
     Failed(id=5, code="prompt_too_long", message="too long", user_error=True),
+    Measured(id=6, data={"decode_tok_s": 91.5, "generated_tokens": 128}),
 ]
 
 
@@ -174,5 +176,5 @@ def test_event_from_wire_accepts_line_without_newline() -> None:
 
 
 def test_event_kinds_are_unique() -> None:
-    assert len(EVENT_TYPES) == 6
+    assert len(EVENT_TYPES) == 7
     assert all(kind == cls.kind for kind, cls in EVENT_TYPES.items())
