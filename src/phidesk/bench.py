@@ -32,6 +32,7 @@ from the worker's stats, ``load_s`` from its Loaded event.
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -130,6 +131,23 @@ def _phidesk_round(client: EngineClient, model: Path, *, provider: str, context_
     }
 
 
+def gui_stall(model: Path, provider: str, tokens: int = 500) -> dict[str, Any]:
+    """The real main window, offscreen, in its own process (``phidesk.gui.probe``): its longest
+    event-loop gap while the model loads and a *tokens*-long answer streams into it."""
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    command = [sys.executable, "-m", "phidesk.gui.probe", str(model), "--tokens", str(tokens), "--provider", provider]
+    done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace",
+                          timeout=BARE_TIMEOUT_S, check=False, env=env)
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        tail = " ".join(done.stderr.strip().splitlines()[-3:]) or f"exit status {done.returncode}"
+        raise EngineError(f"the GUI stall probe failed: {tail}", "bench_failed")
+    result: dict[str, Any] = json.loads(lines[-1])
+    if not result.get("gui_answer_done") or result.get("gui_tokens", 0) < tokens * 0.9:
+        raise EngineError(f"the GUI stall probe's answer did not complete ({result})", "bench_failed")
+    return result
+
+
 def _median(rounds: list[dict[str, Any]], key: str) -> float:
     return float(statistics.median(r[key] for r in rounds)) if rounds else 0.0
 
@@ -142,6 +160,7 @@ def run_bench(  # noqa: PLR0917 (the signature callers were promised; all but th
     new_tokens: int = 128,
     rounds: int = 7,
     progress: Callable[[str], None] | None = None,
+    gui: bool = True,
 ) -> dict[str, Any]:
     """Measure the bare loop and PhiDesk on *model_path* in alternating rounds; medians.
 
@@ -174,6 +193,10 @@ def run_bench(  # noqa: PLR0917 (the signature callers were promised; all but th
         client.close()
 
     decode, bare_decode = _median(ours, "decode_tok_s"), _median(ours, "paired_bare_decode_tok_s")
+    stall: dict[str, Any] = {}
+    if gui:
+        say("GUI stall probe: the real window while the model loads and a 500-token answer streams")
+        stall = gui_stall(info.path, used)
     return {
         "model": info.name,
         "provider": used,
@@ -191,6 +214,7 @@ def run_bench(  # noqa: PLR0917 (the signature callers were promised; all but th
         "decode_ratio": _median(ours, "paired_ratio"),
         "peak_rss_mb": max(r["peak_rss_mb"] for r in ours),
         "bare_peak_rss_mb": max(float(r["peak_rss_mb"]) for r in bare),
+        **stall,
         "rounds": {"phidesk": ours, "bare": bare},
     }
 
@@ -203,6 +227,7 @@ def format_bench(result: dict[str, Any]) -> str:
         ("prefill (tok/s)", "prefill_tok_s", "bare_prefill_tok_s", "{:.1f}", True),
         ("decode (tok/s)", "decode_tok_s", "bare_decode_tok_s", "{:.1f}", True),
         ("peak memory (MiB)", "peak_rss_mb", "bare_peak_rss_mb", "{:.0f}", False),
+        ("GUI longest stall (ms)", "gui_stall_max_ms", "-", "{:.1f}", False),
     ]
     count = len(result.get("rounds", {}).get("phidesk", []))
     lines = [

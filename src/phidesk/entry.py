@@ -1,11 +1,14 @@
-"""The program's entry point: the CLI, or, with the worker flag, an inference worker.
+"""The program's entry point: the window, the CLI, or (with the worker flag) an inference worker.
 
-A frozen (PyInstaller) app has no ``python -m``: it starts its own executable again with
+``phidesk`` alone opens the window (or, with no display to show it on, the terminal chat);
+``phidesk gui`` always tries the window; any other subcommand goes to the CLI. A frozen
+(PyInstaller) app has no ``python -m``: it starts its own executable again with
 ``--phidesk-worker`` to get a worker process (see ``phidesk.engine.client.worker_command``).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
@@ -18,9 +21,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         from phidesk.engine import worker
 
         return worker.main()
+    if args[:1] == ["gui"] or (not args and _has_display()):
+        from phidesk.gui.app import main as gui_main
+
+        return gui_main(args[1:])
     from phidesk import cli
 
+    if not args:
+        print("phidesk: no display found; starting the chat in this terminal", file=sys.stderr)
     return cli.main(args)
+
+
+def _has_display() -> bool:
+    if sys.platform in ("win32", "darwin") or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 if __name__ == "__main__":

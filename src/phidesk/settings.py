@@ -23,6 +23,7 @@ from phidesk.errors import UserError
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
+THEMES = ("system", "light", "dark")
 DEFAULT_CONTEXT_CAP = 4096
 
 # version N -> function turning a version-N dict into a version-N+1 dict
@@ -38,7 +39,10 @@ class Settings:
     # so it is always capped: Phi-3.5's own 131072 would take ~100 GB on a CPU.
     context_cap: int = DEFAULT_CONTEXT_CAP
     system_prompt: str = ""
+    theme: str = "system"  # system | light | dark
     sampling: Sampling = field(default_factory=Sampling)
+    # Window geometry and splitter sizes, written by the GUI.
+    ui: dict[str, Any] = field(default_factory=dict)
     # Keys this version does not know (top level and inside "sampling"), kept for a newer PhiDesk.
     extra: dict[str, Any] = field(default_factory=dict)
     sampling_extra: dict[str, Any] = field(default_factory=dict)
@@ -85,6 +89,8 @@ _CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
                     "the context setting must be between 256 and 1048576 tokens"),
     "default_model": (lambda v: v is None or isinstance(v, str), "default_model must be a model id"),
     "system_prompt": (lambda v: isinstance(v, str), "system_prompt must be text"),
+    "theme": (lambda v: v in THEMES, f"theme must be one of {', '.join(THEMES)}"),
+    "ui": (lambda v: isinstance(v, dict), "ui must be an object"),
 }
 
 

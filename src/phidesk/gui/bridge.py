@@ -1,0 +1,168 @@
+"""EngineBridge: the GUI's handle on the worker process, as Qt signals.
+
+The plain-Python ``EngineClient`` blocks while it waits for events, so it is driven from a
+dedicated QThread (``_Runner``); the GUI thread only emits requests (queued signals) and
+receives events (queued signals). ``stop()`` calls the client directly: it is thread-safe
+and returns at once, so Stop never waits for the runner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from phidesk.engine.client import EngineClient
+from phidesk.engine.protocol import Failed, Finished, Loaded, Message, PrefillProgress, Sampling, Token
+from phidesk.errors import EngineError
+
+
+class _Runner(QObject):
+    """Lives on the engine thread; every slot may block there, never on the GUI thread."""
+
+    loaded = Signal(object)  # Loaded
+    reloaded = Signal(object)  # Loaded, inside an answer (the worker had died or been ended by Stop)
+    load_failed = Signal(str, bool)  # message, user_error
+    prefill = Signal(int, int)  # done, total
+    token = Signal(str)
+    finished = Signal(object)  # AnswerStats
+    failed = Signal(str, str, bool)  # code, message, user_error
+
+    def __init__(self, client: EngineClient) -> None:
+        super().__init__()
+        self.client = client
+
+    @Slot(str, str, int)
+    def load(self, path: str, provider: str, context_cap: int) -> None:
+        try:
+            self.loaded.emit(self.client.load(path, provider, context_cap))
+        except EngineError as exc:
+            self.load_failed.emit(str(exc), exc.user_error)
+
+    @Slot(object, object, object)
+    def generate(self, messages: list[Message], sampling: Sampling, images: list[str]) -> None:
+        try:
+            for event in self.client.generate(messages, sampling, images):
+                if isinstance(event, Token):
+                    self.token.emit(event.text)
+                elif isinstance(event, PrefillProgress):
+                    self.prefill.emit(event.done, event.total)
+                elif isinstance(event, Loaded):
+                    self.reloaded.emit(event)
+                elif isinstance(event, Finished):
+                    self.finished.emit(event.stats)
+                elif isinstance(event, Failed):
+                    self.failed.emit(event.code, event.message, event.user_error)
+        except EngineError as exc:
+            self.failed.emit(exc.code, str(exc), exc.user_error)
+
+    @Slot()
+    def unload(self) -> None:
+        self.client.unload()
+
+    @Slot()
+    def shutdown(self) -> None:
+        self.client.close()
+
+
+class EngineBridge(QObject):
+    """Signals out: loaded, load_failed, prefill, token, finished, failed. Calls in: load, send, stop."""
+
+    loaded = Signal(object)
+    load_failed = Signal(str, bool)
+    prefill = Signal(int, int)
+    token = Signal(str)
+    finished = Signal(object)
+    failed = Signal(str, str, bool)
+    busy_changed = Signal(bool)
+
+    _request_load = Signal(str, str, int)
+    _request_generate = Signal(object, object, object)
+    _request_unload = Signal()
+    _request_shutdown = Signal()
+
+    def __init__(self, parent: QObject | None = None, log_path: Path | None = None) -> None:
+        super().__init__(parent)
+        self.client = EngineClient(log_path=log_path)
+        self.current: Loaded | None = None
+        self.busy = False
+        self._thread = QThread(self)
+        self._thread.setObjectName("phidesk-engine")
+        self._runner = _Runner(self.client)
+        self._runner.moveToThread(self._thread)
+        self._request_load.connect(self._runner.load)
+        self._request_generate.connect(self._runner.generate)
+        self._request_unload.connect(self._runner.unload)
+        self._request_shutdown.connect(self._runner.shutdown)
+        self._runner.loaded.connect(self._on_loaded)
+        self._runner.reloaded.connect(self._on_reloaded)
+        self._runner.load_failed.connect(self._on_load_failed)
+        self._runner.prefill.connect(self.prefill)
+        self._runner.token.connect(self.token)
+        self._runner.finished.connect(self._on_finished)
+        self._runner.failed.connect(self._on_failed)
+        self._thread.start()
+
+    # --- requests (GUI thread; none of them waits) -------------------------------------------
+    def load(self, path: str | Path, provider: str, context_cap: int) -> None:
+        self._set_busy(True)
+        self._request_load.emit(str(path), provider, context_cap)
+
+    def send(self, messages: list[Message], sampling: Sampling, images: list[str] | None = None) -> None:
+        self._set_busy(True)
+        self._request_generate.emit(messages, sampling, list(images or []))
+
+    def stop(self) -> None:
+        self.client.stop()
+
+    def unload(self) -> None:
+        self.current = None
+        self._request_unload.emit()
+
+    def shutdown(self) -> None:
+        """End the worker and the engine thread (at application exit)."""
+        self.client.stop()
+        self._request_shutdown.emit()
+        self._thread.quit()
+        self._thread.wait(5000)
+
+    # --- events --------------------------------------------------------------------------------
+    def _set_busy(self, busy: bool) -> None:
+        if busy != self.busy:
+            self.busy = busy
+            self.busy_changed.emit(busy)
+
+    @Slot(object)
+    def _on_loaded(self, event: Loaded) -> None:
+        self.current = event
+        self._set_busy(False)
+        self.loaded.emit(event)
+
+    @Slot(object)
+    def _on_reloaded(self, event: Loaded) -> None:
+        self.current = event  # still busy: the answer goes on
+        self.loaded.emit(event)
+
+    @Slot(str, bool)
+    def _on_load_failed(self, message: str, user_error: bool) -> None:
+        self.current = None
+        self._set_busy(False)
+        self.load_failed.emit(message, user_error)
+
+    @Slot(object)
+    def _on_finished(self, stats: Any) -> None:
+        self._set_busy(False)
+        self.finished.emit(stats)
+
+    @Slot(str, str, bool)
+    def _on_failed(self, code: str, message: str, user_error: bool) -> None:
+        self._set_busy(False)
+        self.failed.emit(code, message, user_error)
+
+
+def stats_dict(stats: Any) -> dict[str, Any]:
+    data = asdict(stats)
+    data["prefill_tok_s"] = stats.prefill_tok_s
+    return data

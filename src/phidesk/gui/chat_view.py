@@ -1,0 +1,259 @@
+"""The conversation: one MessageWidget per message in a scroll area.
+
+Model output is untrusted: each message is rendered by ``gui.markdown`` (no raw HTML, no
+images, only http/https/mailto links) into a QTextBrowser whose resource loader refuses
+everything, and a link opens in the system browser only after the user confirms.
+A streaming answer re-renders only its own widget, at most every ``RENDER_INTERVAL_MS``;
+the view follows the stream unless the user has scrolled up.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QResizeEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from phidesk.gui.markdown import COPY_SCHEME, render_markdown
+
+RENDER_INTERVAL_MS = 60
+
+
+class MessageText(QTextBrowser):
+    """A read-only rich-text block that sizes itself to its content and never loads anything."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.document().setDocumentMargin(2)
+        self.document().contentsChanged.connect(self._fit)
+
+    def loadResource(self, kind: int, name: QUrl | str) -> Any:  # noqa: N802 (Qt override)
+        return None  # nothing remote, nothing local: model output cannot make us fetch anything
+
+    def _fit(self) -> None:
+        self.document().setTextWidth(max(50, self.viewport().width()))
+        height = int(self.document().size().height()) + 6
+        if self.height() != height:
+            self.setFixedHeight(height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._fit()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        return QSize(400, self.height())
+
+
+class MessageWidget(QFrame):
+    """One message: who, the rendered text, and its actions (Copy; Edit for the user; Regenerate)."""
+
+    copy_requested = Signal(str)
+    edit_requested = Signal(int)  # position
+    regenerate_requested = Signal(int)
+
+    def __init__(self, role: str, text: str, position: int, *, dark: bool, model: str | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.role, self.position, self.dark = role, position, dark
+        self.text = text
+        self.code_blocks: tuple[str, ...] = ()
+        self.setObjectName(f"message-{role}")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        header = QHBoxLayout()
+        who = "You" if role == "user" else (f"Assistant · {model}" if model else "Assistant")
+        self.who = QLabel(f"<b>{who}</b>")
+        header.addWidget(self.who)
+        header.addStretch(1)
+        self.note = QLabel("")
+        self.note.setObjectName("message-note")
+        header.addWidget(self.note)
+        layout.addLayout(header)
+        self.body = MessageText(self)
+        self.body.setAccessibleName(f"{who} message")
+        self.body.anchorClicked.connect(self._on_anchor)
+        layout.addWidget(self.body)
+        self.progress = QProgressBar(self)
+        self.progress.setAccessibleName("Reading the prompt")
+        self.progress.setVisible(False)
+        layout.addWidget(self.progress)
+        actions = QHBoxLayout()
+        actions.addStretch(1)
+        self.copy_button = self._action(actions, "Copy", "Copy this message", self._on_copy)
+        if role == "user":
+            self.edit_button = self._action(actions, "Edit", "Edit this message and send it again",
+                                            lambda: self.edit_requested.emit(self.position))
+        else:
+            self.regen_button = self._action(actions, "Regenerate", "Write this answer again",
+                                             lambda: self.regenerate_requested.emit(self.position))
+        layout.addLayout(actions)
+        self._render_timer = QTimer(self)
+        self._render_timer.setSingleShot(True)
+        self._render_timer.setInterval(RENDER_INTERVAL_MS)
+        self._render_timer.timeout.connect(self.rerender)
+        self.rerender()
+
+    def _action(self, layout: QHBoxLayout, label: str, name: str, slot: Any) -> QPushButton:
+        button = QPushButton(label, self)
+        button.setAccessibleName(name)
+        button.setToolTip(name)
+        button.setFlat(True)
+        button.setCursor(Qt.CursorShape.PointingHandCursor)
+        button.clicked.connect(slot)
+        layout.addWidget(button)
+        return button
+
+    def rerender(self) -> None:
+        if self.role == "user":
+            # The user's own text is shown as typed (still escaped), not as Markdown.
+            rendered = render_markdown(self.text.replace("\n", "  \n"), dark=self.dark)
+        else:
+            rendered = render_markdown(self.text, dark=self.dark)
+        self.code_blocks = rendered.code_blocks
+        self.body.setHtml(rendered.html)
+
+    def append(self, text: str) -> None:
+        """Streaming: add text; the widget re-renders at most every RENDER_INTERVAL_MS."""
+        self.text += text
+        if not self._render_timer.isActive():
+            self._render_timer.start()
+
+    def set_text(self, text: str) -> None:
+        self.text = text
+        self._render_timer.stop()
+        self.rerender()
+
+    def set_note(self, text: str) -> None:
+        self.note.setText(text)
+
+    def set_prefill(self, done: int, total: int, eta_s: float | None) -> None:
+        self.progress.setVisible(done < total)
+        self.progress.setMaximum(max(1, total))
+        self.progress.setValue(done)
+        left = f" · about {eta_s:.0f} s left" if eta_s is not None and eta_s >= 1 else ""
+        self.progress.setFormat(f"Reading the prompt: {done} / {total} tokens{left}")
+
+    def set_actions_enabled(self, enabled: bool) -> None:
+        for button in self.findChildren(QPushButton):
+            if button is not self.copy_button:
+                button.setEnabled(enabled)
+
+    def _on_copy(self) -> None:
+        self.copy_requested.emit(self.text)
+
+    @Slot(QUrl)
+    def _on_anchor(self, url: QUrl) -> None:
+        if url.scheme() == COPY_SCHEME:
+            index = int(url.path() or -1) if url.path().isdigit() else -1
+            if 0 <= index < len(self.code_blocks):
+                self.copy_requested.emit(self.code_blocks[index])
+            return
+        if url.scheme() not in {"http", "https", "mailto"}:
+            return
+        answer = QMessageBox.question(
+            self, "Open link?",
+            f"This link comes from the model's answer. Open it in your browser?\n\n{url.toString()}",
+            QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Open:
+            QDesktopServices.openUrl(url)
+
+
+class ChatView(QScrollArea):
+    """The list of messages; follows the newest text unless the user scrolled up."""
+
+    edit_requested = Signal(int)
+    regenerate_requested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Conversation")
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.dark = False
+        self._inner = QWidget(self)
+        self._layout = QVBoxLayout(self._inner)
+        self._layout.setContentsMargins(12, 12, 12, 12)
+        self._layout.setSpacing(10)
+        self._layout.addStretch(1)
+        self.setWidget(self._inner)
+        self.messages: list[MessageWidget] = []
+        self._follow = True
+        self.welcome = QLabel(self._inner)
+        self.welcome.setWordWrap(True)
+        self.welcome.setTextFormat(Qt.TextFormat.RichText)
+        self.welcome.setOpenExternalLinks(False)
+        self.welcome.setAccessibleName("Welcome")
+        self.welcome.setVisible(False)
+        self._layout.insertWidget(0, self.welcome)
+        bar = self.verticalScrollBar()
+        bar.valueChanged.connect(self._on_scrolled)
+        bar.rangeChanged.connect(self._on_range_changed)
+
+    def show_welcome(self, html: str | None) -> None:
+        self.welcome.setText(html or "")
+        self.welcome.setVisible(bool(html))
+
+    def clear(self) -> None:
+        for widget in self.messages:
+            widget.deleteLater()
+        self.messages = []
+        self._follow = True
+
+    def add_message(self, role: str, text: str, *, model: str | None = None, note: str = "") -> MessageWidget:
+        widget = MessageWidget(role, text, len(self.messages), dark=self.dark, model=model, parent=self._inner)
+        widget.copy_requested.connect(self._on_copy)
+        widget.edit_requested.connect(self.edit_requested)
+        widget.regenerate_requested.connect(self.regenerate_requested)
+        widget.set_note(note)
+        self._layout.insertWidget(self._layout.count() - 1, widget)
+        self.messages.append(widget)
+        self.show_welcome(None)
+        self._follow = True
+        return widget
+
+    def truncate(self, position: int) -> None:
+        """Remove the message at *position* and every later one."""
+        for widget in self.messages[position:]:
+            widget.deleteLater()
+        del self.messages[position:]
+
+    def set_busy(self, busy: bool) -> None:
+        for widget in self.messages:
+            widget.set_actions_enabled(not busy)
+
+    @Slot(str)
+    def _on_copy(self, text: str) -> None:
+        QGuiApplication.clipboard().setText(text)
+
+    @Slot(int)
+    def _on_scrolled(self, value: int) -> None:
+        bar = self.verticalScrollBar()
+        self._follow = value >= bar.maximum() - 24
+
+    @Slot(int, int)
+    def _on_range_changed(self, _minimum: int, maximum: int) -> None:
+        if self._follow:
+            self.verticalScrollBar().setValue(maximum)

@@ -1,0 +1,524 @@
+"""The main window: conversations | chat + composer | models, a status bar, and the flow of one answer.
+
+One answer: the composer's text is stored as a user message, an empty assistant message
+is stored with status ``streaming``, and the engine bridge is asked for an answer. Tokens
+are appended to the message widget (re-rendered at most every 60 ms) and written to the
+store at least once a second, so a killed app loses at most the last second of an answer.
+Nothing here waits: the worker runs in its own process, the client on the bridge's thread.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, Qt, QTimer, Slot
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from phidesk import settings as settings_module
+from phidesk.engine.protocol import AnswerStats, Loaded, Message
+from phidesk.errors import UserError
+from phidesk.gui.bridge import EngineBridge, stats_dict
+from phidesk.gui.chat_view import ChatView, MessageWidget
+from phidesk.gui.composer import Composer
+from phidesk.gui.conversations import ConversationList
+from phidesk.gui.model_pane import ModelPane
+from phidesk.gui.settings_dialog import SettingsDialog
+from phidesk.models import library
+from phidesk.settings import Settings
+from phidesk.store import Store, export_json, export_markdown, import_json
+
+FLUSH_INTERVAL_MS = 500  # a streaming answer reaches the database at least this often
+
+WELCOME = """
+<h2>Welcome to PhiDesk</h2>
+<p>PhiDesk chats with language models that run entirely on this computer. Nothing you type leaves it.</p>
+<p>The <b>starter</b> model is selected: a tiny model (SmolLM2-135M) that shows how things work but knows little.
+For real answers get <b>Phi-3.5-mini</b> (or Phi-3.5-vision for questions about images) from Microsoft's ONNX
+builds on Hugging Face (<code>microsoft/Phi-3.5-mini-instruct-onnx</code>) and add the folder with
+<code>phidesk models import PATH</code>.</p>
+<p>Type below and press Enter. Esc stops an answer; Ctrl+N starts a new chat; Ctrl+, opens the settings.</p>
+"""
+NO_MODEL = """
+<h2>Welcome to PhiDesk</h2>
+<p>No model is installed yet. Run <code>phidesk models starter</code> for a small model to start with, or
+<code>phidesk models import PATH</code> for a Phi-3.5 ONNX folder.</p>
+"""
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: Store, prefs: Settings, bridge: EngineBridge | None = None) -> None:
+        super().__init__()
+        self.store, self.prefs = store, prefs
+        self.bridge = bridge or EngineBridge(self)
+        self.setWindowTitle("PhiDesk")
+        self.conversation_id: int | None = None
+        self.model_id: str | None = None  # the model the bridge has (or is loading)
+        self.streaming: MessageWidget | None = None
+        self.streaming_id: int | None = None
+        self._pending: tuple[str, list[str]] | None = None  # a message waiting for its model to load
+        self._editing: int | None = None
+        self._dirty = False
+        self._prefill_started = 0.0
+        self._last_stats: AnswerStats | None = None
+
+        self.sidebar = ConversationList(store, self)
+        self.chat = ChatView(self)
+        self.composer = Composer(self)
+        self.models = ModelPane(self)
+        self.banner = QLabel(self)
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner.setAccessibleName("Notice")
+        self.banner.setVisible(False)
+        self.banner.setStyleSheet("QLabel#banner { background: #fde68a; color: #422; padding: 6px; }")
+        center = QWidget(self)
+        column = QVBoxLayout(center)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.banner)
+        column.addWidget(self.chat, 1)
+        column.addWidget(self.composer)
+        side_tabs = QTabWidget(self)
+        side_tabs.addTab(self.models, "Models")
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(center)
+        self.splitter.addWidget(side_tabs)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([230, 700, 300])
+        self.setCentralWidget(self.splitter)
+        self.status_model = QLabel("no model")
+        self.status_context = QLabel("")
+        self.status_speed = QLabel("")
+        for label, name in ((self.status_model, "Loaded model"), (self.status_context, "Context used"),
+                            (self.status_speed, "Last answer speed")):
+            label.setAccessibleName(name)
+            self.statusBar().addPermanentWidget(label)
+
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setInterval(FLUSH_INTERVAL_MS)
+        self._flush_timer.timeout.connect(self._flush)
+        self._connect()
+        self._shortcuts()
+        self._restore_ui()
+        self.models.refresh()
+        self.sidebar.refresh()
+        self._open_latest()
+
+    # --- wiring -----------------------------------------------------------------------------
+    def _connect(self) -> None:
+        b = self.bridge
+        b.loaded.connect(self._on_loaded)
+        b.load_failed.connect(self._on_load_failed)
+        b.prefill.connect(self._on_prefill)
+        b.token.connect(self._on_token)
+        b.finished.connect(self._on_finished)
+        b.failed.connect(self._on_failed)
+        b.busy_changed.connect(self._on_busy)
+        self.composer.send_requested.connect(self.send)
+        self.composer.stop_requested.connect(self.stop)
+        self.composer.problem.connect(self.show_notice)
+        self.chat.edit_requested.connect(self._on_edit)
+        self.chat.regenerate_requested.connect(self._on_regenerate)
+        self.sidebar.selected.connect(self.open_conversation)
+        self.sidebar.new_requested.connect(self.new_conversation)
+        self.sidebar.rename_requested.connect(self._on_rename)
+        self.sidebar.delete_requested.connect(self._on_delete)
+        self.sidebar.export_requested.connect(self._on_export)
+        self.sidebar.import_requested.connect(self._on_import)
+        self.models.load_requested.connect(lambda model_id: self.load_model(model_id, force=True))
+        self.models.unload_requested.connect(self._on_unload)
+
+    def _shortcuts(self) -> None:
+        for keys, slot in (("Ctrl+N", self.new_conversation), ("Ctrl+L", self.composer.editor.setFocus),
+                           ("Esc", self.stop), ("Ctrl+F", self._focus_search), ("Ctrl+,", self.open_settings)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
+            shortcut.activated.connect(slot)
+
+    def _focus_search(self) -> None:
+        self.sidebar.search.setFocus()
+        self.sidebar.search.selectAll()
+
+    # --- conversations ---------------------------------------------------------------------------
+    def _open_latest(self) -> None:
+        conversations = self.store.list_conversations()
+        if conversations:
+            self.open_conversation(conversations[0].id)
+        else:
+            self.new_conversation()
+
+    @Slot()
+    def new_conversation(self) -> None:
+        if self.bridge.busy:
+            return
+        self.conversation_id = None
+        self.chat.clear()
+        self.sidebar.set_current(None)
+        self._editing = None
+        default = library.default_model_id(self.prefs.default_model)
+        self.chat.show_welcome(WELCOME if default else NO_MODEL)
+        self.composer.editor.setFocus()
+        if default and self.model_id is None:
+            self.load_model(default)
+
+    @Slot(int)
+    def open_conversation(self, conversation_id: int) -> None:
+        if self.bridge.busy or (conversation_id == self.conversation_id and self.chat.messages):
+            return
+        try:
+            conversation = self.store.get_conversation(conversation_id)
+        except UserError as exc:
+            self.show_notice(str(exc))
+            return
+        self.conversation_id = conversation_id
+        self._editing = None
+        self.chat.clear()
+        for message in conversation.messages:
+            widget = self.chat.add_message(message.role, message.content, model=message.model)
+            if message.status in {"cancelled", "interrupted", "error"}:
+                widget.set_note({"cancelled": "stopped", "interrupted": "interrupted (the app was closed)",
+                                 "error": "failed"}[message.status])
+            elif message.stats:
+                widget.set_note(_stats_note(message.stats))
+        self.sidebar.set_current(conversation_id)
+        wanted = conversation.model_id or library.default_model_id(self.prefs.default_model)
+        if wanted and wanted != self.model_id:
+            self.load_model(wanted)
+
+    def _engine_messages(self, conversation_id: int) -> list[Message]:
+        conversation = self.store.get_conversation(conversation_id)
+        system = conversation.system_prompt or self.prefs.system_prompt
+        messages = [Message("system", system)] if system else []
+        for m in conversation.messages:
+            if m.role == "assistant" and not m.content and m.status != "streaming":
+                continue
+            if m.status == "streaming":
+                continue
+            messages.append(Message(m.role, m.content))
+        return messages
+
+    # --- models -------------------------------------------------------------------------------
+    def load_model(self, model_id: str, force: bool = False) -> None:
+        if self.bridge.busy and not force:
+            return
+        if self.bridge.busy:
+            self.show_notice("Wait for the answer to finish (or stop it) before loading another model.")
+            return
+        model = library.installed(model_id)
+        if model is None or model.info is None:
+            self.show_notice(f"Model '{model_id}' is not usable: {model.problem if model else 'not installed'}")
+            return
+        self.model_id = model_id
+        self.status_model.setText(f"loading {model_id}…")
+        self.bridge.load(model.path, self.prefs.provider, self.prefs.context_cap)
+        if self.conversation_id is not None and force:
+            self.store.set_model(self.conversation_id, model_id)
+
+    @Slot(object)
+    def _on_loaded(self, event: Loaded) -> None:
+        self.status_model.setText(f"{self.model_id} · {event.provider.upper()}")
+        self.status_model.setToolTip("\n".join(event.fallback_reasons) or f"running on {event.provider}")
+        self.status_context.setText(f"context 0 / {event.max_length:,}")
+        self.models.set_loaded(self.model_id, event.provider)
+        if self._pending is not None:
+            text, images = self._pending
+            self._pending = None
+            self.send(text, images)
+
+    @Slot(str, bool)
+    def _on_load_failed(self, message: str, _user_error: bool) -> None:
+        self.status_model.setText("no model")
+        self.models.set_loaded(None)
+        self._pending = None
+        self.show_notice(f"The model could not be loaded: {message}")
+
+    def _on_unload(self) -> None:
+        if self.bridge.busy:
+            return
+        self.bridge.unload()
+        self.model_id = None
+        self.status_model.setText("no model")
+        self.models.set_loaded(None)
+
+    # --- one answer ----------------------------------------------------------------------------
+    @Slot(str, list)
+    def send(self, text: str, images: list[str]) -> None:
+        if self.bridge.busy:
+            return
+        self.hide_notice()
+        if self.model_id is None or self.bridge.current is None:
+            default = library.default_model_id(self.prefs.default_model)
+            if default is None:
+                self.show_notice("No model is installed: run 'phidesk models starter' or import one.")
+                return
+            self._pending = (text, images)
+            if self.model_id is None:
+                self.load_model(default)
+            return
+        if images and not self.bridge.current.vision:
+            self._offer_vision(text, images)
+            return
+        if self.conversation_id is None:
+            summary = self.store.create_conversation(model_id=self.model_id)
+            self.conversation_id = summary.id
+        if self._editing is not None:
+            self.store.delete_messages_from(self.conversation_id, self._editing)
+            self.chat.truncate(self._editing)
+            self._editing = None
+        self.store.add_message(self.conversation_id, "user", text, images=images)
+        self.store.auto_title(self.conversation_id, text)
+        self.chat.add_message("user", text)
+        self._start_answer(images)
+
+    def _start_answer(self, images: list[str]) -> None:
+        assert self.conversation_id is not None
+        messages = self._engine_messages(self.conversation_id)
+        sampling = self.prefs.sampling
+        stored = self.store.add_message(self.conversation_id, "assistant", "", model=self.model_id,
+                                        provider=self.bridge.current.provider if self.bridge.current else None,
+                                        settings=asdict(sampling), status="streaming")
+        self.streaming_id = stored.id
+        self.streaming = self.chat.add_message("assistant", "", model=self.model_id, note="thinking…")
+        self._prefill_started = time.monotonic()
+        self._flush_timer.start()
+        self.sidebar.refresh(self.conversation_id)
+        self.bridge.send(messages, sampling, images)
+
+    def _offer_vision(self, text: str, images: list[str]) -> None:
+        vision = [m.id for m in library.list_models() if m.info and m.info.vision]
+        if vision:
+            answer = QMessageBox.question(
+                self, "Images need a vision model",
+                f"{self.model_id} reads text only. Switch this conversation to {vision[0]} to ask about images?")
+            if answer == QMessageBox.StandardButton.Yes:
+                self._pending = (text, images)
+                self.load_model(vision[0], force=True)
+                return
+        else:
+            self.show_notice(f"{self.model_id} reads text only. To ask about images, add a vision model such as "
+                             "Phi-3.5-vision (microsoft/Phi-3.5-vision-instruct-onnx).")
+        self.composer.set_text(text)
+        self.composer.add_images(images)
+
+    @Slot()
+    def stop(self) -> None:
+        if self.bridge.busy:
+            self.bridge.stop()
+
+    @Slot(int, int)
+    def _on_prefill(self, done: int, total: int) -> None:
+        if self.streaming is None:
+            return
+        elapsed = time.monotonic() - self._prefill_started
+        eta = (total - done) * elapsed / done if done else None
+        self.streaming.set_prefill(done, total, eta)
+        self.streaming.set_note("reading the prompt…" if done < total else "thinking…")
+
+    @Slot(str)
+    def _on_token(self, text: str) -> None:
+        if self.streaming is None:
+            return
+        if not self.streaming.text:
+            self.streaming.set_prefill(1, 1, None)
+            self.streaming.set_note("writing…")
+        self.streaming.append(text)
+        self._dirty = True
+
+    def _flush(self) -> None:
+        """Write the streaming answer to the database (timer, at least once a second)."""
+        if self._dirty and self.streaming is not None and self.streaming_id is not None:
+            self.store.update_message(self.streaming_id, content=self.streaming.text)
+            self._dirty = False
+
+    @Slot(object)
+    def _on_finished(self, stats: AnswerStats) -> None:
+        self._end_answer("cancelled" if stats.finish_reason == "cancelled" else "complete", stats)
+
+    @Slot(str, str, bool)
+    def _on_failed(self, code: str, message: str, _user_error: bool) -> None:
+        self._end_answer("error", None)
+        if code == "worker_died":
+            self.status_model.setText(f"{self.model_id} · restarting on the next message")
+        self.show_notice(message)
+
+    def _end_answer(self, status: str, stats: AnswerStats | None) -> None:
+        self._flush_timer.stop()
+        widget, message_id = self.streaming, self.streaming_id
+        self.streaming, self.streaming_id, self._dirty = None, None, False
+        if widget is None or message_id is None:
+            return
+        widget.set_text(widget.text)
+        widget.set_prefill(1, 1, None)
+        data = stats_dict(stats) if stats else None
+        self.store.update_message(message_id, content=widget.text, status=status, stats=data)
+        if status == "error":
+            widget.set_note("failed")
+        elif stats is not None:
+            widget.set_note(("stopped · " if status == "cancelled" else "") + _stats_note(data or {}))
+            self._last_stats = stats
+            loaded = self.bridge.current
+            used = stats.prompt_tokens + stats.generated_tokens
+            if loaded:
+                self.status_context.setText(f"context {used:,} / {loaded.max_length:,}")
+            self.status_speed.setText(f"first token {stats.ttft_s:.2f} s · {stats.decode_tok_s:.1f} tok/s")
+            if stats.dropped_turns:
+                self.show_notice(f"The conversation no longer fits the context: the {stats.dropped_turns} oldest "
+                                 "turn(s) were left out of this answer.")
+        self.sidebar.refresh(self.conversation_id)
+
+    @Slot(bool)
+    def _on_busy(self, busy: bool) -> None:
+        self.composer.set_busy(busy)
+        self.chat.set_busy(busy)
+
+    @Slot(int)
+    def _on_regenerate(self, position: int) -> None:
+        if self.bridge.busy or self.conversation_id is None:
+            return
+        self.store.delete_messages_from(self.conversation_id, position)
+        self.chat.truncate(position)
+        self._start_answer([])
+
+    @Slot(int)
+    def _on_edit(self, position: int) -> None:
+        if self.bridge.busy or position >= len(self.chat.messages):
+            return
+        self._editing = position
+        self.composer.set_text(self.chat.messages[position].text)
+        self.show_notice("Editing a message: send it to replace it and everything after it.")
+
+    # --- sidebar actions ---------------------------------------------------------------------------
+    def _on_rename(self, conversation_id: int) -> None:
+        current = self.store.get_conversation(conversation_id).title
+        title, ok = QInputDialog.getText(self, "Rename conversation", "Title:", text=current)
+        if ok and title.strip():
+            self.store.rename(conversation_id, title.strip())
+            self.sidebar.refresh()
+
+    def _on_delete(self, conversation_id: int) -> None:
+        if self.bridge.busy and conversation_id == self.conversation_id:
+            return
+        title = self.store.get_conversation(conversation_id).title
+        answer = QMessageBox.question(self, "Delete conversation", f"Delete “{title}” for good?")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.store.delete_conversation(conversation_id)
+        if conversation_id == self.conversation_id:
+            self.new_conversation()
+        self.sidebar.refresh()
+
+    def _on_export(self, conversation_id: int, kind: str) -> None:
+        conversation = self.store.get_conversation(conversation_id)
+        suffix = ".md" if kind == "md" else ".json"
+        path, _ = QFileDialog.getSaveFileName(self, "Export conversation",
+                                              str(Path.home() / f"{conversation.title[:40]}{suffix}"))
+        if not path:
+            return
+        text = (export_markdown(conversation) if kind == "md"
+                else json.dumps(export_json(conversation), indent=2, ensure_ascii=False))
+        Path(path).write_text(text, encoding="utf-8")
+        self.statusBar().showMessage(f"Exported to {path}", 5000)
+
+    def _on_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import conversation", str(Path.home()), "JSON (*.json)")
+        if path:
+            self.import_file(Path(path))
+
+    def import_file(self, path: Path) -> None:
+        try:
+            summary = import_json(self.store, path.read_bytes())
+        except (UserError, OSError) as exc:
+            self.show_notice(f"Could not import {path.name}: {exc}")
+            return
+        self.sidebar.refresh(summary.id)
+        self.open_conversation(summary.id)
+
+    # --- settings, notices, state ---------------------------------------------------------------
+    @Slot()
+    def open_settings(self) -> None:
+        conversation = None
+        if self.conversation_id is not None:
+            c = self.store.get_conversation(self.conversation_id)
+            conversation = (c.model_id, c.system_prompt)
+        models = [m.id for m in library.list_models() if m.usable]
+        dialog = SettingsDialog(self.prefs, models, conversation, self)
+        if not dialog.exec():
+            return
+        new = dialog.result_settings()
+        reload = (new.context_cap, new.provider) != (self.prefs.context_cap, self.prefs.provider)
+        theme_changed = new.theme != self.prefs.theme
+        self.prefs = new
+        settings_module.save(self.prefs)
+        if theme_changed:
+            from phidesk.gui.app import apply_theme
+
+            apply_theme(self.prefs.theme)
+        per_conversation = dialog.result_conversation()
+        if per_conversation is not None and self.conversation_id is not None:
+            model_id, system = per_conversation
+            self.store.set_model(self.conversation_id, model_id)
+            self.store.set_system_prompt(self.conversation_id, system)
+            if model_id and model_id != self.model_id:
+                self.load_model(model_id)
+                return
+        if reload and self.model_id and not self.bridge.busy:
+            self.load_model(self.model_id)
+
+    def show_notice(self, text: str) -> None:
+        self.banner.setText(text)
+        self.banner.setVisible(True)
+
+    def hide_notice(self) -> None:
+        self.banner.setVisible(False)
+
+    def _restore_ui(self) -> None:
+        ui = self.prefs.ui
+        geometry = ui.get("geometry")
+        if isinstance(geometry, str):
+            self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))
+        else:
+            screen = QGuiApplication.primaryScreen()
+            size = screen.availableSize() if screen else None
+            self.resize(min(1280, size.width() if size else 1280), min(800, size.height() if size else 800))
+        sizes = ui.get("splitter")
+        if isinstance(sizes, list) and len(sizes) == 3 and all(isinstance(x, int) for x in sizes):
+            self.splitter.setSizes(sizes)
+
+    def save_ui(self) -> None:
+        self.prefs.ui = {"geometry": bytes(self.saveGeometry().toBase64().data()).decode("ascii"),
+                         "splitter": self.splitter.sizes()}
+        settings_module.save(self.prefs)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        if self.bridge.busy:
+            self.bridge.stop()
+        self._flush()
+        self.save_ui()
+        self.bridge.shutdown()
+        super().closeEvent(event)
+
+
+def _stats_note(stats: dict[str, Any]) -> str:
+    parts = []
+    if stats.get("generated_tokens"):
+        parts.append(f"{stats['generated_tokens']} tokens")
+    if stats.get("decode_tok_s"):
+        parts.append(f"{stats['decode_tok_s']:.1f} tok/s")
+    if stats.get("ttft_s"):
+        parts.append(f"first token {stats['ttft_s']:.2f} s")
+    return " · ".join(parts)

@@ -1,0 +1,95 @@
+"""The GUI-stall probe: how long the real main window's event loop is ever kept waiting.
+
+``python -m phidesk.gui.probe MODEL_DIR [--tokens 500]`` (run by ``phidesk bench``) starts
+the real MainWindow offscreen on a throw-away PHIDESK_HOME holding the model (hard links),
+then, with a 5 ms precise timer ticking on the GUI thread, loads the model and streams an
+answer of exactly N tokens into the window. It prints one JSON line: the longest gap
+between ticks (``gui_stall_max_ms``, the raw gap, nominal 5 ms included), the 99th
+percentile, and how many tokens arrived. Stalls are the time the GUI thread could not
+react: to a click, to Stop, to repainting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m phidesk.gui.probe")
+    parser.add_argument("model", type=Path)
+    parser.add_argument("--tokens", type=int, default=500)
+    parser.add_argument("--provider", default="auto")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    with tempfile.TemporaryDirectory(prefix="phidesk-probe-") as home:
+        os.environ["PHIDESK_HOME"] = home
+        result = probe(args.model, args.tokens, args.provider)
+    print(json.dumps(result))
+    return 0
+
+
+def probe(model: Path, tokens: int, provider: str) -> dict[str, float]:
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from phidesk import settings
+    from phidesk.engine.protocol import Sampling
+    from phidesk.gui.app import create_app
+    from phidesk.gui.main_window import MainWindow
+    from phidesk.models import library
+    from phidesk.store import Store
+
+    library.import_path(model, "probe")
+    prefs = settings.Settings(default_model="probe", provider=provider,
+                              sampling=Sampling(temperature=0, max_new_tokens=tokens, min_new_tokens=tokens))
+    app = create_app()
+    store = Store()
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.setInterval(5)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    window = MainWindow(store, prefs)  # starts loading the default model
+    window.show()
+    received = {"tokens": 0, "done": False, "sent": False}
+
+    def on_loaded(_event: object) -> None:
+        if not received["sent"]:
+            received["sent"] = True
+            window.send("Write a long story about a lighthouse keeper.", [])
+
+    def on_finished(_stats: object) -> None:
+        received["done"] = True
+        QTimer.singleShot(200, app.quit)
+
+    window.bridge.loaded.connect(on_loaded)
+    window.bridge.token.connect(lambda _t: received.__setitem__("tokens", received["tokens"] + 1))
+    window.bridge.finished.connect(on_finished)
+    window.bridge.failed.connect(lambda *_a: app.quit())
+    QTimer.singleShot(600_000, app.quit)
+    app.exec()
+    timer.stop()
+    window.close()
+    store.close()
+    gaps = [(b - a) * 1000 for a, b in itertools.pairwise(ticks)]
+    QApplication.processEvents()
+    return {
+        "gui_stall_max_ms": round(max(gaps), 2) if gaps else -1.0,
+        "gui_stall_p99_ms": round(statistics.quantiles(gaps, n=100)[98], 2) if len(gaps) > 100 else -1.0,
+        "gui_ticks": len(ticks),
+        "gui_tokens": received["tokens"],
+        "gui_answer_done": received["done"],
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())
