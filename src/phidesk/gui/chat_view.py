@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from phidesk.gui.markdown import COPY_SCHEME, render_markdown
+from phidesk.gui.markdown import COPY_SCHEME, escape, render_markdown
 
 RENDER_INTERVAL_MS = 60
 
@@ -125,11 +125,11 @@ class MessageWidget(QFrame):
         return button
 
     def rerender(self) -> None:
-        if self.role == "user":
-            # The user's own text is shown as typed (still escaped), not as Markdown.
-            rendered = render_markdown(self.text.replace("\n", "  \n"), dark=self.dark)
-        else:
-            rendered = render_markdown(self.text, dark=self.dark)
+        if self.role == "user":  # the user's own text is shown exactly as typed, not as Markdown
+            self.code_blocks = ()
+            self.body.setHtml(f"<p style='white-space: pre-wrap'>{escape(self.text)}</p>")
+            return
+        rendered = render_markdown(self.text, dark=self.dark)
         self.code_blocks = rendered.code_blocks
         self.body.setHtml(rendered.html)
 

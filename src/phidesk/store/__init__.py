@@ -1,0 +1,34 @@
+"""The conversation history: a Qt-free SQLite store of conversations and messages, with export and import.
+
+It owns ``conversations.sqlite3`` in the data folder (WAL, schema version in ``PRAGMA user_version``,
+migrations in :mod:`phidesk.store.schema`). One thread writes (the GUI's); every write is committed at
+once, so a crash loses nothing already written. Modules: ``records`` (the values handed out),
+``conversations`` (the Store), ``schema`` (tables and migrations), ``text`` (search folding, snippets,
+titles), ``transfer`` (Markdown and JSON export, validated JSON import).
+"""
+
+from phidesk.store.conversations import Store
+from phidesk.store.records import (
+    DEFAULT_TITLE,
+    ROLES,
+    STATUSES,
+    Conversation,
+    ConversationSummary,
+    NewMessage,
+    StoredMessage,
+)
+from phidesk.store.transfer import export_json, export_markdown, import_json
+
+__all__ = [
+    "DEFAULT_TITLE",
+    "ROLES",
+    "STATUSES",
+    "Conversation",
+    "ConversationSummary",
+    "NewMessage",
+    "Store",
+    "StoredMessage",
+    "export_json",
+    "export_markdown",
+    "import_json",
+]

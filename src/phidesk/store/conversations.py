@@ -1,0 +1,333 @@
+"""The Store: conversations and their messages in one SQLite file, written by one thread (the GUI's).
+
+Every write is its own transaction and is committed before the method returns, so killing the
+process (even ``kill -9``) loses nothing already written. The database runs in WAL mode with
+``synchronous=NORMAL``: a commit survives the process dying; only a power cut may lose the last few.
+An answer still marked ``streaming`` when the store opens was cut off by a crash: it becomes
+``interrupted``, its text kept.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from phidesk import paths
+from phidesk.errors import UserError
+from phidesk.store import schema
+from phidesk.store.records import (
+    DEFAULT_TITLE,
+    Conversation,
+    ConversationSummary,
+    NewMessage,
+    StoredMessage,
+    check_role,
+    check_status,
+    dump_json,
+    message_from_row,
+    summary_from_row,
+)
+from phidesk.store.text import casefold, snippet, title_from
+
+FILE_NAME = "conversations.sqlite3"
+
+_SUMMARY = """
+    SELECT c.id, c.title, c.pinned, c.model_id, c.updated_at, c.created_at,
+           (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count
+    FROM conversations c
+"""
+_ORDER = " ORDER BY c.pinned DESC, c.updated_at DESC, c.id DESC"
+# A search: the title or the text of any message contains the query, compared case-folded and literally.
+_SEARCH = f"""
+    SELECT * FROM (
+        SELECT s.*, instr(casefold(s.title), :q) > 0 AS title_hit,
+               (SELECT m.content FROM messages m
+                WHERE m.conversation_id = s.id AND instr(casefold(m.content), :q) > 0
+                ORDER BY m.position LIMIT 1) AS hit
+        FROM ({_SUMMARY}) s
+    ) c
+    WHERE c.title_hit OR c.hit IS NOT NULL
+"""
+
+
+class Store:
+    """The conversation history. Open once, use from one thread, ``close()`` (or use it as a context manager)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path if path is not None else paths.data_dir() / FILE_NAME
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._last_time = 0.0
+        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=True)
+        try:
+            self._db.row_factory = sqlite3.Row
+            self._db.create_function("casefold", 1, casefold, deterministic=True)
+            self._db.execute("PRAGMA busy_timeout = 5000")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._version = schema.migrate(self._db, name=str(self.path))
+            self._db.execute("UPDATE messages SET status = 'interrupted' WHERE status = 'streaming'")
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise UserError(f"{self.path} is not a usable conversation database ({exc})") from exc
+        except BaseException:
+            self._db.close()
+            raise
+
+    # --- lifetime -----------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self._db.close()  # closing twice is harmless
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return self._version
+
+    # --- conversations ------------------------------------------------------------------------
+
+    def create_conversation(
+        self, title: str = DEFAULT_TITLE, model_id: str | None = None, system_prompt: str | None = None
+    ) -> ConversationSummary:
+        title = _clean_title(title)
+        now = self._now()
+        cursor = self._db.execute(
+            "INSERT INTO conversations (title, model_id, system_prompt, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+            (title, model_id, system_prompt, now, now),
+        )
+        return ConversationSummary(cursor.lastrowid or 0, title, False, model_id, now, now, 0, None)
+
+    def list_conversations(self, search: str | None = None) -> list[ConversationSummary]:
+        """Pinned first, then the most recently updated. ``search``: title or message text contains it."""
+        query = (search or "").strip()
+        if not query:
+            return [summary_from_row(row) for row in self._db.execute(_SUMMARY + _ORDER)]
+        rows = self._db.execute(_SEARCH + _ORDER, {"q": query.casefold()})
+        return [summary_from_row(row, snippet(row["hit"], query) if row["hit"] else None) for row in rows]
+
+    def get_conversation(self, conversation_id: int) -> Conversation:
+        row = self._db.execute("SELECT * FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
+        if row is None:
+            raise _missing(conversation_id)
+        messages = tuple(
+            message_from_row(m)
+            for m in self._db.execute(
+                "SELECT * FROM messages WHERE conversation_id = ? ORDER BY position", (conversation_id,)
+            )
+        )
+        return Conversation(
+            id=row["id"],
+            title=row["title"],
+            pinned=bool(row["pinned"]),
+            model_id=row["model_id"],
+            updated_at=row["updated_at"],
+            created_at=row["created_at"],
+            message_count=len(messages),
+            snippet=None,
+            system_prompt=row["system_prompt"],
+            messages=messages,
+        )
+
+    def rename(self, conversation_id: int, title: str) -> None:
+        self._set(conversation_id, "title", _clean_title(title))
+
+    def set_pinned(self, conversation_id: int, pinned: bool) -> None:
+        self._set(conversation_id, "pinned", int(bool(pinned)))
+
+    def set_model(self, conversation_id: int, model_id: str | None) -> None:
+        self._set(conversation_id, "model_id", model_id)
+
+    def set_system_prompt(self, conversation_id: int, text: str | None) -> None:
+        self._set(conversation_id, "system_prompt", text)
+
+    def delete_conversation(self, conversation_id: int) -> None:
+        """Delete it and its messages. Deleting one that is already gone is not an error."""
+        self._db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
+
+    def auto_title(self, conversation_id: int, first_user_text: str) -> None:
+        """Name a conversation after its first message, unless it already has a name of its own."""
+        title = title_from(first_user_text)
+        if title:
+            self._db.execute(
+                "UPDATE conversations SET title = ? WHERE id = ? AND title = ?", (title, conversation_id, DEFAULT_TITLE)
+            )
+
+    def insert_conversation(
+        self,
+        title: str,
+        messages: Sequence[NewMessage],
+        *,
+        pinned: bool = False,
+        model_id: str | None = None,
+        system_prompt: str | None = None,
+        created_at: float | None = None,
+    ) -> ConversationSummary:
+        """Write a whole conversation in one transaction (import): all of it, or on any error nothing."""
+        title = _clean_title(title)
+        for message in messages:
+            check_role(message.role)
+            check_status(message.status)
+        now = self._now()
+        created = now if created_at is None else created_at
+        with self._transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO conversations (title, pinned, model_id, system_prompt, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (title, int(pinned), model_id, system_prompt, created, now),
+            )
+            conversation_id = cursor.lastrowid or 0
+            for position, message in enumerate(messages):
+                self._insert_message(db, conversation_id, position, message, now)
+        return ConversationSummary(conversation_id, title, pinned, model_id, now, created, len(messages), None)
+
+    # --- messages -----------------------------------------------------------------------------
+
+    def add_message(
+        self,
+        conversation_id: int,
+        role: str,
+        content: str,
+        *,
+        images: Sequence[str] = (),
+        model: str | None = None,
+        provider: str | None = None,
+        settings: dict[str, Any] | None = None,
+        stats: dict[str, Any] | None = None,
+        status: str = "complete",
+    ) -> StoredMessage:
+        """Append a message at the end of the conversation; the conversation moves to the top of the list."""
+        check_role(role)
+        check_status(status)
+        message = NewMessage(role, content, tuple(images), model, provider, settings, stats, status)
+        now = self._now()
+        with self._transaction() as db:
+            if db.execute("SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)).fetchone() is None:
+                raise _missing(conversation_id)
+            (position,) = db.execute(
+                "SELECT coalesce(max(position) + 1, 0) FROM messages WHERE conversation_id = ?", (conversation_id,)
+            ).fetchone()
+            message_id = self._insert_message(db, conversation_id, position, message, now)
+            db.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (now, conversation_id))
+        return StoredMessage(
+            message_id,
+            conversation_id,
+            position,
+            role,
+            content,
+            message.images,
+            model,
+            provider,
+            settings,
+            stats,
+            status,
+            now,
+            now,
+        )
+
+    def update_message(
+        self,
+        message_id: int,
+        *,
+        content: str | None = None,
+        status: str | None = None,
+        stats: dict[str, Any] | None = None,
+        model: str | None = None,
+        provider: str | None = None,
+    ) -> None:
+        """Change the fields given (None: leave as is). One UPDATE, committed at once: cheap enough per 0.5 s."""
+        if status is not None:
+            check_status(status)
+        changes: dict[str, Any] = {
+            "content": content,
+            "status": status,
+            "stats": dump_json(stats),
+            "model": model,
+            "provider": provider,
+        }
+        columns = [name for name, value in changes.items() if value is not None]
+        assignments = "".join(f", {name} = :{name}" for name in columns)
+        cursor = self._db.execute(
+            f"UPDATE messages SET updated_at = :now{assignments} WHERE id = :id",
+            {**{name: changes[name] for name in columns}, "now": self._now(), "id": message_id},
+        )
+        if cursor.rowcount == 0:
+            raise UserError(f"there is no message with id {message_id}")
+
+    def delete_messages_from(self, conversation_id: int, position: int) -> None:
+        """Delete the message at ``position`` and every one after it (Edit, Regenerate)."""
+        with self._transaction() as db:
+            deleted = db.execute(
+                "DELETE FROM messages WHERE conversation_id = ? AND position >= ?", (conversation_id, position)
+            ).rowcount
+            if deleted:
+                db.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (self._now(), conversation_id))
+
+    # --- internals ----------------------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """Several statements as one write: committed together, or rolled back on any exception."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _insert_message(
+        self, db: sqlite3.Connection, conversation_id: int, position: int, message: NewMessage, now: float
+    ) -> int:
+        cursor = db.execute(
+            "INSERT INTO messages (conversation_id, position, role, content, images, model, provider, settings,"
+            " stats, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                conversation_id,
+                position,
+                message.role,
+                message.content,
+                dump_json(list(message.images)),
+                message.model,
+                message.provider,
+                dump_json(message.settings),
+                dump_json(message.stats),
+                message.status,
+                now if message.created_at is None else message.created_at,
+                now,
+            ),
+        )
+        return cursor.lastrowid or 0
+
+    def _set(self, conversation_id: int, column: str, value: object) -> None:
+        cursor = self._db.execute(f"UPDATE conversations SET {column} = ? WHERE id = ?", (value, conversation_id))
+        if cursor.rowcount == 0:
+            raise _missing(conversation_id)
+
+    def _now(self) -> float:
+        """The wall clock, made strictly increasing so that "most recent" is never a tie."""
+        self._last_time = max(time.time(), self._last_time + 1e-6)
+        return self._last_time
+
+
+def _clean_title(title: str) -> str:
+    title = title.strip()
+    if not title:
+        raise UserError("a conversation's title cannot be empty")
+    return title
+
+
+def _missing(conversation_id: int) -> UserError:
+    return UserError(f"there is no conversation with id {conversation_id}")

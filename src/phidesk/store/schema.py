@@ -1,0 +1,101 @@
+"""The conversation database's tables and their migrations, versioned with ``PRAGMA user_version``.
+
+``MIGRATIONS[n]`` turns a version n-1 database into version n (version 0 is an empty file). Each step
+runs in its own transaction together with the new ``user_version``, so a step that fails leaves the
+database exactly at the version before it. A database from a newer PhiDesk is refused, never changed.
+To change the schema, add the next number here; never edit a step that has shipped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from phidesk.errors import UserError
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def sql(*statements: str) -> Migration:
+    """A migration made of SQL statements, run in order."""
+
+    def run(conn: sqlite3.Connection) -> None:
+        for statement in statements:
+            conn.execute(statement)
+
+    return run
+
+
+_V1 = sql(
+    """
+    CREATE TABLE conversations (
+        id            INTEGER PRIMARY KEY,
+        title         TEXT    NOT NULL,
+        pinned        INTEGER NOT NULL DEFAULT 0 CHECK (pinned IN (0, 1)),
+        model_id      TEXT,
+        system_prompt TEXT,
+        created_at    REAL    NOT NULL,
+        updated_at    REAL    NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE messages (
+        id              INTEGER PRIMARY KEY,
+        conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        position        INTEGER NOT NULL,
+        role            TEXT    NOT NULL CHECK (role IN ('system', 'user', 'assistant')),
+        content         TEXT    NOT NULL,
+        images          TEXT    NOT NULL DEFAULT '[]',  -- JSON list of file paths
+        model           TEXT,
+        provider        TEXT,
+        settings        TEXT,                           -- JSON object or NULL
+        stats           TEXT,                           -- JSON object or NULL
+        status          TEXT    NOT NULL CHECK (status IN ('complete', 'streaming', 'cancelled', 'error',
+                                                           'interrupted')),
+        created_at      REAL    NOT NULL,
+        updated_at      REAL    NOT NULL,
+        UNIQUE (conversation_id, position)
+    )
+    """,
+    "CREATE INDEX conversations_order ON conversations (pinned DESC, updated_at DESC)",
+    # Only the messages of an answer cut off by a crash: found on every start, normally none.
+    "CREATE INDEX messages_streaming ON messages (status) WHERE status = 'streaming'",
+)
+
+MIGRATIONS: dict[int, Migration] = {1: _V1}
+
+
+def latest_version() -> int:
+    return max(MIGRATIONS)
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+    return version
+
+
+def migrate(conn: sqlite3.Connection, name: str = "the conversation database") -> int:
+    """Bring the database up to ``latest_version()``; return the version it is at now.
+
+    ``conn`` must be in autocommit mode (``isolation_level=None``): the transactions are explicit.
+    """
+    latest = latest_version()
+    if sorted(MIGRATIONS) != list(range(1, latest + 1)):
+        raise RuntimeError(f"schema migrations must be numbered 1..{latest} without gaps")
+    current = user_version(conn)
+    if current > latest:
+        raise UserError(
+            f"{name} has schema version {current}, but this PhiDesk knows only up to {latest}: "
+            "it was written by a newer PhiDesk"
+        )
+    for version in range(current + 1, latest + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            MIGRATIONS[version](conn)
+            conn.execute(f"PRAGMA user_version = {version:d}")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    return latest

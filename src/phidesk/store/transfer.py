@@ -1,0 +1,234 @@
+"""Conversations in and out of the store: Markdown to read, JSON to move between machines and back.
+
+``import_json`` trusts nothing: the whole document is checked before anything is written, the first
+problem is reported as one sentence (``message 3: 'role' must be system, user or assistant``), and
+the conversation is then written in one transaction, so a failure never leaves half of it behind.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+from phidesk.errors import UserError
+from phidesk.store.conversations import Store
+from phidesk.store.records import ROLES, STATUSES, Conversation, ConversationSummary, NewMessage, StoredMessage
+from phidesk.store.text import collapse
+
+FORMAT = "phidesk.conversation"
+VERSION = 1
+MAX_INPUT_BYTES = 32 * 1024 * 1024  # the JSON document itself
+MAX_TEXT_BYTES = 10 * 1024 * 1024  # all text in it (UTF-8), settings and stats included
+MAX_MESSAGES = 20_000
+MAX_IMAGES = 64  # per message
+MAX_TITLE = 500
+
+_STATUS_NOTES = {
+    "cancelled": "*(stopped before the end)*",
+    "interrupted": "*(interrupted: PhiDesk closed while answering)*",
+    "error": "*(the answer failed)*",
+    "streaming": "*(still being written)*",
+}
+
+
+# --- export --------------------------------------------------------------------------------------
+
+
+def export_markdown(conv: Conversation) -> str:
+    """The conversation as Markdown: title, system prompt as a quote, one section per message."""
+    parts = [f"# {collapse(conv.title)}"]
+    if conv.system_prompt and conv.system_prompt.strip():
+        parts.append("\n".join(f"> {line}".rstrip() for line in conv.system_prompt.strip().splitlines()))
+    for message in conv.messages:
+        parts.append(_heading(message))
+        if message.content.strip():
+            parts.append(message.content.strip("\n"))
+        if message.images:
+            parts.append("Images: " + ", ".join(_file_name(path) for path in message.images))
+        if message.status in _STATUS_NOTES:
+            parts.append(_STATUS_NOTES[message.status])
+    return "\n\n".join(parts) + "\n"
+
+
+def _heading(message: StoredMessage) -> str:
+    if message.role == "user":
+        return "## You"
+    if message.role == "assistant":
+        return f"## Assistant ({message.model})" if message.model else "## Assistant"
+    return "## System"
+
+
+def _file_name(path: str) -> str:
+    return re.split(r"[\\/]", path.rstrip("\\/"))[-1] or path  # Windows paths read on any OS
+
+
+def export_json(conv: Conversation) -> dict[str, Any]:
+    """The conversation as a JSON-ready dict that ``import_json`` reads back."""
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "title": conv.title,
+        "pinned": conv.pinned,
+        "model_id": conv.model_id,
+        "system_prompt": conv.system_prompt,
+        "created_at": conv.created_at,
+        "updated_at": conv.updated_at,
+        "messages": [
+            {
+                "role": m.role,
+                "content": m.content,
+                "images": list(m.images),
+                "model": m.model,
+                "provider": m.provider,
+                "settings": m.settings,
+                "stats": m.stats,
+                "status": m.status,
+                "created_at": m.created_at,
+            }
+            for m in conv.messages
+        ],
+    }
+
+
+# --- import --------------------------------------------------------------------------------------
+
+
+def import_json(store: Store, data: str | bytes | dict[str, Any]) -> ConversationSummary:
+    """Check an exported conversation completely, then add it to ``store`` as a new conversation.
+
+    The title, pin, model, system prompt and times are kept; the conversation gets a new id and
+    comes first among the unpinned (its ``updated_at`` is now). An answer exported while it was
+    still being written is imported as ``interrupted``. UserError names the first problem found.
+    """
+    doc = _parse(data)
+    check = _Checker()
+    if doc.get("format") != FORMAT:
+        raise UserError(f"not a PhiDesk conversation: 'format' must be {FORMAT!r}")
+    version = doc.get("version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
+        raise UserError(f"written by a newer PhiDesk (format version {version}; this one reads {VERSION})")
+    if version != VERSION or isinstance(version, bool):
+        raise UserError(f"'version' must be {VERSION}")
+    title = doc.get("title")
+    if not isinstance(title, str) or not title.strip() or len(title) > MAX_TITLE:
+        raise UserError(f"'title' must be a non-empty text of at most {MAX_TITLE} characters")
+    check.count(title, "", "title")
+    pinned = doc.get("pinned", False)
+    if not isinstance(pinned, bool):
+        raise UserError("'pinned' must be true or false")
+    model_id = check.text(doc, "model_id", "", optional=True)
+    system_prompt = check.text(doc, "system_prompt", "", optional=True)
+    created_at = _time(doc, "created_at", "")
+    _time(doc, "updated_at", "")
+    raw = doc.get("messages")
+    if not isinstance(raw, list) or not raw:
+        raise UserError("'messages' must be a non-empty list")
+    if len(raw) > MAX_MESSAGES:
+        raise UserError(f"a conversation can hold at most {MAX_MESSAGES} messages, this one has {len(raw)}")
+    messages = [_message(check, item, f"message {number}: ") for number, item in enumerate(raw, start=1)]
+    return store.insert_conversation(
+        title, messages, pinned=pinned, model_id=model_id, system_prompt=system_prompt, created_at=created_at
+    )
+
+
+def _parse(data: str | bytes | dict[str, Any]) -> dict[str, Any]:
+    if isinstance(data, (str, bytes)):
+        if len(data) > MAX_INPUT_BYTES:
+            raise UserError(f"the file is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB")
+        try:
+            text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+            data = json.loads(text, parse_constant=_reject_constant)
+        except UnicodeDecodeError as exc:
+            raise UserError("not a PhiDesk conversation: the file is not UTF-8 text") from exc
+        except json.JSONDecodeError as exc:
+            raise UserError(f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from exc
+        except (ValueError, RecursionError) as exc:
+            raise UserError(f"not valid JSON ({exc})") from exc
+    if not isinstance(data, dict):
+        raise UserError(f"not a PhiDesk conversation: the JSON holds a {type(data).__name__}, not an object")
+    return data
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _message(check: _Checker, item: object, where: str) -> NewMessage:
+    if not isinstance(item, dict):
+        raise UserError(f"{where.rstrip(': ')} must be an object")
+    role = item.get("role")
+    if role not in ROLES:
+        raise UserError(f"{where}'role' must be system, user or assistant")
+    content = check.text(item, "content", where)
+    if content is None:
+        raise UserError(f"{where}'content' must be text")
+    images = item.get("images") or []
+    if not isinstance(images, list) or len(images) > MAX_IMAGES:
+        raise UserError(f"{where}'images' must be a list of at most {MAX_IMAGES} file paths")
+    for path in images:
+        if not isinstance(path, str) or not path:
+            raise UserError(f"{where}'images' must hold file paths")
+        check.count(path, where, "images")
+    status = item.get("status", "complete")
+    if status not in STATUSES:
+        raise UserError(f"{where}'status' must be one of {', '.join(STATUSES)}")
+    return NewMessage(
+        role=role,
+        content=content,
+        images=tuple(images),
+        model=check.text(item, "model", where, optional=True),
+        provider=check.text(item, "provider", where, optional=True),
+        settings=check.mapping(item, "settings", where),
+        stats=check.mapping(item, "stats", where),
+        status="interrupted" if status == "streaming" else status,
+        created_at=_time(item, "created_at", where),
+    )
+
+
+class _Checker:
+    """Type checks that also count the text seen, against MAX_TEXT_BYTES."""
+
+    def __init__(self) -> None:
+        self.text_bytes = 0
+
+    def text(self, obj: dict[str, Any], key: str, where: str, *, optional: bool = False) -> str | None:
+        """``obj[key]`` if it is a string; None if absent or null and ``optional``; else UserError."""
+        value = obj.get(key)
+        if value is None and optional:
+            return None
+        if not isinstance(value, str):
+            raise UserError(f"{where}'{key}' must be text" + (" or null" if optional else ""))
+        self.count(value, where, key)
+        return value
+
+    def mapping(self, obj: dict[str, Any], key: str, where: str) -> dict[str, Any] | None:
+        value = obj.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise UserError(f"{where}'{key}' must be an object or null")
+        try:
+            text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+        except (TypeError, ValueError, RecursionError) as exc:
+            raise UserError(f"{where}'{key}' must hold only JSON values") from exc
+        self.count(text, where, key)
+        return value
+
+    def count(self, text: str, where: str, key: str) -> None:
+        try:
+            self.text_bytes += len(text.encode("utf-8"))
+        except UnicodeEncodeError as exc:
+            raise UserError(f"{where}'{key}' is not valid Unicode text") from exc
+        if self.text_bytes > MAX_TEXT_BYTES:
+            raise UserError(f"the conversation holds more than {MAX_TEXT_BYTES // (1024 * 1024)} MB of text")
+
+
+def _time(obj: dict[str, Any], key: str, where: str) -> float | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        raise UserError(f"{where}'{key}' must be a time in seconds since 1970")
+    return float(value)
