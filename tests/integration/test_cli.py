@@ -135,8 +135,10 @@ def test_bench_json_keys(starter_installed: Path) -> None:
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     for key in ("model", "provider", "load_s", "ttft_s", "prefill_tok_s", "decode_tok_s", "bare_decode_tok_s",
-                "decode_ratio", "peak_rss_mb"):
+                "decode_ratio", "peak_rss_mb", "gui_stall_max_ms", "gui_stop_ready_ms"):
         assert key in data
+    assert data["gui_answer_done"]
+    assert data["gui_stall_max_ms"] > 0
     assert data["decode_tok_s"] > 0
     assert data["bare_decode_tok_s"] > 0
     assert data["peak_rss_mb"] > 50

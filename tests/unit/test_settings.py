@@ -152,7 +152,7 @@ def test_damaged_version_is_treated_as_damaged_file(tmp_path: Path, version: obj
 
 def test_unknown_keys_survive_round_trip(tmp_path: Path) -> None:
     path = tmp_path / "settings.json"
-    future = {"theme": "dark", "window": {"w": 800, "h": 600}, "recent": ["a", "b"]}
+    future = {"accent": "teal", "window": {"w": 800, "h": 600}, "recent": ["a", "b"]}
     _write(path, {"version": 1, "provider": "cpu", **future})
     s = settings.load(path)
     assert s.extra == future

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 from phidesk import __version__, logs, settings
@@ -23,11 +23,41 @@ SCHEMES = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark, "system":
 
 
 def apply_theme(theme: str) -> None:
-    """Follow the OS (system), or force light or dark."""
+    """Follow the OS (system), or force light or dark.
+
+    The color-scheme hint alone is not honoured everywhere (e.g. X11 without a desktop's
+    platform theme), so a forced theme also sets the Fusion style with an explicit palette.
+    """
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return
     QGuiApplication.styleHints().setColorScheme(SCHEMES.get(theme, Qt.ColorScheme.Unknown))
+    if theme == "system":
+        style = app.style()
+        app.setPalette(style.standardPalette() if style is not None else QPalette())
+        return
+    app.setStyle("Fusion")
+    app.setPalette(_dark_palette() if theme == "dark" else QPalette(QColor("#efefef")))
+
+
+def _dark_palette() -> QPalette:
+    p = QPalette()
+    roles = QPalette.ColorRole
+    for role, color in ((roles.Window, "#2b2b2e"), (roles.WindowText, "#e6e6e6"), (roles.Base, "#1f1f22"),
+                        (roles.AlternateBase, "#34343a"), (roles.Text, "#e6e6e6"), (roles.Button, "#3a3a40"),
+                        (roles.ButtonText, "#e6e6e6"), (roles.Highlight, "#3d6fb6"),
+                        (roles.HighlightedText, "#ffffff"), (roles.ToolTipBase, "#34343a"),
+                        (roles.ToolTipText, "#e6e6e6"), (roles.Link, "#7fb2ff"), (roles.PlaceholderText, "#8a8a90")):
+        p.setColor(role, QColor(color))
+    p.setColor(QPalette.ColorGroup.Disabled, roles.Text, QColor("#77777c"))
+    p.setColor(QPalette.ColorGroup.Disabled, roles.ButtonText, QColor("#77777c"))
+    return p
 
 
 def is_dark() -> bool:
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app.palette().color(QPalette.ColorRole.Window).lightness() < 128
     return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
 
 
@@ -52,7 +82,7 @@ def main(argv: Sequence[str] = ()) -> int:
 
     store = Store()
     window = MainWindow(store, prefs)
-    window.chat.dark = is_dark()
+    window.chat.set_dark(is_dark())
     window.show()
     log.info("window shown; log at %s", log_path)
     code = app.exec()

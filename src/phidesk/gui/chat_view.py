@@ -79,6 +79,8 @@ class MessageWidget(QFrame):
         self.code_blocks: tuple[str, ...] = ()
         self.setObjectName(f"message-{role}")
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        if role == "user":  # the user's messages stand out a little from the answers
+            self.setStyleSheet("QFrame#message-user { background: palette(alternate-base); border-radius: 6px; }")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
         header = QHBoxLayout()
@@ -215,6 +217,13 @@ class ChatView(QScrollArea):
     def show_welcome(self, html: str | None) -> None:
         self.welcome.setText(html or "")
         self.welcome.setVisible(bool(html))
+
+    def set_dark(self, dark: bool) -> None:
+        """Re-render every message for a light or dark background (code colours differ)."""
+        self.dark = dark
+        for widget in self.messages:
+            widget.dark = dark
+            widget.rerender()
 
     def clear(self) -> None:
         for widget in self.messages:

@@ -88,7 +88,7 @@ class Composer(QWidget):
             "Message PhiDesk… (Enter sends, Shift+Enter for a new line; drop or paste images)")
         self.editor.setAccessibleName("Message")
         self.editor.setTabChangesFocus(True)
-        self.editor.setMaximumHeight(140)
+        self.editor.setMaximumHeight(110)
         self.editor.setMinimumHeight(56)
         self.editor.submit.connect(self._on_submit)
         self.editor.images_offered.connect(self.add_images)

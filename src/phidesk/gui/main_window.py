@@ -19,6 +19,7 @@ from PySide6.QtCore import QByteArray, Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
+    QFrame,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -103,10 +104,12 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.status_model = QLabel("no model")
         self.status_context = QLabel("")
-        self.status_speed = QLabel("")
+        self.status_speed = QLabel("no answer yet")
         for label, name in ((self.status_model, "Loaded model"), (self.status_context, "Context used"),
                             (self.status_speed, "Last answer speed")):
             label.setAccessibleName(name)
+            label.setContentsMargins(10, 0, 10, 0)
+            label.setFrameShape(QFrame.Shape.StyledPanel)
             self.statusBar().addPermanentWidget(label)
 
         self._flush_timer = QTimer(self)
@@ -145,7 +148,8 @@ class MainWindow(QMainWindow):
 
     def _shortcuts(self) -> None:
         for keys, slot in (("Ctrl+N", self.new_conversation), ("Ctrl+L", self.composer.editor.setFocus),
-                           ("Esc", self.stop), ("Ctrl+F", self._focus_search), ("Ctrl+,", self.open_settings)):
+                           ("Esc", self.stop), ("Ctrl+F", self._focus_search), ("Ctrl+,", self.open_settings),
+                           ("Ctrl+Q", self.close)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
             shortcut.activated.connect(slot)
@@ -465,9 +469,10 @@ class MainWindow(QMainWindow):
         self.prefs = new
         settings_module.save(self.prefs)
         if theme_changed:
-            from phidesk.gui.app import apply_theme
+            from phidesk.gui.app import apply_theme, is_dark
 
             apply_theme(self.prefs.theme)
+            self.chat.set_dark(is_dark())
         per_conversation = dialog.result_conversation()
         if per_conversation is not None and self.conversation_id is not None:
             model_id, system = per_conversation

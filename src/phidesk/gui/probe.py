@@ -6,7 +6,9 @@ then, with a 5 ms precise timer ticking on the GUI thread, loads the model and s
 answer of exactly N tokens into the window. It prints one JSON line: the longest gap
 between ticks (``gui_stall_max_ms``, the raw gap, nominal 5 ms included), the 99th
 percentile, and how many tokens arrived. Stalls are the time the GUI thread could not
-react: to a click, to Stop, to repainting.
+react: to a click, to Stop, to repainting. Then it stops STOP_TRIALS answers a few tokens in
+(as Esc does) and reports how long until the window was ready for the next message
+(``gui_stop_ready_ms``, the worst of them).
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
+
+STOP_TRIALS = 5
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,19 +65,38 @@ def probe(model: Path, tokens: int, provider: str) -> dict[str, float]:
     timer.start()
     window = MainWindow(store, prefs)  # starts loading the default model
     window.show()
-    received = {"tokens": 0, "done": False, "sent": False}
+    received: dict[str, Any] = {"tokens": 0, "done": False, "sent": False, "stops": []}
+    stop_at: list[float] = []
+    stall_end: list[float] = []  # the stall figure covers load + the 500-token answer
 
     def on_loaded(_event: object) -> None:
         if not received["sent"]:
             received["sent"] = True
             window.send("Write a long story about a lighthouse keeper.", [])
 
+    def on_token(_text: str) -> None:
+        received["tokens"] += 1
+        if received["done"] and not stop_at and window.streaming is not None and len(window.streaming.text) > 40:
+            stop_at.append(time.perf_counter())
+            window.stop()  # what Esc does
+
+    def on_busy(busy: bool) -> None:
+        if not busy and stop_at:  # ready for the next message
+            received["stops"].append((time.perf_counter() - stop_at.pop()) * 1000)
+            if len(received["stops"]) < STOP_TRIALS:
+                QTimer.singleShot(100, lambda: window.send("Tell me another long story.", []))
+            else:
+                QTimer.singleShot(200, app.quit)
+
     def on_finished(_stats: object) -> None:
-        received["done"] = True
-        QTimer.singleShot(200, app.quit)
+        if not received["done"]:
+            stall_end.append(time.perf_counter())  # the measured answer is complete: now try Stop a few times
+            received["done"] = True
+            QTimer.singleShot(100, lambda: window.send("Tell me another long story.", []))
 
     window.bridge.loaded.connect(on_loaded)
-    window.bridge.token.connect(lambda _t: received.__setitem__("tokens", received["tokens"] + 1))
+    window.bridge.token.connect(on_token)
+    window.bridge.busy_changed.connect(on_busy)
     window.bridge.finished.connect(on_finished)
     window.bridge.failed.connect(lambda *_a: app.quit())
     QTimer.singleShot(600_000, app.quit)
@@ -80,7 +104,8 @@ def probe(model: Path, tokens: int, provider: str) -> dict[str, float]:
     timer.stop()
     window.close()
     store.close()
-    gaps = [(b - a) * 1000 for a, b in itertools.pairwise(ticks)]
+    measured = [t for t in ticks if t <= stall_end[0]] if stall_end else ticks
+    gaps = [(b - a) * 1000 for a, b in itertools.pairwise(measured)]
     QApplication.processEvents()
     return {
         "gui_stall_max_ms": round(max(gaps), 2) if gaps else -1.0,
@@ -88,6 +113,8 @@ def probe(model: Path, tokens: int, provider: str) -> dict[str, float]:
         "gui_ticks": len(ticks),
         "gui_tokens": received["tokens"],
         "gui_answer_done": received["done"],
+        "gui_stop_ready_ms": round(max(received["stops"]), 1) if received["stops"] else -1.0,
+        "gui_stop_ready_all_ms": [round(x, 1) for x in received["stops"]],
     }
 
 

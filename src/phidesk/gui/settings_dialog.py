@@ -55,6 +55,7 @@ class SettingsDialog(QDialog):
         """*conversation* is (model_id, system_prompt) of the open conversation, or None."""
         super().__init__(parent)
         self.setWindowTitle("Settings")
+        self.setMinimumWidth(520)
         self.setAccessibleName("Settings")
         self.settings = settings
         tabs = QTabWidget(self)
