@@ -258,3 +258,20 @@ def test_kill_9_of_the_app_loses_at_most_a_second(phidesk_home: Path, tmp_path: 
     assert answer.status == "interrupted"  # was streaming when the app died
     shown_a_second_earlier = max(length for t, length in seen if t <= killed_at - 1.0)
     assert len(answer.content) >= shown_a_second_earlier
+
+
+def test_a_model_that_fails_to_load_is_reported_and_the_next_send_retries(
+        qtbot: object, window: MainWindow, phidesk_home: Path) -> None:
+    broken = phidesk_home / "models" / "starter" / "model.onnx"
+    good = broken.read_bytes()
+    broken.unlink()  # a hard link: the cached starter is untouched
+    broken.write_bytes(b"this is not an ONNX graph")  # passes the folder check, fails in the runtime
+    with qtbot.waitSignal(window.bridge.load_failed, timeout=ANSWER_TIMEOUT_MS):  # type: ignore[attr-defined]
+        window.load_model("starter", force=True)
+    assert "could not be loaded" in window.banner.text()
+    assert window.status_model.text() == "no model"
+    broken.write_bytes(good)
+    window.composer.editor.setPlainText("What is the capital of France?")
+    with qtbot.waitSignal(window.bridge.finished, timeout=ANSWER_TIMEOUT_MS):  # type: ignore[attr-defined]
+        qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    assert "Paris" in window.chat.messages[-1].text

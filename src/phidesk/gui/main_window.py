@@ -209,9 +209,8 @@ class MainWindow(QMainWindow):
         system = conversation.system_prompt or self.prefs.system_prompt
         messages = [Message("system", system)] if system else []
         for m in conversation.messages:
-            if m.role == "assistant" and not m.content and m.status != "streaming":
-                continue
-            if m.status == "streaming":
+            # An answer still streaming, one that failed, or an empty one is not part of the context.
+            if m.status in {"streaming", "error"} or (m.role == "assistant" and not m.content):
                 continue
             messages.append(Message(m.role, m.content))
         return messages
@@ -246,6 +245,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str, bool)
     def _on_load_failed(self, message: str, _user_error: bool) -> None:
+        self.model_id = None  # so the next message tries to load again
         self.status_model.setText("no model")
         self.models.set_loaded(None)
         self._pending = None
