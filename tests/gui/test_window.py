@@ -275,3 +275,21 @@ def test_a_model_that_fails_to_load_is_reported_and_the_next_send_retries(
     with qtbot.waitSignal(window.bridge.finished, timeout=ANSWER_TIMEOUT_MS):  # type: ignore[attr-defined]
         qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)  # type: ignore[attr-defined]
     assert "Paris" in window.chat.messages[-1].text
+
+
+def test_window_size_and_splitters_persist(qtbot: object, window: MainWindow) -> None:
+    window.resize(760, 560)  # within the offscreen screen (800×600): restoring clamps to the screen
+    window.splitter.setSizes([150, 420, 180])
+    wanted = window.splitter.sizes()
+    window.close()  # saves the window state into the settings file
+    window.store.close()
+    again = MainWindow(Store(), settings.load())
+    qtbot.addWidget(again)  # type: ignore[attr-defined]
+    try:
+        again.show()
+        assert again.size().width() == 760
+        assert again.size().height() == 560
+        assert again.splitter.sizes() == wanted
+    finally:
+        again.close()
+        again.store.close()
