@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -80,6 +81,14 @@ def build_parser() -> argparse.ArgumentParser:
     mremove.add_argument("id")
     mdefault = msub.add_parser("default", help="show or set the default model")
     mdefault.add_argument("id", nargs="?")
+    mcatalog = msub.add_parser("catalog", help="Phi models you can download, with a verdict for this machine")
+    mcatalog.add_argument("--json", action="store_true")
+    mdownload = msub.add_parser("download", help="download a catalog model from Hugging Face (resumable)")
+    mdownload.add_argument("id", help="a catalog id, e.g. phi-3.5-mini-instruct")
+    mdownload.add_argument("--variant", choices=("cpu", "cuda", "dml"), help="default: the best for this machine")
+
+    hardware = sub.add_parser("hardware", help="this machine's CPU, memory, GPUs and which models fit")
+    hardware.add_argument("--json", action="store_true")
 
     bench = sub.add_parser("bench", help="measure load, prefill and decode speed against a bare onnxruntime-genai loop")
     bench.add_argument("-m", "--model")
@@ -324,7 +333,97 @@ def cmd_models(args: argparse.Namespace) -> int:
         settings.save(prefs)
         print(f"default model: {args.id}")
         return EXIT_OK
+    if command == "catalog":
+        return _catalog(args)
+    if command == "download":
+        return _download(args)
     raise UsageError(f"unknown models command {command!r}")
+
+
+def _catalog(args: argparse.Namespace) -> int:
+    from phidesk.models import hardware
+
+    report = hardware.report(context=settings.load().context_cap)
+    if args.json:
+        print(json.dumps(report["recommendations"], indent=2))
+        return EXIT_OK
+    recommended = report.get("recommended") or {}
+    print(f"{'':2}{'id':28}{'variant':8}{'verdict':11}{'needs':>10}  reason")
+    for rec in report["recommendations"]:
+        mark = "*" if (rec["id"], rec["variant"]) == (recommended.get("id"), recommended.get("variant")) else " "
+        print(f"{mark} {rec['id']:28}{rec['variant']:8}{rec['verdict']:11}{rec['needed_mb']:>8,} MB  {rec['reason']}")
+    print("\n* recommended for this machine. Download: phidesk models download ID [--variant cpu|cuda|dml]")
+    return EXIT_OK
+
+
+def _download(args: argparse.Namespace) -> int:
+    from phidesk.models import catalog, download, hardware
+
+    variant = args.variant
+    if variant is None:
+        best = hardware.report(context=settings.load().context_cap).get("recommended") or {}
+        variant = best.get("variant") if best.get("id") == args.id else None
+        variant = variant or "cpu"
+    entry = catalog.find(args.id, variant)
+    bar = _ProgressBar(entry.size_bytes)
+    stop = {"now": False}
+    try:
+        model_id = download.download_blocking(entry, progress=bar.update, should_stop=lambda: stop["now"])
+    except KeyboardInterrupt:
+        stop["now"] = True
+        bar.close()
+        _err("paused: run the same command again to resume where it stopped")
+        return 130
+    bar.close()
+    print(f"installed '{model_id}' (verified). Chat with it: phidesk chat -m {model_id}")
+    return EXIT_OK
+
+
+class _ProgressBar:
+    """A one-line terminal progress bar: bytes, speed and time left (stderr)."""
+
+    def __init__(self, total: int) -> None:
+        from tqdm import tqdm
+
+        self.bar = tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, file=sys.stderr,
+                        dynamic_ncols=True, leave=True)
+
+    def update(self, job: Any) -> None:
+        done = int(getattr(job, "bytes_done", 0))
+        total = int(getattr(job, "bytes_total", 0) or self.bar.total or 0)
+        if total and total != self.bar.total:
+            self.bar.total = total
+        self.bar.n = done
+        current = getattr(job, "current_file", "") or ""
+        self.bar.set_description(current.rsplit("/", 1)[-1][:32], refresh=False)
+        self.bar.refresh()
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def cmd_hardware(args: argparse.Namespace) -> int:
+    from phidesk.models import hardware
+
+    report = hardware.report(context=settings.load().context_cap)
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return EXIT_OK
+    cpu, ram = report["cpu"], report["ram"]
+    print(f"{report['os']} {report['arch']}")
+    print(f"CPU: {cpu['name']} ({cpu['cores']} cores, {cpu['threads']} threads; {', '.join(cpu['features']) or '-'})")
+    print(f"RAM: {ram['total_mb']:,} MB total, {ram['available_mb']:,} MB available")
+    for gpu in report["gpus"] or []:
+        print(f"GPU {gpu['index']}: {gpu['vendor']} {gpu['name']}, {gpu['vram_mb']:,} MB")
+    if not report["gpus"]:
+        print("GPU: none found")
+    providers = report["providers"]
+    print("Providers: " + ", ".join(f"{k} {'ok' if v.get('ok') else 'no'}" for k, v in providers.items()))
+    best = report.get("recommended")
+    if best:
+        print(f"Recommended: {best['id']} ({best['variant']}): {best['reason']}")
+    print("All models: phidesk models catalog")
+    return EXIT_OK
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -342,7 +441,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"chat": cmd_chat, "models": cmd_models, "bench": cmd_bench}
+COMMANDS = {"chat": cmd_chat, "models": cmd_models, "bench": cmd_bench, "hardware": cmd_hardware}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -368,6 +467,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("interrupted")
         return 130
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): not an error of ours
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:
         log.exception("unexpected error")
         _err(f"unexpected error: {type(exc).__name__}: {exc} (details in {log_path})")

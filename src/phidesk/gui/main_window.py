@@ -100,7 +100,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(center)
         self.splitter.addWidget(side_tabs)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([230, 700, 300])
+        self.splitter.setSizes([230, 650, 400])
         self.setCentralWidget(self.splitter)
         self.status_model = QLabel("no model")
         self.status_context = QLabel("")
@@ -121,6 +121,8 @@ class MainWindow(QMainWindow):
         self.models.refresh()
         self.sidebar.refresh()
         self._open_latest()
+        # The hardware report probes providers in a child process: after the window is up.
+        QTimer.singleShot(0, lambda: self.models.start(self.prefs.context_cap))
 
     # --- wiring -----------------------------------------------------------------------------
     def _connect(self) -> None:
@@ -514,6 +516,7 @@ class MainWindow(QMainWindow):
             self.bridge.stop()
         self._flush()
         self.save_ui()
+        self.models.close_downloads()
         self.bridge.shutdown()
         super().closeEvent(event)
 

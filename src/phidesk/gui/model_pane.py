@@ -1,14 +1,25 @@
-"""The model manager pane: installed models (size, text/vision, provider) with Load and Unload.
+"""The model manager pane: this machine, the catalog with a verdict per build, downloads, installed models.
 
-The catalog, downloads and hardware summary of the model-manager issue will join this pane.
+Everything slow runs off the GUI thread: the hardware report (it probes providers in a child
+process) and imports run on plain threads, downloads on the DownloadManager's thread; their
+results come back as queued signals.
 """
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from pathlib import Path
+from typing import Any
+
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
+    QFileDialog,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
+    QProgressBar,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -16,46 +27,237 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from phidesk.errors import UserError
 from phidesk.models import library
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 
+def _emit_if_alive(signal: Any, *args: Any) -> None:
+    """Emit from a background thread; the pane may have been closed and deleted meanwhile."""
+    with contextlib.suppress(RuntimeError):  # "Signal source has been deleted"
+        signal.emit(*args)
+
+
+def _mb(value: float) -> str:
+    return f"{value / 1024:,.1f} GB" if value >= 1024 else f"{value:,.0f} MB"
+
+
+class _DownloadRow(QWidget):
+    def __init__(self, key: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key = key
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 2, 0, 2)
+        self.label = QLabel(key, self)
+        self.label.setWordWrap(True)
+        layout.addWidget(self.label)
+        row = QHBoxLayout()
+        self.bar = QProgressBar(self)
+        self.bar.setAccessibleName(f"Download progress of {key}")
+        row.addWidget(self.bar, 1)
+        self.pause = QPushButton("Pause", self)
+        self.pause.setAccessibleName(f"Pause or resume the download of {key}")
+        self.cancel = QPushButton("Cancel", self)
+        self.cancel.setAccessibleName(f"Cancel the download of {key}")
+        row.addWidget(self.pause)
+        row.addWidget(self.cancel)
+        layout.addLayout(row)
+
+    def show_job(self, job: Any) -> None:
+        total = int(job.bytes_total or 0)
+        done = int(job.bytes_done or 0)
+        self.bar.setMaximum(max(1, total // 1024))
+        self.bar.setValue(done // 1024)
+        speed = f" · {job.speed_bps / 1e6:.1f} MB/s" if getattr(job, "speed_bps", 0) else ""
+        eta = f" · {job.eta_s:.0f} s left" if getattr(job, "eta_s", None) else ""
+        state = str(job.state)
+        self.bar.setFormat(f"{state} · {_mb(done / 2**20)} of {_mb(total / 2**20)}{speed}{eta}")
+        detail = f"{self.key}: {job.error}" if getattr(job, "error", None) else self.key
+        if getattr(job, "current_file", None) and state == "downloading":
+            detail += f" — {Path(job.current_file).name}"
+        self.label.setText(detail)
+        self.pause.setText("Resume" if state == "paused" else "Pause")
+        finished = state in {"done", "failed", "cancelled"}
+        self.pause.setEnabled(not finished)
+        self.cancel.setEnabled(not finished)
+
+
 class ModelPane(QWidget):
     load_requested = Signal(str)
     unload_requested = Signal()
+    _report_ready = Signal(object)
+    _job_changed = Signal(object)
+    _import_done = Signal(str, str)  # model id or "", error or ""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        title = QLabel("<b>Installed models</b>", self)
-        layout.addWidget(title)
-        self.tree = QTreeWidget(self)
+
+        self.machine = QLabel("Looking at this machine…", self)
+        self.machine.setWordWrap(True)
+        self.machine.setAccessibleName("This machine")
+        layout.addWidget(self.machine)
+
+        catalog_box = QGroupBox("Get models", self)
+        catalog_layout = QVBoxLayout(catalog_box)
+        self.catalog = QTreeWidget(catalog_box)
+        self.catalog.setAccessibleName("Model catalog")
+        self.catalog.setHeaderLabels(["Model", "Build", "Size", "Verdict"])
+        self.catalog.setRootIsDecorated(False)
+        catalog_layout.addWidget(self.catalog)
+        self.download_button = QPushButton("Download", catalog_box)
+        self.download_button.setAccessibleName("Download the selected model")
+        self.download_button.clicked.connect(self._on_download)
+        catalog_layout.addWidget(self.download_button)
+        layout.addWidget(catalog_box, 2)
+
+        self.downloads_box = QGroupBox("Downloads", self)
+        self.downloads_layout = QVBoxLayout(self.downloads_box)
+        self.downloads_box.setVisible(False)
+        layout.addWidget(self.downloads_box)
+
+        installed_box = QGroupBox("Installed", self)
+        installed_layout = QVBoxLayout(installed_box)
+        self.tree = QTreeWidget(installed_box)
         self.tree.setAccessibleName("Installed models")
         self.tree.setHeaderLabels(["Model", "Type", "Size", "Context", "Status"])
         self.tree.setRootIsDecorated(False)
         self.tree.itemDoubleClicked.connect(lambda item, _col: self.load_requested.emit(item.data(0, ID_ROLE)))
-        layout.addWidget(self.tree, 1)
+        installed_layout.addWidget(self.tree)
         buttons = QHBoxLayout()
-        self.load_button = QPushButton("Load", self)
-        self.load_button.setAccessibleName("Load the selected model")
-        self.load_button.clicked.connect(self._on_load)
-        self.unload_button = QPushButton("Unload", self)
-        self.unload_button.setAccessibleName("Unload the model")
-        self.unload_button.clicked.connect(self.unload_requested)
-        buttons.addWidget(self.load_button)
-        buttons.addWidget(self.unload_button)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
-        self.hint = QLabel(
-            "More models: <code>phidesk models import PATH</code> (an onnxruntime-genai folder, a GGUF file or a "
-            "Hugging Face checkpoint). Phi-3.5 downloads from the catalog are coming to this pane.", self)
-        self.hint.setWordWrap(True)
-        layout.addWidget(self.hint)
+        for label, name, slot in (("Load", "Load the selected model", self._on_load),
+                                  ("Unload", "Unload the model", self.unload_requested.emit),
+                                  ("Remove…", "Remove the selected model", self._on_remove),
+                                  ("Import…", "Import a model folder or GGUF file", self._on_import)):
+            button = QPushButton(label, installed_box)
+            button.setAccessibleName(name)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        installed_layout.addLayout(buttons)
+        layout.addWidget(installed_box, 2)
+
         self.loaded_id: str | None = None
         self.loaded_provider = ""
+        self.report: dict[str, Any] | None = None
+        self.rows: dict[str, _DownloadRow] = {}
+        self._manager: Any = None
+        self._report_ready.connect(self._on_report)
+        self._job_changed.connect(self._on_job)
+        self._import_done.connect(self._on_import_done)
 
+    # --- machine and catalog --------------------------------------------------------------
+    def start(self, context: int) -> None:
+        """Look at the hardware and catalog in the background; resume downloads left from last time."""
+        def work() -> None:
+            from phidesk.models import hardware
+
+            try:
+                report: dict[str, Any] = hardware.report(context=context)
+            except Exception as exc:  # the pane must not take the app down
+                report = {"error": str(exc)}
+            _emit_if_alive(self._report_ready, report)
+
+        threading.Thread(target=work, name="phidesk-hardware", daemon=True).start()
+        manager = self.manager()
+        for key in manager.pending_on_disk():
+            self._row(key).label.setText(f"{key}: stopped last time — Resume to continue")
+            self.rows[key].pause.setText("Resume")
+
+    @Slot(object)
+    def _on_report(self, report: dict[str, Any]) -> None:
+        self.report = report
+        if "error" in report:
+            self.machine.setText(f"Could not look at this machine: {report['error']}")
+            return
+        cpu, ram = report["cpu"], report["ram"]
+        gpus = ", ".join(f"{g['name']} ({_mb(g['vram_mb'])})" for g in report.get("gpus") or []) or "no GPU found"
+        self.machine.setText(f"<b>This machine:</b> {cpu['name']}, {cpu['threads']} threads · "
+                             f"{_mb(ram['available_mb'])} of {_mb(ram['total_mb'])} RAM free · {gpus}")
+        best = report.get("recommended") or {}
+        self.catalog.clear()
+        from phidesk.models import catalog
+
+        sizes = {e.key: e.size_bytes for e in catalog.load_catalog()}
+        for rec in report["recommendations"]:
+            star = "★ " if (rec["id"], rec["variant"]) == (best.get("id"), best.get("variant")) else ""
+            item = QTreeWidgetItem([f"{star}{rec['id']}", rec["variant"],
+                                    _mb(sizes.get(f"{rec['id']}:{rec['variant']}", 0) / 2**20), rec["verdict"]])
+            item.setData(0, ID_ROLE, (rec["id"], rec["variant"]))
+            item.setToolTip(0, rec["reason"])
+            item.setToolTip(3, rec["reason"])
+            self.catalog.addTopLevelItem(item)
+            if star:
+                self.catalog.setCurrentItem(item)
+        for column in range(self.catalog.columnCount()):
+            self.catalog.resizeColumnToContents(column)
+
+    # --- downloads ---------------------------------------------------------------------------
+    def manager(self) -> Any:
+        if self._manager is None:
+            from phidesk.models.download import DownloadManager
+
+            self._manager = DownloadManager(on_change=lambda job: _emit_if_alive(self._job_changed, job))
+        return self._manager
+
+    def _row(self, key: str) -> _DownloadRow:
+        row = self.rows.get(key)
+        if row is None:
+            row = _DownloadRow(key, self.downloads_box)
+            row.pause.clicked.connect(lambda: self._on_pause(key))
+            row.cancel.clicked.connect(lambda: self._on_cancel(key))
+            self.downloads_layout.addWidget(row)
+            self.rows[key] = row
+            self.downloads_box.setVisible(True)
+        return row
+
+    @Slot()
+    def _on_download(self) -> None:
+        item = self.catalog.currentItem()
+        if item is None:
+            return
+        model_id, variant = item.data(0, ID_ROLE)
+        from phidesk.models import catalog
+
+        try:
+            entry = catalog.find(model_id, variant)
+            job = self.manager().enqueue(entry)
+        except UserError as exc:
+            QMessageBox.warning(self, "Download", str(exc))
+            return
+        self._row(entry.key).show_job(job)
+
+    def _on_pause(self, key: str) -> None:
+        manager = self.manager()
+        job = next((j for j in manager.jobs() if j.key == key), None)
+        if job is None or job.state == "paused":
+            if job is None:  # left on disk by an earlier run
+                from phidesk.models import catalog
+
+                model_id, variant = key.split(":", 1)
+                manager.enqueue(catalog.find(model_id, variant))
+            else:
+                manager.resume(key)
+        else:
+            manager.pause(key)
+
+    def _on_cancel(self, key: str) -> None:
+        answer = QMessageBox.question(self, "Cancel download", f"Cancel {key} and delete what was downloaded?")
+        if answer == QMessageBox.StandardButton.Yes:
+            self.manager().cancel(key)
+
+    @Slot(object)
+    def _on_job(self, job: Any) -> None:
+        self._row(job.key).show_job(job)
+        if job.state == "done":
+            self.refresh()
+
+    def close_downloads(self) -> None:
+        if self._manager is not None:
+            self._manager.close()
+
+    # --- installed --------------------------------------------------------------------------
     def refresh(self) -> None:
         self.tree.clear()
         for model in library.list_models():
@@ -68,7 +270,7 @@ class ModelPane(QWidget):
             item = QTreeWidgetItem([
                 model.id,
                 ("vision" if info.vision else "text") if info else "-",
-                f"{info.size_bytes / 1e6:,.0f} MB" if info else "-",
+                _mb(info.size_bytes / 2**20) if info else "-",
                 f"{info.context_length:,}" if info else "-",
                 status,
             ])
@@ -83,8 +285,57 @@ class ModelPane(QWidget):
         self.loaded_id, self.loaded_provider = model_id, provider
         self.refresh()
 
+    def _selected_id(self) -> str | None:
+        item = self.tree.currentItem()
+        return str(item.data(0, ID_ROLE)) if item is not None else None
+
     @Slot()
     def _on_load(self) -> None:
-        item = self.tree.currentItem()
-        if item is not None:
-            self.load_requested.emit(item.data(0, ID_ROLE))
+        model_id = self._selected_id()
+        if model_id is not None:
+            self.load_requested.emit(model_id)
+
+    @Slot()
+    def _on_remove(self) -> None:
+        model_id = self._selected_id()
+        if model_id is None:
+            return
+        if model_id == self.loaded_id:
+            QMessageBox.information(self, "Remove model", f"{model_id} is loaded: unload it first.")
+            return
+        answer = QMessageBox.question(self, "Remove model", f"Delete {model_id} and its files from this computer?")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            library.remove(model_id)
+        except (UserError, OSError) as exc:
+            QMessageBox.warning(self, "Remove model", str(exc))
+        self.refresh()
+
+    @Slot()
+    def _on_import(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Import an onnxruntime-genai or Hugging Face model folder")
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, "…or a GGUF file", str(Path.home()), "GGUF (*.gguf)")
+        if path:
+            self.import_path(path)
+
+    def import_path(self, path: str) -> None:
+        self.machine.setText(f"Importing {Path(path).name}…")
+
+        def work() -> None:
+            try:
+                model = library.import_path(path)
+                _emit_if_alive(self._import_done, model.id, "")
+            except (UserError, OSError) as exc:
+                _emit_if_alive(self._import_done, "", str(exc))
+
+        threading.Thread(target=work, name="phidesk-import", daemon=True).start()
+
+    @Slot(str, str)
+    def _on_import_done(self, model_id: str, error: str) -> None:
+        if error:
+            QMessageBox.warning(self, "Import", error)
+        self.refresh()
+        if self.report is not None:
+            self._on_report(self.report)

@@ -1,0 +1,189 @@
+"""Will a catalog model fit this machine? Pure arithmetic on catalog entries and a Hardware record.
+
+What a loaded model needs, in this order of size:
+
+* **weights**: the ``*.onnx`` and ``*.onnx.data`` files, all of which end up in memory (RAM for
+  the CPU variant, VRAM for the GPU ones);
+* **KV cache**: onnxruntime-genai allocates it up front for the whole ``max_length``
+  (``past_present_share_buffer``): 2 (K and V) × layers × KV heads × head size × tokens × bytes per
+  value, fp32 (4 bytes) on CPU and fp16 (2 bytes) on GPU. For Phi-3.5-mini that is 768 KiB per
+  token on CPU, so its advertised 131,072 tokens would take ~100 GB: the context setting matters;
+* **working memory**: activations, the ONNX Runtime arena, tokenizer and the runtime itself.
+  We reserve max(300 MB, 10 % of the weights): a floor for the runtime, the tokenizer and the Python
+  process around them, growing with the model for the 2–5 GB Phi builds, whose activations for a
+  prefill slice of a few hundred tokens are of that order. It is an estimate, not a measurement of
+  every build, which is why a verdict of "fits" keeps 30 % headroom on top.
+
+Verdicts: "fits" when the need is at most 70 % of what is available, "tight" up to 100 %,
+"won't fit" beyond. Everything here is in MB = MiB (2**20 bytes), like the RAM figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+from phidesk.models.catalog import CatalogEntry
+
+if TYPE_CHECKING:
+    from phidesk.models.hardware import Hardware
+
+MB = 1024 * 1024
+CPU_KV_BYTES = 4  # fp32 KV cache on CPU
+GPU_KV_BYTES = 2  # fp16 KV cache on CUDA / DirectML
+WORKING_MIN_BYTES = 300 * MB
+WORKING_FRACTION = 0.10
+FITS_FRACTION = 0.70
+
+FITS, TIGHT, WONT_FIT = "fits", "tight", "won't fit"
+VERDICTS = (FITS, TIGHT, WONT_FIT)
+PROVIDER_NAMES = {"cpu": "CPU", "cuda": "CUDA", "dml": "DirectML"}
+# The default model: Phi-3.5-mini first, then the other text models, vision last (it needs a fresh
+# generator every turn and ~2,000 prompt tokens per image, so it is a poor default for chat).
+MODEL_PREFERENCE = (
+    "phi-3.5-mini-instruct",
+    "phi-4-mini-instruct",
+    "phi-3-mini-128k-instruct",
+    "phi-3-mini-4k-instruct",
+    "phi-3.5-vision-instruct",
+)
+VARIANT_PREFERENCE = ("cuda", "dml", "cpu")
+
+
+def kv_bytes_per_token(entry: CatalogEntry, bytes_per_value: int) -> int:
+    return 2 * entry.layers * entry.kv_heads * entry.head_dim * bytes_per_value
+
+
+def kv_cache_bytes(entry: CatalogEntry, context: int, bytes_per_value: int) -> int:
+    """The KV cache onnxruntime-genai allocates for *context* tokens (prompt + answer)."""
+    return kv_bytes_per_token(entry, bytes_per_value) * context
+
+
+def working_bytes(weights: int) -> int:
+    return max(WORKING_MIN_BYTES, int(WORKING_FRACTION * weights))
+
+
+def kv_value_bytes(variant: str) -> int:
+    return CPU_KV_BYTES if variant == "cpu" else GPU_KV_BYTES
+
+
+@dataclass(frozen=True)
+class Need:
+    weights: int
+    kv: int
+    working: int
+    context: int
+    kv_per_token: int
+
+    @property
+    def total(self) -> int:
+        return self.weights + self.kv + self.working
+
+
+def need(entry: CatalogEntry, context: int) -> Need:
+    """What *entry* needs at *context* tokens, with the KV precision its variant uses."""
+    context = max(1, min(context, entry.context_length))
+    per_token = kv_bytes_per_token(entry, kv_value_bytes(entry.variant))
+    weights = entry.weights_bytes
+    return Need(weights, per_token * context, working_bytes(weights), context, per_token)
+
+
+def verdict(need_mb: float, available_mb: float) -> str:
+    if available_mb > 0 and need_mb <= FITS_FRACTION * available_mb:
+        return FITS
+    if available_mb > 0 and need_mb <= available_mb:
+        return TIGHT
+    return WONT_FIT
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    id: str
+    variant: str
+    verdict: str
+    needed_mb: int
+    available_mb: int
+    reason: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.id}:{self.variant}"
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _mb(n: float) -> int:
+    return round(n / MB)
+
+
+def _arithmetic(n: Need) -> str:
+    per_token_kb = n.kv_per_token / 1024
+    per_token = f"{per_token_kb:,.0f} KB" if per_token_kb == int(per_token_kb) else f"{per_token_kb:,.1f} KB"
+    return (f"weights {_mb(n.weights):,} MB + KV cache {_mb(n.kv):,} MB ({n.context:,} tokens × {per_token}) "
+            f"+ working {_mb(n.working):,} MB = {_mb(n.total):,} MB")
+
+
+def _gpu_for(variant: str, hardware: Hardware) -> tuple[int, str] | None:
+    """(VRAM in MB, GPU name) of the device *variant* would run on, or None."""
+    if variant == "cuda":
+        gpus = [g for g in hardware.gpus if g.vendor == "nvidia"]
+    else:  # dml: any DirectX 12 adapter; the runtime picks the high-performance one
+        gpus = [g for g in hardware.gpus if g.vendor != "apple"]
+        preferred = [g for g in gpus if g.high_performance]
+        gpus = preferred or gpus
+    if not gpus:
+        return None
+    gpu = max(gpus, key=lambda g: g.vram_mb)
+    return gpu.vram_mb, gpu.name
+
+
+def judge(entry: CatalogEntry, hardware: Hardware, context: int) -> Recommendation:
+    """The verdict for one entry on *hardware* at *context* tokens, with the arithmetic spelled out."""
+    n = need(entry, context)
+    needed = _mb(n.total)
+    arithmetic = _arithmetic(n)
+
+    def rec(verdict_: str, available: int, reason: str) -> Recommendation:
+        return Recommendation(entry.id, entry.variant, verdict_, needed, available, reason)
+
+    if entry.variant == "cpu":
+        available = hardware.ram.available_mb
+        return rec(verdict(needed, available), available, f"{arithmetic} of {available:,} MB available RAM")
+    name = PROVIDER_NAMES.get(entry.variant, entry.variant)
+    if entry.variant == "dml" and hardware.os != "windows":
+        return rec(WONT_FIT, 0, f"DirectML runs on Windows only; needs {arithmetic}")
+    gpu = _gpu_for(entry.variant, hardware)
+    if gpu is None:
+        what = "NVIDIA GPU" if entry.variant == "cuda" else "DirectX 12 GPU"
+        return rec(WONT_FIT, 0, f"no {what} found; needs {arithmetic}")
+    vram, gpu_name = gpu
+    status = hardware.providers.get(entry.variant)
+    if status is None or not status.ok:
+        why = status.reason if status is not None and status.reason else "not probed"
+        return rec(WONT_FIT, vram, f"{name} provider not available: {why}")
+    note = " (provider reported by the build, not yet tried on a model)" if status.unverified else ""
+    return rec(verdict(needed, vram), vram, f"{arithmetic} of {vram:,} MB VRAM on {gpu_name}{note}")
+
+
+def recommend(hardware: Hardware, entries: Iterable[CatalogEntry], context: int) -> list[Recommendation]:
+    """A verdict for every entry, in catalog order."""
+    return [judge(entry, hardware, context) for entry in entries]
+
+
+def _rank(sequence: Sequence[str], value: str) -> int:
+    return sequence.index(value) if value in sequence else len(sequence)
+
+
+def best(recs: Sequence[Recommendation], hardware: Hardware | None = None) -> Recommendation | None:
+    """The recommended default among *recs*: Phi-3.5-mini-instruct before the others; within a model a
+    variant that fits before one that is tight, and CUDA before DirectML (Windows only) before CPU.
+    None when nothing fits even tightly."""
+    usable = [r for r in recs if r.verdict in (FITS, TIGHT)]
+    if hardware is not None and hardware.os != "windows":
+        usable = [r for r in usable if r.variant != "dml"]
+    if not usable:
+        return None
+    return min(usable, key=lambda r: (_rank(MODEL_PREFERENCE, r.id), _rank(VERDICTS, r.verdict),
+                                      _rank(VARIANT_PREFERENCE, r.variant)))
