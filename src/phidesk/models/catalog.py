@@ -13,9 +13,11 @@ significant digits; ``check_listing`` compares them with a real listing with som
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from phidesk.errors import UserError
@@ -182,11 +184,24 @@ def parse_catalog(data: Any) -> tuple[CatalogEntry, ...]:
     return entries
 
 
-@cache
 def load_catalog() -> tuple[CatalogEntry, ...]:
-    """The bundled catalog (read once per process)."""
-    text = resources.files("phidesk.resources").joinpath("catalog.json").read_text(encoding="utf-8")
-    return parse_catalog(json.loads(text))
+    """The bundled catalog, or the file named by ``PHIDESK_CATALOG`` (an organisation's mirror, tests)."""
+    return _load(os.environ.get("PHIDESK_CATALOG") or None)
+
+
+@cache
+def _load(override: str | None) -> tuple[CatalogEntry, ...]:
+    if override:
+        try:
+            text = Path(override).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise UserError(f"PHIDESK_CATALOG: cannot read {override} ({exc.strerror})") from None
+    else:
+        text = resources.files("phidesk.resources").joinpath("catalog.json").read_text(encoding="utf-8")
+    try:
+        return parse_catalog(json.loads(text))
+    except (json.JSONDecodeError, ValueError) as exc:
+        raise UserError(f"the model catalog is damaged: {exc}") from None
 
 
 def ids(entries: tuple[CatalogEntry, ...] | None = None) -> list[str]:

@@ -1,0 +1,138 @@
+"""Downloads as users drive them: `phidesk models download` (Ctrl+C, resume) and the models pane.
+
+A local server speaks the hub's API (tests/hubserver.py); PHIDESK_CATALOG points the app at a
+catalog whose one entry is served by it, with the real starter model's files and exact sizes.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from phidesk.models import library
+from tests.hubserver import HubServer
+
+REPO = "microsoft/Phi-3.5-mini-instruct-onnx"
+SUB = "cpu_and_mobile/cpu-int4-awq-block-128-acc-level-4"
+FILES = ("chat_template.jinja", "genai_config.json", "model.onnx", "model.onnx.data", "tokenizer.json",
+         "tokenizer_config.json")
+
+
+@pytest.fixture
+def hub(phidesk_home: Path, starter_source: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> Iterator[HubServer]:
+    from huggingface_hub import close_session
+
+    from phidesk.models import catalog
+
+    entry = {
+        "id": "phi-test", "variant": "cpu", "name": "Phi test build", "repo": REPO, "subfolder": SUB,
+        "files": [{"path": f, "size": (starter_source / f).stat().st_size} for f in FILES],
+        "license": "MIT", "type": "text", "context_length": 8192, "providers": ["cpu"], "params_b": 0.135,
+        "architecture": {"layers": 30, "kv_heads": 3, "head_dim": 64}, "description": "test", "sources": [],
+    }
+    catalog_file = tmp_path / "catalog.json"
+    catalog_file.write_text(json.dumps({"version": 1, "entries": [entry]}), encoding="utf-8")
+    with HubServer() as server:
+        server.add_folder(REPO, SUB, starter_source)
+        for name, value in (("HF_ENDPOINT", server.endpoint), ("HF_HOME", str(tmp_path / "hf")),
+                            ("HF_HUB_DISABLE_TELEMETRY", "1"), ("PHIDESK_CATALOG", str(catalog_file))):
+            monkeypatch.setenv(name, value)
+        for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_OFFLINE"):
+            monkeypatch.delenv(name, raising=False)
+        catalog._load.cache_clear()
+        yield server
+        catalog._load.cache_clear()
+        close_session()
+
+
+def phidesk(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "phidesk", *args], capture_output=True, text=True,
+                          timeout=timeout, check=False)
+
+
+def test_cli_download_then_chat(hub: HubServer) -> None:
+    result = phidesk("models", "download", "phi-test", "--variant", "cpu")
+    assert result.returncode == 0, result.stderr
+    assert "installed 'phi-test' (verified)" in result.stdout
+    answer = phidesk("chat", "-m", "phi-test", "--temperature", "0", "What is the capital of France?")
+    assert "Paris" in answer.stdout
+
+
+def test_cli_ctrl_c_leaves_a_resumable_download(hub: HubServer, phidesk_home: Path) -> None:
+    hub.bytes_per_s = 8_000_000  # ~11 s for the starter: time to press Ctrl+C
+    proc = subprocess.Popen([sys.executable, "-m", "phidesk", "models", "download", "phi-test"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    staging = phidesk_home / "models" / ".download-phi-test-cpu"
+    deadline = time.monotonic() + 60
+    while hub.bytes_served() < 10_000_000:
+        assert time.monotonic() < deadline, "the download did not start"
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert "resume" in err
+    assert "Traceback" not in err
+    assert staging.is_dir()
+    assert library.installed("phi-test") is None
+    hub.bytes_per_s = None
+    again = phidesk("models", "download", "phi-test")
+    assert again.returncode == 0, again.stderr
+    resumed = [r for r in hub.requests_for(f"{SUB}/model.onnx.data") if r.status == 206 and r.range]
+    assert resumed, "the second run should continue with a Range request"
+    assert int(resumed[-1].range.removeprefix("bytes=").rstrip("-")) > 0
+    assert not staging.exists()
+    assert library.installed("phi-test") is not None
+
+
+def test_cli_hardware_json_has_the_promised_keys(phidesk_home: Path) -> None:
+    import psutil
+
+    data = json.loads(phidesk("hardware", "--json").stdout)
+    assert {"os", "arch", "cpu", "ram", "gpus", "providers", "recommendations"} <= set(data)
+    assert data["cpu"]["cores"] == psutil.cpu_count(logical=False)
+    if not Path("/dev/nvidia0").exists() and sys.platform == "linux":
+        assert data["gpus"] == []  # no NVIDIA device here, and nothing else counts on Linux
+    assert abs(data["ram"]["total_mb"] - psutil.virtual_memory().total / 2**20) < 0.05 * data["ram"]["total_mb"]
+    for rec in data["recommendations"]:
+        assert {"id", "variant", "verdict", "needed_mb", "available_mb", "reason"} <= set(rec)
+        assert rec["verdict"] in {"fits", "tight", "won't fit"}
+
+
+def test_pane_downloads_a_catalog_model(qtbot: object, hub: HubServer, starter_installed: Path) -> None:
+    from phidesk import settings
+    from phidesk.engine.protocol import Sampling
+    from phidesk.gui.main_window import MainWindow
+    from phidesk.store import Store
+
+    window = MainWindow(Store(), settings.Settings(default_model="starter", provider="cpu",
+                                                    sampling=Sampling(temperature=0, max_new_tokens=20)))
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    window.show()
+    pane = window.models
+    try:
+        qtbot.waitUntil(lambda: pane.catalog.topLevelItemCount() == 1, timeout=60_000)  # type: ignore[attr-defined]
+        item = pane.catalog.topLevelItem(0)
+        assert item is not None
+        assert item.text(0).endswith("phi-test")
+        assert item.text(3) in {"fits", "tight", "won't fit"}
+        assert "MB" in item.toolTip(3)  # the arithmetic is shown
+        pane.catalog.setCurrentItem(item)
+        pane.download_button.click()
+        row = pane.rows["phi-test:cpu"]
+        qtbot.waitUntil(lambda: library.installed("phi-test") is not None, timeout=60_000)  # type: ignore[attr-defined]
+        qtbot.waitUntil(lambda: "done" in row.bar.format(), timeout=10_000)  # type: ignore[attr-defined]
+        names = [pane.tree.topLevelItem(i).text(0)  # type: ignore[union-attr]
+                 for i in range(pane.tree.topLevelItemCount())]
+        assert "phi-test" in names
+    finally:
+        window.close()
+        window.store.close()
+
