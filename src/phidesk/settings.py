@@ -40,6 +40,7 @@ class Settings:
     context_cap: int = DEFAULT_CONTEXT_CAP
     system_prompt: str = ""
     theme: str = "system"  # system | light | dark
+    gpu_index: int | None = None  # which GPU / DirectML adapter; None: the runtime's (high-performance) choice
     sampling: Sampling = field(default_factory=Sampling)
     # Window geometry and splitter sizes, written by the GUI.
     ui: dict[str, Any] = field(default_factory=dict)
@@ -90,6 +91,8 @@ _CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "default_model": (lambda v: v is None or isinstance(v, str), "default_model must be a model id"),
     "system_prompt": (lambda v: isinstance(v, str), "system_prompt must be text"),
     "theme": (lambda v: v in THEMES, f"theme must be one of {', '.join(THEMES)}"),
+    "gpu_index": (lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool) and v >= 0),
+                  "gpu_index must be a GPU number (0, 1, …) or null"),
     "ui": (lambda v: isinstance(v, dict), "ui must be an object"),
 }
 

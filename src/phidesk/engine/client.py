@@ -188,11 +188,15 @@ class EngineClient:
         self.loaded = None
 
     # --- public API ---------------------------------------------------------------------
-    def load(self, path: str | Path, provider: str = "auto", context_cap: int = 4096) -> Loaded:
-        """Load a model (starting a worker if needed). Raises EngineError on failure."""
+    def load(self, path: str | Path, provider: str = "auto", context_cap: int = 4096,
+             gpu_index: int | None = None) -> Loaded:
+        """Load a model (starting a worker if needed). Raises EngineError on failure.
+
+        *gpu_index* picks the GPU (CUDA) or DirectML adapter; None lets the runtime choose.
+        """
         with self._lock:
             self._load_args = {"op": "load", "path": str(path), "provider": provider,
-                               "context_cap": context_cap}
+                               "context_cap": context_cap, "gpu_index": gpu_index}
             return self._load()
 
     def _load(self) -> Loaded:

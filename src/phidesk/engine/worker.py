@@ -140,7 +140,8 @@ class Worker:
             request_id = request.get("id")
             try:
                 if op == "load":
-                    self.load(request["path"], request.get("provider", "auto"), int(request["context_cap"]))
+                    self.load(request["path"], request.get("provider", "auto"), int(request["context_cap"]),
+                              request.get("gpu_index"))
                 elif op == "generate":
                     self.generate(request)
                 elif op == "bare":
@@ -160,7 +161,7 @@ class Worker:
         self.generator = self.tokenizer = self.model = None
         self.generator_key, self.cached, self.cached_text = None, [], None
 
-    def load(self, path: str, provider: str, context_cap: int) -> None:
+    def load(self, path: str, provider: str, context_cap: int, gpu_index: int | None = None) -> None:
         self.unload()
         info = read_model_folder(path)
         started = time.perf_counter()
@@ -171,6 +172,8 @@ class Worker:
                 config.clear_providers()
                 if candidate != "cpu":
                     config.append_provider(candidate)
+                    if gpu_index is not None:  # the user's choice of GPU / DirectML adapter
+                        config.set_provider_option(candidate, "device_id", str(int(gpu_index)))
                 self.model = self.og.Model(config)
                 self.provider = candidate
                 break

@@ -34,10 +34,10 @@ class _Runner(QObject):
         super().__init__()
         self.client = client
 
-    @Slot(str, str, int)
-    def load(self, path: str, provider: str, context_cap: int) -> None:
+    @Slot(str, str, int, object)
+    def load(self, path: str, provider: str, context_cap: int, gpu_index: int | None) -> None:
         try:
-            self.loaded.emit(self.client.load(path, provider, context_cap))
+            self.loaded.emit(self.client.load(path, provider, context_cap, gpu_index))
         except EngineError as exc:
             self.load_failed.emit(str(exc), exc.user_error)
 
@@ -78,7 +78,7 @@ class EngineBridge(QObject):
     failed = Signal(str, str, bool)
     busy_changed = Signal(bool)
 
-    _request_load = Signal(str, str, int)
+    _request_load = Signal(str, str, int, object)
     _request_generate = Signal(object, object, object)
     _request_unload = Signal()
     _request_shutdown = Signal()
@@ -106,9 +106,9 @@ class EngineBridge(QObject):
         self._thread.start()
 
     # --- requests (GUI thread; none of them waits) -------------------------------------------
-    def load(self, path: str | Path, provider: str, context_cap: int) -> None:
+    def load(self, path: str | Path, provider: str, context_cap: int, gpu_index: int | None = None) -> None:
         self._set_busy(True)
-        self._request_load.emit(str(path), provider, context_cap)
+        self._request_load.emit(str(path), provider, context_cap, gpu_index)
 
     def send(self, messages: list[Message], sampling: Sampling, images: list[str] | None = None) -> None:
         self._set_busy(True)

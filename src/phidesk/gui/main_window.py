@@ -230,7 +230,7 @@ class MainWindow(QMainWindow):
             return
         self.model_id = model_id
         self.status_model.setText(f"loading {model_id}…")
-        self.bridge.load(model.path, self.prefs.provider, self.prefs.context_cap)
+        self.bridge.load(model.path, self.prefs.provider, self.prefs.context_cap, self.prefs.gpu_index)
         if self.conversation_id is not None and force:
             self.store.set_model(self.conversation_id, model_id)
 
@@ -462,11 +462,14 @@ class MainWindow(QMainWindow):
             c = self.store.get_conversation(self.conversation_id)
             conversation = (c.model_id, c.system_prompt)
         models = [m.id for m in library.list_models() if m.usable]
-        dialog = SettingsDialog(self.prefs, models, conversation, self)
+        report = self.models.report or {}
+        gpus = [(int(g["index"]), f"{g['name']} ({g['vram_mb']:,} MB)") for g in report.get("gpus") or []]
+        dialog = SettingsDialog(self.prefs, models, conversation, self, gpus=gpus)
         if not dialog.exec():
             return
         new = dialog.result_settings()
-        reload = (new.context_cap, new.provider) != (self.prefs.context_cap, self.prefs.provider)
+        reload = ((new.context_cap, new.provider, new.gpu_index)
+                  != (self.prefs.context_cap, self.prefs.provider, self.prefs.gpu_index))
         theme_changed = new.theme != self.prefs.theme
         self.prefs = new
         settings_module.save(self.prefs)

@@ -69,13 +69,15 @@ class _DownloadRow(QWidget):
         done = int(job.bytes_done or 0)
         self.bar.setMaximum(max(1, total // 1024))
         self.bar.setValue(done // 1024)
-        speed = f" · {job.speed_bps / 1e6:.1f} MB/s" if getattr(job, "speed_bps", 0) else ""
-        eta = f" · {job.eta_s:.0f} s left" if getattr(job, "eta_s", None) else ""
         state = str(job.state)
-        self.bar.setFormat(f"{state} · {_mb(done / 2**20)} of {_mb(total / 2**20)}{speed}{eta}")
-        detail = f"{self.key}: {job.error}" if getattr(job, "error", None) else self.key
+        self.bar.setFormat(f"%p% · {state}")
+        speed = f" · {job.speed_bps / 1e6:.1f} MB/s" if getattr(job, "speed_bps", 0) else ""
+        eta = f" · {job.eta_s:.0f} s left" if getattr(job, "eta_s", None) and state == "downloading" else ""
+        detail = f"<b>{self.key}</b> · {_mb(done / 2**20)} of {_mb(total / 2**20)}{speed}{eta}"
         if getattr(job, "current_file", None) and state == "downloading":
-            detail += f" — {Path(job.current_file).name}"
+            detail += f"<br>{Path(job.current_file).name}"
+        if getattr(job, "error", None):
+            detail += f"<br>{job.error}"
         self.label.setText(detail)
         self.pause.setText("Resume" if state == "paused" else "Pause")
         finished = state in {"done", "failed", "cancelled"}
@@ -107,6 +109,12 @@ class ModelPane(QWidget):
         self.catalog.setHeaderLabels(["Model", "Build", "Size", "Verdict"])
         self.catalog.setRootIsDecorated(False)
         catalog_layout.addWidget(self.catalog)
+        self.reason = QLabel("", catalog_box)
+        self.reason.setWordWrap(True)
+        self.reason.setAccessibleName("Why this verdict")
+        catalog_layout.addWidget(self.reason)
+        self.catalog.currentItemChanged.connect(
+            lambda item, _old: self.reason.setText(item.toolTip(3) if item is not None else ""))
         self.download_button = QPushButton("Download", catalog_box)
         self.download_button.setAccessibleName("Download the selected model")
         self.download_button.clicked.connect(self._on_download)

@@ -51,9 +51,11 @@ def _int_spin(low: int, high: int, value: int, step: int = 1) -> QSpinBox:
 
 class SettingsDialog(QDialog):
     def __init__(self, settings: Settings, models: list[str], conversation: tuple[str | None, str | None] | None,
-                 parent: QWidget | None = None) -> None:
-        """*conversation* is (model_id, system_prompt) of the open conversation, or None."""
+                 parent: QWidget | None = None, gpus: list[tuple[int, str]] | None = None) -> None:
+        """*conversation* is (model_id, system_prompt) of the open conversation, or None;
+        *gpus* the (index, description) of this machine's GPUs / DirectML adapters."""
         super().__init__(parent)
+        self.gpus = gpus or []
         self.setWindowTitle("Settings")
         self.setMinimumWidth(520)
         self.setAccessibleName("Settings")
@@ -93,6 +95,18 @@ class SettingsDialog(QDialog):
         self.provider.setCurrentText(s.provider)
         self.provider.setAccessibleName("Execution provider")
         form.addRow("Provider", self.provider)
+        self.gpu = QComboBox()
+        self.gpu.addItem("Automatic (the high-performance GPU)", None)
+        for index, description in self.gpus:
+            self.gpu.addItem(f"{index}: {description}", index)
+        if s.gpu_index is not None:
+            found = self.gpu.findData(s.gpu_index)
+            if found < 0:
+                self.gpu.addItem(f"{s.gpu_index}: (not found now)", s.gpu_index)
+                found = self.gpu.count() - 1
+            self.gpu.setCurrentIndex(found)
+        self.gpu.setAccessibleName("GPU or DirectML adapter")
+        form.addRow("GPU", self.gpu)
         self.theme = QComboBox()
         self.theme.addItems(list(THEMES))
         self.theme.setCurrentText(s.theme)
@@ -154,7 +168,7 @@ class SettingsDialog(QDialog):
                            max_new_tokens=self.max_new.value())
         return replace(self.settings, system_prompt=self.system.toPlainText().strip(),
                        context_cap=self.context.value(), provider=self.provider.currentText(),
-                       theme=self.theme.currentText(), sampling=sampling)
+                       theme=self.theme.currentText(), gpu_index=self.gpu.currentData(), sampling=sampling)
 
     def result_conversation(self) -> tuple[str | None, str | None] | None:
         if self.conversation_tab is None:
