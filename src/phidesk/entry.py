@@ -3,7 +3,8 @@
 ``phidesk`` alone opens the window (or, with no display to show it on, the terminal chat);
 ``phidesk gui`` always tries the window; any other subcommand goes to the CLI. A frozen
 (PyInstaller) app has no ``python -m``: it starts its own executable again with
-``--phidesk-worker`` to get a worker process (see ``phidesk.engine.client.worker_command``).
+``--phidesk-worker`` to get a worker process (see ``phidesk.engine.client.worker_command``), and
+with ``--phidesk-providers`` for the provider probe (``phidesk.models.hardware.probe_command``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from phidesk.engine import worker
 
         return worker.main()
+    if args[:1] == ["--phidesk-providers"]:  # the provider probe (phidesk.models.hardware.PROVIDERS_FLAG)
+        from phidesk.engine import providers
+
+        return providers.main(args[1:])
     if args[:1] == ["gui"] or (not args and _has_display()):
         from phidesk.gui.app import main as gui_main
 

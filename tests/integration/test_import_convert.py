@@ -82,3 +82,15 @@ def test_broken_gguf_is_refused_and_leaves_nothing(phidesk_home: Path, tmp_path:
     with pytest.raises(UserError, match=r"could not convert broken\.gguf"):
         library.import_path(gguf)
     assert [p.name for p in (phidesk_home / "models").iterdir()] == []
+
+
+def test_provider_probe_runs_through_the_frozen_app_flag(starter_source: Path) -> None:
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-m", "phidesk", "--phidesk-providers", str(starter_source)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["providers"]["cpu"] == {"ok": True}
+    assert report["providers"]["cuda"]["ok"] is False
+    assert report["providers"]["cuda"]["reason"]

@@ -391,8 +391,14 @@ def smallest_model() -> Path | None:
     return min(usable, key=lambda m: m.info.size_bytes if m.info else 0).path
 
 
+PROVIDERS_FLAG = "--phidesk-providers"  # how a frozen app runs the probe (phidesk.entry)
+
+
 def probe_command(model_dir: Path | None) -> list[str]:
-    return [sys.executable, "-m", "phidesk.engine.providers", *([str(model_dir)] if model_dir else [])]
+    tail = [str(model_dir)] if model_dir else []
+    if getattr(sys, "frozen", False):
+        return [sys.executable, PROVIDERS_FLAG, *tail]
+    return [sys.executable, "-m", "phidesk.engine.providers", *tail]
 
 
 def probe_providers(model_dir: Path | None, timeout: float = PROBE_TIMEOUT_S) -> tuple[dict[str, ProviderStatus], str]:
@@ -400,8 +406,6 @@ def probe_providers(model_dir: Path | None, timeout: float = PROBE_TIMEOUT_S) ->
 
     Returns (providers, problem); on any failure the providers are empty and *problem* says why.
     """
-    if getattr(sys, "frozen", False):
-        return {}, "provider probe unavailable in a frozen app"
     cmd = probe_command(model_dir)
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     try:
