@@ -1,38 +1,122 @@
-"""Checks an image file with Pillow before anything native reads it.
+"""Every image is decoded and cleaned here, with Pillow, before anything native reads it.
 
 onnxruntime-genai's image loader trusts the file: a GIF or a truncated JPEG can end the
-whole process (FACTS). So every image is decoded here first; one that Pillow cannot
-fully decode is refused with a one-line reason.
+whole process with exit status 0, a CMYK JPEG raises (FACTS). So an image the user gives is
+opened only through ``prepare_image``: formats PNG, JPEG, WebP, BMP, GIF (first frame) and
+TIFF; EXIF orientation applied; converted to 8-bit RGB (CMYK, palette, 16-bit and alpha
+handled; transparency over white); scaled down to what the model can use, so memory stays
+bounded; and handed on as clean PNG bytes (``og.Images.open_bytes``). Decompression bombs,
+truncated files, non-images, zero-size and absurd aspect ratios are refused with one line.
 """
 
 from __future__ import annotations
 
+import io
+import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from phidesk.errors import UserError
 
-MAX_PIXELS = 64_000_000  # beyond this, refuse as a likely decompression bomb
+FORMATS = {"PNG", "JPEG", "MPO", "WEBP", "BMP", "DIB", "GIF", "TIFF"}
+MAX_PIXELS = 150_000_000  # 12,000 × 12,000 is fine; beyond ~150 MP the file is refused as a likely bomb
+MAX_ASPECT = 20.0  # a 20:1 strip is the most a vision model can make sense of
+MAX_SIDE = 1344  # Phi-3.5-vision uses at most 4 × 4 crops of 336 px; larger only costs memory
+
+
+class ImageError(UserError):
+    code = "bad_image"
+
+
+@dataclass(frozen=True)
+class PreparedImage:
+    png: bytes
+    width: int
+    height: int
+    original_width: int
+    original_height: int
+    source_format: str
+    path: Path
+
+
+def _refuse(file: Path, why: str) -> ImageError:
+    return ImageError(f"{file.name}: {why}")
+
+
+def _to_rgb(img: Image.Image) -> Image.Image:
+    """8-bit RGB from any mode; transparency is laid over white."""
+    if img.mode in ("I;16", "I;16B", "I;16L", "I"):
+        img = img.point(lambda v: v * (1 / 256)).convert("L") if img.mode == "I" else (
+            img.convert("I").point(lambda v: v * (1 / 256)).convert("L"))
+    elif img.mode == "F":
+        img = img.convert("L")
+    if img.mode == "P":
+        img = img.convert("RGBA" if "transparency" in img.info else "RGB")
+    if img.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        rgba = img.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return img if img.mode == "RGB" else img.convert("RGB")
+
+
+def prepare_image(path: str | Path, max_side: int = MAX_SIDE) -> PreparedImage:
+    """Decode, check and clean one image file; ImageError (a UserError) with a one-line reason otherwise."""
+    file = Path(path).expanduser()
+    if not file.is_file():
+        raise _refuse(file, "no such image file")
+    if file.stat().st_size == 0:
+        raise _refuse(file, "the file is empty")
+    with warnings.catch_warnings():
+        # Our own pixel limit decides; Pillow's bomb warning would fire below it.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            with Image.open(file) as img:
+                return _prepare(file, img, max_side)
+        except UserError:
+            raise
+        except Image.DecompressionBombError:
+            why = f"too many pixels (over {MAX_PIXELS:,}): refused as a likely decompression bomb"
+            raise _refuse(file, why) from None
+        except UnidentifiedImageError:
+            raise _refuse(file, "not an image PhiDesk can read (PNG, JPEG, WebP, BMP, GIF or TIFF)") from None
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            raise _refuse(file, f"the image is damaged or truncated ({exc})") from None
+        except MemoryError:
+            raise _refuse(file, "the image is too large to open") from None
+
+
+def _prepare(file: Path, img: Image.Image, max_side: int) -> PreparedImage:
+    fmt = (img.format or "").upper()
+    if fmt not in FORMATS:
+        raise _refuse(file, f"{fmt or 'unknown'} images are not supported (PNG, JPEG, WebP, BMP, GIF, TIFF)")
+    width, height = img.size
+    if width <= 0 or height <= 0:
+        raise _refuse(file, "the image has no pixels")
+    if width * height > MAX_PIXELS:
+        raise _refuse(file, f"{width:,} × {height:,} pixels is too many: refused as a likely decompression bomb")
+    if max(width, height) / min(width, height) > MAX_ASPECT:
+        raise _refuse(file, f"{width} × {height} is too narrow a strip for a vision model")
+    if getattr(img, "n_frames", 1) > 1:
+        img.seek(0)  # the first frame of an animation
+    if fmt in ("JPEG", "MPO"):
+        img.draft("RGB", (max_side, max_side))  # decode JPEGs at a reduced scale: far less memory
+    img.load()
+    if max(img.size) > max_side:  # scale down first: every later step then works on the small image
+        if img.mode in ("P", "1"):
+            img = img.convert("RGBA" if "transparency" in img.info else "RGB")
+        img.thumbnail((max_side, max_side), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    # In place: without it Pillow returns a full copy even when there is nothing to rotate. The
+    # bounding box is square, so rotating after scaling gives the same size as before.
+    ImageOps.exif_transpose(img, in_place=True)
+    rgb = _to_rgb(img)
+    out = io.BytesIO()
+    rgb.save(out, "PNG", compress_level=1)
+    return PreparedImage(out.getvalue(), rgb.width, rgb.height, width, height, fmt, file.resolve())
 
 
 def check_image(path: str | Path) -> Path:
-    """The resolved path of a readable image, or UserError saying why not."""
-    file = Path(path).expanduser()
-    if not file.is_file():
-        raise UserError(f"{file}: no such image file")
-    if file.stat().st_size == 0:
-        raise UserError(f"{file}: the file is empty")
-    try:
-        with Image.open(file) as img:
-            width, height = img.size
-            if width * height > MAX_PIXELS:
-                raise UserError(f"{file}: {width}×{height} pixels is too large to be a real photo or screenshot")
-            img.load()
-    except UserError:
-        raise
-    except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
-        raise UserError(f"{file}: not an image PhiDesk can read ({exc.__class__.__name__})") from None
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise UserError(f"{file}: the image is damaged ({exc})") from None
-    return file.resolve()
+    """The resolved path of a readable image, or UserError saying why not (it is fully decoded once)."""
+    return prepare_image(path).path
