@@ -81,6 +81,7 @@ class Sampling:
 class Message:
     role: str  # "system" | "user" | "assistant"
     content: str
+    images: list[str] = field(default_factory=list)  # image files of this (user) message, for vision models
 
 
 @dataclass
@@ -146,6 +147,7 @@ class PrefillProgress(Event):
     total: int = 0
     prompt_tokens: int = 0
     dropped_turns: int = 0
+    image_tokens: list[int] = field(default_factory=list)  # what each image costs, known before generation
 
 
 @dataclass

@@ -25,11 +25,10 @@ import queue
 import sys
 import threading
 import time
-from dataclasses import asdict
 from typing import Any, BinaryIO
 
 from phidesk.engine.modelinfo import ModelInfo, read_model_folder
-from phidesk.engine.prompt import SliceSizer, answer_reserve, common_prefix, fit_conversation
+from phidesk.engine.prompt import PromptTooLongError, SliceSizer, answer_reserve, common_prefix, fit_conversation
 from phidesk.engine.protocol import (
     AnswerStats,
     Event,
@@ -105,6 +104,7 @@ class Worker:
         self.generator: Any = None
         self.generator_key: tuple[Any, ...] | None = None
         self.cached: list[int] = []
+        self.processor: Any = None
         # The exact text the cached tokens stand for, when they end on a clean boundary.
         self.cached_text: str | None = None
 
@@ -158,7 +158,7 @@ class Worker:
 
     # --- model -------------------------------------------------------------------------
     def unload(self) -> None:
-        self.generator = self.tokenizer = self.model = None
+        self.generator = self.tokenizer = self.model = self.processor = None
         self.generator_key, self.cached, self.cached_text = None, [], None
 
     def load(self, path: str, provider: str, context_cap: int, gpu_index: int | None = None) -> None:
@@ -195,7 +195,7 @@ class Worker:
     # --- prompts -----------------------------------------------------------------------
     def render(self, messages: list[Message]) -> str:
         assert self.info is not None
-        payload = json.dumps([asdict(m) for m in messages], ensure_ascii=False)
+        payload = json.dumps([{"role": m.role, "content": m.content} for m in messages], ensure_ascii=False)
         return str(self.tokenizer.apply_chat_template(payload, template_str=self.info.chat_template,
                                                       add_generation_prompt=True))
 
@@ -274,8 +274,15 @@ class Worker:
         if self.model is None:
             raise UserError("no model is loaded")
         sampling = Sampling.from_dict(request.get("sampling", {})).validate()
-        messages = [Message(m["role"], m["content"]) for m in request["messages"]]
-        if request.get("images"):
+        messages = [Message(m["role"], m["content"], list(m.get("images") or [])) for m in request["messages"]]
+        if request.get("images"):  # images given for the newest message
+            last_user = max(i for i, m in enumerate(messages) if m.role == "user")
+            messages[last_user].images.extend(request["images"])
+        assert self.info is not None
+        if self.info.vision:
+            self.generate_vision(request_id, messages, sampling, received)
+            return
+        if any(m.images for m in messages):
             raise UserError("this model reads text only; images need a vision model such as Phi-3.5-vision")
         budget = self.max_length - answer_reserve(self.max_length, sampling.max_new_tokens)
         messages, dropped, _ = fit_conversation(
@@ -317,6 +324,49 @@ class Worker:
             return
         self.cached_text = text
         self.decode(request_id, sampling, stats, received)
+
+    def generate_vision(self, request_id: int, messages: list[Message], sampling: Sampling, received: float) -> None:
+        """A multimodal turn: placeholders built here, images cleaned by Pillow, a fresh generator.
+
+        The runtime cannot rewind a phi3v generator (FACTS), so every turn reads the whole
+        conversation again; images of earlier turns stay in it, numbered in order.
+        """
+        from phidesk.engine.images import prepare_image
+
+        pictures: list[bytes] = []
+        numbered: list[Message] = []
+        for message in messages:
+            marks = ""
+            for path in message.images:
+                pictures.append(prepare_image(path).png)  # ImageError: a one-line user error
+                marks += f"<|image_{len(pictures)}|>\n"
+            numbered.append(Message(message.role, marks + message.content))
+        text = self.render(numbered)
+        if self.processor is None:
+            self.processor = self.model.create_multimodal_processor()
+        images = self.og.Images.open_bytes(*pictures) if pictures else None
+        inputs = self.processor(text, images=images)
+        ids = inputs["input_ids"].as_numpy().reshape(-1)
+        image_tokens = [int((ids == -(n + 1)).sum()) for n in range(len(pictures))]
+        total = int(ids.shape[0])
+        budget = self.max_length - answer_reserve(self.max_length, sampling.max_new_tokens)
+        if total > budget:
+            costs = ", ".join(f"{c:,}" for c in image_tokens)
+            raise PromptTooLongError(
+                f"the question needs {total:,} tokens (images: {costs or 'none'}) and at most {budget:,} fit; "
+                "use fewer images or raise the context setting")
+        stats = AnswerStats(prompt_tokens=total, new_prompt_tokens=total)
+        self.emit(PrefillProgress(id=request_id, done=0, total=total, prompt_tokens=total, image_tokens=image_tokens))
+        params = self.og.GeneratorParams(self.model)
+        params.set_search_options(**self.search_options(sampling, total))
+        self.generator = None  # free the last turn's KV cache first
+        self.generator = self.og.Generator(self.model, params)
+        self.generator_key, self.cached, self.cached_text = None, [], None
+        started = time.perf_counter()
+        self.generator.set_inputs(inputs)
+        stats.prefill_s = time.perf_counter() - started
+        self.decode(request_id, sampling, stats, received)
+        self.cached, self.cached_text = [], None  # never reused: a phi3v generator cannot rewind
 
     def decode(self, request_id: int, sampling: Sampling, stats: AnswerStats, received: float) -> None:
         assert self.info is not None
