@@ -141,3 +141,19 @@ def test_a_folder_or_missing_file_is_refused(tmp_path: Path) -> None:
         prepare_image(tmp_path)
     with pytest.raises(ImageError, match="no such image"):
         prepare_image(tmp_path / "missing.png")
+
+
+def test_inspect_reads_only_the_header(tmp_path: Path) -> None:
+    from phidesk.engine.images import inspect_image
+
+    good = tmp_path / "ok.png"
+    Image.new("RGB", (50, 40)).save(good)
+    assert inspect_image(good) == good.resolve()
+    bomb = tmp_path / "bomb.png"
+    _png_claiming(bomb, 13_000, 12_000)  # claims 156 MP, holds almost nothing: refused from the header alone
+    with pytest.raises(ImageError, match="decompression bomb"):
+        inspect_image(bomb)
+    text = tmp_path / "notes.png"
+    text.write_text("hello", encoding="utf-8")
+    with pytest.raises(ImageError, match="not an image"):
+        inspect_image(text)

@@ -24,6 +24,7 @@ FORMATS = {"PNG", "JPEG", "MPO", "WEBP", "BMP", "DIB", "GIF", "TIFF"}
 MAX_PIXELS = 150_000_000  # 12,000 × 12,000 is fine; beyond ~150 MP the file is refused as a likely bomb
 MAX_ASPECT = 20.0  # a 20:1 strip is the most a vision model can make sense of
 MAX_SIDE = 1344  # Phi-3.5-vision uses at most 4 × 4 crops of 336 px; larger only costs memory
+BOMB = f"too many pixels (over {MAX_PIXELS:,}): refused as a likely decompression bomb"
 
 
 class ImageError(UserError):
@@ -78,8 +79,7 @@ def prepare_image(path: str | Path, max_side: int = MAX_SIDE) -> PreparedImage:
         except UserError:
             raise
         except Image.DecompressionBombError:
-            why = f"too many pixels (over {MAX_PIXELS:,}): refused as a likely decompression bomb"
-            raise _refuse(file, why) from None
+            raise _refuse(file, BOMB) from None
         except UnidentifiedImageError:
             raise _refuse(file, "not an image PhiDesk can read (PNG, JPEG, WebP, BMP, GIF or TIFF)") from None
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
@@ -88,7 +88,8 @@ def prepare_image(path: str | Path, max_side: int = MAX_SIDE) -> PreparedImage:
             raise _refuse(file, "the image is too large to open") from None
 
 
-def _prepare(file: Path, img: Image.Image, max_side: int) -> PreparedImage:
+def _check_header(file: Path, img: Image.Image) -> tuple[str, int, int]:
+    """Format, width, height from the header alone; ImageError for what must never be decoded."""
     fmt = (img.format or "").upper()
     if fmt not in FORMATS:
         raise _refuse(file, f"{fmt or 'unknown'} images are not supported (PNG, JPEG, WebP, BMP, GIF, TIFF)")
@@ -99,6 +100,11 @@ def _prepare(file: Path, img: Image.Image, max_side: int) -> PreparedImage:
         raise _refuse(file, f"{width:,} × {height:,} pixels is too many: refused as a likely decompression bomb")
     if max(width, height) / min(width, height) > MAX_ASPECT:
         raise _refuse(file, f"{width} × {height} is too narrow a strip for a vision model")
+    return fmt, width, height
+
+
+def _prepare(file: Path, img: Image.Image, max_side: int) -> PreparedImage:
+    fmt, width, height = _check_header(file, img)
     if getattr(img, "n_frames", 1) > 1:
         img.seek(0)  # the first frame of an animation
     if fmt in ("JPEG", "MPO"):
@@ -115,6 +121,30 @@ def _prepare(file: Path, img: Image.Image, max_side: int) -> PreparedImage:
     out = io.BytesIO()
     rgb.save(out, "PNG", compress_level=1)
     return PreparedImage(out.getvalue(), rgb.width, rgb.height, width, height, fmt, file.resolve())
+
+
+def inspect_image(path: str | Path) -> Path:
+    """A quick check that reads only the header (format, size, bomb, aspect): safe on a GUI thread.
+
+    The full decode happens later in ``prepare_image`` (in the worker process for a vision turn).
+    """
+    file = Path(path).expanduser()
+    if not file.is_file():
+        raise _refuse(file, "no such image file")
+    if file.stat().st_size == 0:
+        raise _refuse(file, "the file is empty")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            with Image.open(file) as img:
+                _check_header(file, img)
+        except UserError:
+            raise
+        except Image.DecompressionBombError:
+            raise _refuse(file, BOMB) from None
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+            raise _refuse(file, "not an image PhiDesk can read (PNG, JPEG, WebP, BMP, GIF or TIFF)") from None
+    return file.resolve()
 
 
 def check_image(path: str | Path) -> Path:

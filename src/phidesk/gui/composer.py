@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from phidesk.engine.images import check_image
+from phidesk.engine.images import inspect_image
 from phidesk.errors import UserError
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
@@ -131,7 +131,7 @@ class Composer(QWidget):
     def add_images(self, paths: list[str]) -> None:
         for path in paths:
             try:
-                checked = str(check_image(path))
+                checked = str(inspect_image(path))  # header only: never a long decode on the GUI thread
             except UserError as exc:
                 self.problem.emit(str(exc))
                 continue
