@@ -148,6 +148,9 @@ class _Answer:
         elif isinstance(event, PrefillProgress):
             if event.dropped_turns and event.done == 0:
                 _err(f"note: dropped the {event.dropped_turns} oldest turn(s) to fit the context")
+            if event.image_tokens and event.done == 0:
+                costs = " + ".join(f"{n:,}" for n in event.image_tokens)
+                _err(f"images: {costs} tokens of a {event.total:,}-token prompt")
             if self.stream and sys.stderr.isatty() and event.total >= 512:
                 sys.stderr.write(f"\rreading the prompt: {event.done}/{event.total} tokens")
                 sys.stderr.flush()

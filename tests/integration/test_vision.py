@@ -1,0 +1,72 @@
+"""Image questions end to end on the tiny phi3v fixture: CLI → worker → processor → vision/embedding/decoder."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from tests.builders.tiny_phi3v import cached_tiny_phi3v, image_tokens
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def vision_model() -> Path:
+    return cached_tiny_phi3v()
+
+
+def phidesk(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "phidesk", *args], capture_output=True, text=True, timeout=300,
+                          check=False)
+
+
+def test_two_image_question_from_the_cli(vision_model: Path, phidesk_home: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "a.png", tmp_path / "b.jpg"
+    Image.new("RGB", (640, 480), "red").save(first)
+    Image.new("RGB", (300, 500), "blue").save(second, "JPEG")
+    result = phidesk("chat", "-m", str(vision_model), "--context", "8192", "--max-tokens", "6", "--json",
+                     "-i", str(first), "-i", str(second), "Compare these two charts")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["generated_tokens"] == 6
+    # The cost of each image is shown before the answer, and adds up with the text to the prompt.
+    costs = [int(n.replace(",", "")) for n in result.stderr.split("images: ")[1].split(" tokens")[0].split(" + ")]
+    assert len(costs) == 2
+    assert all(cost > 1000 for cost in costs)
+    assert data["prompt_tokens"] > sum(costs)
+
+
+def test_image_cost_follows_the_phi3v_formula(vision_model: Path, phidesk_home: Path, tmp_path: Path) -> None:
+    picture = tmp_path / "square.png"
+    Image.new("RGB", (336, 336), "green").save(picture)
+    result = phidesk("chat", "-m", str(vision_model), "--max-tokens", "2", "-i", str(picture), "What is this?")
+    assert result.returncode == 0, result.stderr
+    shown = int(result.stderr.split("images: ")[1].split(" tokens")[0].replace(",", ""))
+    assert shown in {image_tokens(h, w) for h in range(336, 1345, 336) for w in range(336, 1345, 336)}
+
+
+def test_too_many_images_for_the_context_is_refused(vision_model: Path, phidesk_home: Path, tmp_path: Path) -> None:
+    paths = []
+    for i in range(3):
+        paths += ["-i", str(tmp_path / f"{i}.png")]
+        Image.new("RGB", (800, 600), "white").save(tmp_path / f"{i}.png")
+    result = phidesk("chat", "-m", str(vision_model), "--context", "4096", "--max-tokens", "4", *paths, "Compare")
+    assert result.returncode == 2
+    assert "images:" in result.stderr
+    assert "fewer images" in result.stderr
+
+
+@pytest.mark.parametrize("content", [b"", b"GIF89a", b"not an image", b"\x89PNG\r\n\x1a\n" + b"\0" * 40])
+def test_bad_images_exit_2_and_never_reach_the_worker(vision_model: Path, phidesk_home: Path, tmp_path: Path,
+                                                      content: bytes) -> None:
+    bad = tmp_path / "bad.png"
+    bad.write_bytes(content)
+    result = phidesk("chat", "-m", str(vision_model), "-i", str(bad), "What is this?")
+    assert result.returncode == 2
+    assert "bad.png" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
