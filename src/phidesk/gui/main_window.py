@@ -9,7 +9,9 @@ Nothing here waits: the worker runs in its own process, the client on the bridge
 
 from __future__ import annotations
 
+import hashlib
 import json
+import shutil
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -30,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from phidesk import paths
 from phidesk import settings as settings_module
 from phidesk.engine.protocol import AnswerStats, Loaded, Message
 from phidesk.errors import UserError
@@ -214,7 +217,7 @@ class MainWindow(QMainWindow):
             # An answer still streaming, one that failed, or an empty one is not part of the context.
             if m.status in {"streaming", "error"} or (m.role == "assistant" and not m.content):
                 continue
-            messages.append(Message(m.role, m.content))
+            messages.append(Message(m.role, m.content, list(m.images)))
         return messages
 
     # --- models -------------------------------------------------------------------------------
@@ -286,12 +289,13 @@ class MainWindow(QMainWindow):
             self.store.delete_messages_from(self.conversation_id, self._editing)
             self.chat.truncate(self._editing)
             self._editing = None
-        self.store.add_message(self.conversation_id, "user", text, images=images)
+        kept = [_keep_image(path) for path in images]  # the conversation keeps its own copies
+        self.store.add_message(self.conversation_id, "user", text, images=kept)
         self.store.auto_title(self.conversation_id, text)
         self.chat.add_message("user", text)
-        self._start_answer(images)
+        self._start_answer()
 
-    def _start_answer(self, images: list[str]) -> None:
+    def _start_answer(self) -> None:
         assert self.conversation_id is not None
         messages = self._engine_messages(self.conversation_id)
         sampling = self.prefs.sampling
@@ -303,7 +307,7 @@ class MainWindow(QMainWindow):
         self._prefill_started = time.monotonic()
         self._flush_timer.start()
         self.sidebar.refresh(self.conversation_id)
-        self.bridge.send(messages, sampling, images)
+        self.bridge.send(messages, sampling)  # each message carries its own images
 
     def _offer_vision(self, text: str, images: list[str]) -> None:
         vision = [m.id for m in library.list_models() if m.info and m.info.vision]
@@ -398,7 +402,7 @@ class MainWindow(QMainWindow):
             return
         self.store.delete_messages_from(self.conversation_id, position)
         self.chat.truncate(position)
-        self._start_answer([])
+        self._start_answer()
 
     @Slot(int)
     def _on_edit(self, position: int) -> None:
@@ -522,6 +526,18 @@ class MainWindow(QMainWindow):
         self.models.close_downloads()
         self.bridge.shutdown()
         super().closeEvent(event)
+
+
+def _keep_image(path: str) -> str:
+    """Copy an image into the data folder (named by its content), so history never points at moved files."""
+    source = Path(path)
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:24]
+    folder = paths.data_dir() / "images"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{digest}{source.suffix.lower()}"
+    if not target.exists():
+        shutil.copyfile(source, target)
+    return str(target)
 
 
 def _stats_note(stats: dict[str, Any]) -> str:
