@@ -11,8 +11,10 @@ truncated files, non-images, zero-size and absurd aspect ratios are refused with
 
 from __future__ import annotations
 
+import contextlib
 import io
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +26,7 @@ FORMATS = {"PNG", "JPEG", "MPO", "WEBP", "BMP", "DIB", "GIF", "TIFF"}
 MAX_PIXELS = 150_000_000  # 12,000 × 12,000 is fine; beyond ~150 MP the file is refused as a likely bomb
 MAX_ASPECT = 20.0  # a 20:1 strip is the most a vision model can make sense of
 MAX_SIDE = 1344  # Phi-3.5-vision uses at most 4 × 4 crops of 336 px; larger only costs memory
+NOT_AN_IMAGE = "not an image PhiDesk can read (PNG, JPEG, WebP, BMP, GIF or TIFF)"
 BOMB = f"too many pixels (over {MAX_PIXELS:,}): refused as a likely decompression bomb"
 
 
@@ -63,9 +66,12 @@ def _to_rgb(img: Image.Image) -> Image.Image:
     return img if img.mode == "RGB" else img.convert("RGB")
 
 
-def prepare_image(path: str | Path, max_side: int = MAX_SIDE) -> PreparedImage:
-    """Decode, check and clean one image file; ImageError (a UserError) with a one-line reason otherwise."""
-    file = Path(path).expanduser()
+@contextlib.contextmanager
+def _opened(file: Path, unreadable: str) -> Iterator[Image.Image]:
+    """Open *file* with Pillow; every way it can fail (here or in the caller's block) is a one-line ImageError.
+
+    *unreadable* is the reason given when Pillow raises OSError & co.: "damaged" once pixels are decoded.
+    """
     if not file.is_file():
         raise _refuse(file, "no such image file")
     if file.stat().st_size == 0:
@@ -75,17 +81,24 @@ def prepare_image(path: str | Path, max_side: int = MAX_SIDE) -> PreparedImage:
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
             with Image.open(file) as img:
-                return _prepare(file, img, max_side)
+                yield img
         except UserError:
             raise
         except Image.DecompressionBombError:
             raise _refuse(file, BOMB) from None
         except UnidentifiedImageError:
-            raise _refuse(file, "not an image PhiDesk can read (PNG, JPEG, WebP, BMP, GIF or TIFF)") from None
+            raise _refuse(file, NOT_AN_IMAGE) from None
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
-            raise _refuse(file, f"the image is damaged or truncated ({exc})") from None
+            raise _refuse(file, unreadable.format(exc=exc)) from None
         except MemoryError:
             raise _refuse(file, "the image is too large to open") from None
+
+
+def prepare_image(path: str | Path, max_side: int = MAX_SIDE) -> PreparedImage:
+    """Decode, check and clean one image file; ImageError (a UserError) with a one-line reason otherwise."""
+    file = Path(path).expanduser()
+    with _opened(file, "the image is damaged or truncated ({exc})") as img:
+        return _prepare(file, img, max_side)
 
 
 def _check_header(file: Path, img: Image.Image) -> tuple[str, int, int]:
@@ -129,21 +142,8 @@ def inspect_image(path: str | Path) -> Path:
     The full decode happens later in ``prepare_image`` (in the worker process for a vision turn).
     """
     file = Path(path).expanduser()
-    if not file.is_file():
-        raise _refuse(file, "no such image file")
-    if file.stat().st_size == 0:
-        raise _refuse(file, "the file is empty")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        try:
-            with Image.open(file) as img:
-                _check_header(file, img)
-        except UserError:
-            raise
-        except Image.DecompressionBombError:
-            raise _refuse(file, BOMB) from None
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-            raise _refuse(file, "not an image PhiDesk can read (PNG, JPEG, WebP, BMP, GIF or TIFF)") from None
+    with _opened(file, NOT_AN_IMAGE) as img:
+        _check_header(file, img)
     return file.resolve()
 
 

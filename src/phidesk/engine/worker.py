@@ -25,6 +25,7 @@ import queue
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from typing import Any, BinaryIO
 
 from phidesk.engine.modelinfo import ModelInfo, read_model_folder
@@ -285,9 +286,14 @@ class Worker:
         if any(m.images for m in messages):
             raise UserError("this model reads text only; images need a vision model such as Phi-3.5-vision")
         budget = self.max_length - answer_reserve(self.max_length, sampling.max_new_tokens)
-        messages, dropped, _ = fit_conversation(
-            messages, lambda ms: len(self.tokenizer.encode(self.render(list(ms)))), budget)
-        text = self.render(messages)
+        rendered: dict[int, str] = {}  # prompt text by message count: the fitting step renders each candidate
+
+        def count(kept: Sequence[Message]) -> int:
+            rendered[len(kept)] = self.render(list(kept))
+            return len(self.tokenizer.encode(rendered[len(kept)]))
+
+        messages, dropped, _ = fit_conversation(messages, count, budget)
+        text = rendered[len(messages)]
         tokens = self.encode(text)
         stats = AnswerStats(prompt_tokens=len(tokens), dropped_turns=dropped)
         if self.stop_requested(request_id):

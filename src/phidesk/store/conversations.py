@@ -127,18 +127,8 @@ class Store:
                 "SELECT * FROM messages WHERE conversation_id = ? ORDER BY position", (conversation_id,)
             )
         )
-        return Conversation(
-            id=row["id"],
-            title=row["title"],
-            pinned=bool(row["pinned"]),
-            model_id=row["model_id"],
-            updated_at=row["updated_at"],
-            created_at=row["created_at"],
-            message_count=len(messages),
-            snippet=None,
-            system_prompt=row["system_prompt"],
-            messages=messages,
-        )
+        summary = summary_from_row({**dict(row), "message_count": len(messages)})
+        return Conversation(**vars(summary), system_prompt=row["system_prompt"], messages=messages)
 
     def rename(self, conversation_id: int, title: str) -> None:
         self._set(conversation_id, "title", _clean_title(title))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,7 +106,7 @@ def message_from_row(row: sqlite3.Row) -> StoredMessage:
     )
 
 
-def summary_from_row(row: sqlite3.Row, snippet: str | None = None) -> ConversationSummary:
+def summary_from_row(row: Mapping[str, Any], snippet: str | None = None) -> ConversationSummary:
     return ConversationSummary(
         id=row["id"],
         title=row["title"],
