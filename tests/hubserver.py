@@ -126,10 +126,12 @@ class HubServer:
         self.redirect_lfs = True
         self.bytes_per_s: float | None = None
         self.started = 0  # requests received so far (the log has them once answered)
+        self._finished = 0  # requests whose handler has returned (answered, dropped or failed)
         self._drops: dict[str, list[int]] = {}
         self._corrupt: dict[str, dict[int, int]] = {}
         self._status: dict[str, list[int | None]] = {}  # repo id or repo/file → [status, times left]
         self._lock = threading.Lock()
+        self._settled = threading.Condition(self._lock)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._server.daemon_threads = True
         self._server.hub = self  # type: ignore[attr-defined]
@@ -192,12 +194,16 @@ class HubServer:
         )
 
     # --- log ------------------------------------------------------------------------------------
+    # A client can act on an answer before the handler thread that sent it has logged it, so
+    # readers of the log first wait (briefly) for every request received so far to finish.
     def requests_for(self, path: str, method: str = "GET") -> list[Logged]:
-        with self._lock:
+        with self._settled:
+            self._settled.wait_for(lambda: self._finished >= self.started, timeout=5)
             return [r for r in self.log if r.file == path and r.method == method]
 
     def bytes_served(self) -> int:
-        with self._lock:
+        with self._settled:
+            self._settled.wait_for(lambda: self._finished >= self.started, timeout=5)
             return sum(r.bytes_sent for r in self.log if r.file is not None)
 
     # --- internals for the handler -------------------------------------------------------------
@@ -282,6 +288,10 @@ class _Handler(BaseHTTPRequestHandler):
                 self._json(method, 404, {"error": "Not Found"}, self.path)
         except (ConnectionError, TimeoutError):
             self.close_connection = True
+        finally:
+            with self.hub._settled:
+                self.hub._finished += 1
+                self.hub._settled.notify_all()
 
     def _json(self, method: str, status: int, payload: object, path: str, *,
               headers: Mapping[str, str] | None = None, file: str | None = None) -> None:
