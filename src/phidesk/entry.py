@@ -4,7 +4,8 @@
 ``phidesk gui`` always tries the window; any other subcommand goes to the CLI. A frozen
 (PyInstaller) app has no ``python -m``: it starts its own executable again with
 ``--phidesk-worker`` to get a worker process (see ``phidesk.engine.client.worker_command``), and
-with ``--phidesk-providers`` for the provider probe (``phidesk.models.hardware.probe_command``).
+with ``--phidesk-providers`` for the provider probe (``phidesk.models.hardware.probe_command``), and
+with ``--phidesk-scale-image`` to scale a large image for the window (``phidesk.engine.images``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from phidesk.engine import worker
 
         return worker.main()
+    if args[:1] == ["--phidesk-scale-image"]:  # a large image scaled for the window (images.SCALE_FLAG)
+        from phidesk.engine import images
+
+        return images.main(args[1:])
     if args[:1] == ["--phidesk-providers"]:  # the provider probe (phidesk.models.hardware.PROVIDERS_FLAG)
         from phidesk.engine import providers
 

@@ -13,6 +13,7 @@ from phidesk.engine.protocol import Sampling
 from phidesk.gui.main_window import MainWindow
 from phidesk.models import library
 from phidesk.store import Store
+from tests.builders.bad_images import write_bad_images
 from tests.builders.tiny_phi3v import cached_tiny_phi3v
 
 pytestmark = pytest.mark.slow
@@ -35,16 +36,71 @@ def test_two_image_question_in_the_window(qtbot: object, phidesk_home: Path, tmp
         window.composer.add_images([str(first), str(second)])
         assert len(window.composer.images) == 2
         window.composer.editor.setPlainText("Compare these two charts")
+        seen_before_first_token: list[str] = []
+
+        def on_token(_text: str) -> None:
+            if not seen_before_first_token and window.streaming is not None:
+                seen_before_first_token.append(window.streaming.note.text())
+
+        window.bridge.token.connect(on_token)
         with qtbot.waitSignal(window.bridge.finished, timeout=120_000) as blocker:  # type: ignore[attr-defined]
             qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)  # type: ignore[attr-defined]
         stats = blocker.args[0]
         assert stats.finish_reason in {"length", "stop"}
         assert stats.prompt_tokens > 3000  # two images of ~1,900 tokens each
+        # Each image's cost was on the pending answer before the first token, and stays in its note.
+        first, second = stats.image_tokens
+        expected = f"images: {first:,} + {second:,} tokens of a {stats.prompt_tokens:,}-token prompt"
+        assert first > 1000
+        assert second > 1000
+        assert expected in seen_before_first_token[0]
+        assert expected in window.chat.messages[1].note.text()
         conversation = window.store.get_conversation(window.conversation_id or 0)
         user = conversation.messages[0]
         assert len(user.images) == 2
         assert all(Path(p).parent == paths.data_dir() / "images" for p in user.images)  # kept copies
         assert all(Path(p).is_file() for p in user.images)
+        # History shows the images as thumbnails, also when the conversation is opened again.
+        window.new_conversation()
+        window.open_conversation(window.store.list_conversations()[0].id)
+        shown = window.chat.messages[0]
+        assert list(shown.image_buttons) == list(user.images)
+        qtbot.waitUntil(lambda: all(not b.icon().isNull() for b in shown.image_buttons.values()),  # type: ignore[attr-defined]
+                        timeout=30_000)
+    finally:
+        window.close()
+        window.store.close()
+
+
+def test_an_image_the_worker_refuses_returns_the_question(qtbot: object, phidesk_home: Path, tmp_path: Path) -> None:
+    """A truncated PNG (good header) sent past the composer: the worker refuses it with one line, the
+    window says so, the question with its images goes back to the composer, and the worker lives on."""
+    library.import_path(cached_tiny_phi3v(), "tiny-vision")
+    prefs = settings.Settings(default_model="tiny-vision", provider="cpu", context_cap=8192,
+                              sampling=Sampling(temperature=0, max_new_tokens=4))
+    window = MainWindow(Store(), prefs)
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    window.show()
+    try:
+        if window.bridge.current is None:
+            with qtbot.waitSignal(window.bridge.loaded, timeout=120_000):  # type: ignore[attr-defined]
+                pass
+        pid = window.bridge.client.worker_pid
+        bad, reason = write_bad_images(tmp_path / "bad")["truncated-png"]
+        good = tmp_path / "good.png"
+        Image.new("RGB", (400, 300), "green").save(good)
+        with qtbot.waitSignal(window.bridge.failed, timeout=120_000) as blocker:  # type: ignore[attr-defined]
+            window.send("What is in these?", [str(good), str(bad)])
+        assert blocker.args[0] == "bad_image"
+        assert reason in window.banner.text()
+        assert window.chat.messages == []  # nothing half-asked stays in the conversation
+        assert window.store.get_conversation(window.conversation_id or 0).messages == ()
+        assert window.composer.editor.toPlainText() == "What is in these?"
+        assert len(window.composer.images) >= 1  # the good one is back (the bad one is refused again)
+        assert window.bridge.client.worker_pid == pid
+        with qtbot.waitSignal(window.bridge.finished, timeout=120_000):  # type: ignore[attr-defined]
+            window.send("What is in this?", [str(good)])
+        assert window.bridge.client.worker_pid == pid
     finally:
         window.close()
         window.store.close()

@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from phidesk.engine.client import EngineClient
+from phidesk.engine.protocol import Failed, Finished, Message, Sampling
+from tests.builders.bad_images import CASES, write_bad_images
 from tests.builders.tiny_phi3v import cached_tiny_phi3v, image_tokens
 
 pytestmark = pytest.mark.slow
@@ -61,12 +64,41 @@ def test_too_many_images_for_the_context_is_refused(vision_model: Path, phidesk_
     assert "fewer images" in result.stderr
 
 
-@pytest.mark.parametrize("content", [b"", b"GIF89a", b"not an image", b"\x89PNG\r\n\x1a\n" + b"\0" * 40])
-def test_bad_images_exit_2_and_never_reach_the_worker(vision_model: Path, phidesk_home: Path, tmp_path: Path,
-                                                      content: bytes) -> None:
-    bad = tmp_path / "bad.png"
-    bad.write_bytes(content)
+@pytest.mark.parametrize("case", CASES)
+def test_each_bad_image_exits_2_with_one_line(vision_model: Path, phidesk_home: Path, tmp_path: Path,
+                                              case: str) -> None:
+    bad, reason = write_bad_images(tmp_path)[case]
     result = phidesk("chat", "-m", str(vision_model), "-i", str(bad), "What is this?")
     assert result.returncode == 2
-    assert "bad.png" in result.stderr
+    assert result.stderr.strip().startswith(f"phidesk: {bad.name}: ") or bad.name in result.stderr
+    assert reason in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_the_worker_refuses_each_bad_image_and_lives_on(vision_model: Path, tmp_path: Path) -> None:
+    """Past every check of the CLI and the window, straight to the worker: each refusal is a
+    one-line user error, and the same worker process then answers a good image question."""
+    bad_images = write_bad_images(tmp_path / "bad")
+    good = tmp_path / "good.png"
+    Image.new("RGB", (500, 400), "orange").save(good)
+    sampling = Sampling(temperature=0, max_new_tokens=3)
+    with EngineClient() as client:
+        client.load(vision_model, "cpu", 8192)
+        pid = client.worker_pid
+        for case, (bad, reason) in bad_images.items():
+            events = list(client.generate([Message("user", "What is this?", [str(good), str(bad)])], sampling))
+            failed = [e for e in events if isinstance(e, Failed)]
+            assert len(failed) == 1, case
+            assert failed[0].code == "bad_image", case
+            assert failed[0].user_error
+            assert reason in failed[0].message, case
+            assert "\n" not in failed[0].message, case
+            assert client.worker_pid == pid, case
+        events = list(client.generate([Message("user", "What is this?", [str(good)])], sampling))
+        finished = [e for e in events if isinstance(e, Finished)]
+        assert finished
+        assert finished[0].stats.generated_tokens == 3
+        assert finished[0].stats.image_tokens
+        assert finished[0].stats.image_tokens[0] > 100
+        assert client.worker_pid == pid

@@ -157,3 +157,41 @@ def test_inspect_reads_only_the_header(tmp_path: Path) -> None:
     text.write_text("hello", encoding="utf-8")
     with pytest.raises(ImageError, match="not an image"):
         inspect_image(text)
+
+
+def test_scaled_image_gives_raw_rgb_in_process_for_small_images(tmp_path: Path) -> None:
+    from phidesk.engine.images import scaled_image
+
+    path = tmp_path / "small.png"
+    Image.new("RGBA", (400, 200), (255, 0, 0, 255)).save(path)
+    scaled = scaled_image(path, 100)
+    assert (scaled.width, scaled.height) == (100, 50)
+    assert (scaled.original_width, scaled.original_height, scaled.source_format) == (400, 200, "PNG")
+    assert len(scaled.rgb) == 100 * 50 * 3
+    assert scaled.rgb[:3] == b"\xff\x00\x00"
+
+
+def test_large_images_are_scaled_in_a_child_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from phidesk.engine import images
+
+    monkeypatch.setattr(images, "ISOLATE_PIXELS", 10_000)  # so a small test image takes the child path
+    calls: list[list[str]] = []
+    real_run = images.subprocess.run
+
+    def spy(cmd: list[str], **kwargs: object) -> object:
+        calls.append(cmd)
+        return real_run(cmd, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(images.subprocess, "run", spy)
+    path = tmp_path / "photo.jpg"
+    Image.new("RGB", (600, 300), (0, 0, 255)).save(path, "JPEG")
+    scaled = images.scaled_image(path, 128)
+    assert len(calls) == 1
+    assert (scaled.width, scaled.height, scaled.source_format) == (128, 64, "JPEG")
+    assert len(scaled.rgb) == 128 * 64 * 3
+    cut = tmp_path / "cut.png"
+    Image.effect_noise((400, 300), 60).convert("RGB").save(tmp_path / "whole.png")
+    cut.write_bytes((tmp_path / "whole.png").read_bytes()[:4000])
+    with pytest.raises(ImageError, match=r"^cut\.png: the image is damaged or truncated"):
+        images.scaled_image(cut, 128)  # the child's one-line reason comes back as it is
+    assert len(calls) == 2

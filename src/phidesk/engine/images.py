@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
+import subprocess
+import sys
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,6 +29,7 @@ FORMATS = {"PNG", "JPEG", "MPO", "WEBP", "BMP", "DIB", "GIF", "TIFF"}
 MAX_PIXELS = 150_000_000  # 12,000 × 12,000 is fine; beyond ~150 MP the file is refused as a likely bomb
 MAX_ASPECT = 20.0  # a 20:1 strip is the most a vision model can make sense of
 MAX_SIDE = 1344  # Phi-3.5-vision uses at most 4 × 4 crops of 336 px; larger only costs memory
+PREPARED_CACHE = 16  # cleaned images a worker keeps (a few MB each) so later turns need not decode again
 NOT_AN_IMAGE = "not an image PhiDesk can read (PNG, JPEG, WebP, BMP, GIF or TIFF)"
 BOMB = f"too many pixels (over {MAX_PIXELS:,}): refused as a likely decompression bomb"
 
@@ -117,6 +121,14 @@ def _check_header(file: Path, img: Image.Image) -> tuple[str, int, int]:
 
 
 def _prepare(file: Path, img: Image.Image, max_side: int) -> PreparedImage:
+    rgb, fmt, width, height = _clean(file, img, max_side)
+    out = io.BytesIO()
+    rgb.save(out, "PNG", compress_level=1)
+    return PreparedImage(out.getvalue(), rgb.width, rgb.height, width, height, fmt, file.resolve())
+
+
+def _clean(file: Path, img: Image.Image, max_side: int) -> tuple[Image.Image, str, int, int]:
+    """The checked, scaled, upright 8-bit RGB image; its source format and original size."""
     fmt, width, height = _check_header(file, img)
     if getattr(img, "n_frames", 1) > 1:
         img.seek(0)  # the first frame of an animation
@@ -126,14 +138,87 @@ def _prepare(file: Path, img: Image.Image, max_side: int) -> PreparedImage:
     if max(img.size) > max_side:  # scale down first: every later step then works on the small image
         if img.mode in ("P", "1"):
             img = img.convert("RGBA" if "transparency" in img.info else "RGB")
-        img.thumbnail((max_side, max_side), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        # reducing_gap 1.5: a cheap box reduction to at most 1.5 × the target, then Lanczos. A
+        # 12,000² PNG then needs ~25 MB beside its decoded pixels (gap 3.0: ~180 MB).
+        img.thumbnail((max_side, max_side), Image.Resampling.LANCZOS, reducing_gap=1.5)
     # In place: without it Pillow returns a full copy even when there is nothing to rotate. The
     # bounding box is square, so rotating after scaling gives the same size as before.
     ImageOps.exif_transpose(img, in_place=True)
-    rgb = _to_rgb(img)
-    out = io.BytesIO()
-    rgb.save(out, "PNG", compress_level=1)
-    return PreparedImage(out.getvalue(), rgb.width, rgb.height, width, height, fmt, file.resolve())
+    return _to_rgb(img), fmt, width, height
+
+
+@dataclass(frozen=True)
+class ScaledImage:
+    """Raw 8-bit RGB pixels (rows of width × 3 bytes), for showing an image rather than for a model."""
+
+    rgb: bytes
+    width: int
+    height: int
+    original_width: int
+    original_height: int
+    source_format: str
+
+
+ISOLATE_PIXELS = 16_000_000  # larger images are scaled in a child process (see scaled_image)
+SCALE_FLAG = "--phidesk-scale-image"  # how a frozen app starts itself as the scaler (phidesk.entry)
+SCALE_TIMEOUT_S = 120
+
+
+def scale_here(path: str | Path, max_side: int) -> ScaledImage:
+    """Decode, check and scale one image in this process; ImageError otherwise."""
+    file = Path(path).expanduser()
+    with _opened(file, "the image is damaged or truncated ({exc})") as img:
+        rgb, fmt, width, height = _clean(file, img, max_side)
+        return ScaledImage(rgb.tobytes("raw", "RGB"), rgb.width, rgb.height, width, height, fmt)
+
+
+def scale_command(path: str | Path, max_side: int) -> list[str]:
+    if getattr(sys, "frozen", False):
+        return [sys.executable, SCALE_FLAG, str(path), str(max_side)]
+    return [sys.executable, "-m", "phidesk.engine.images", str(path), str(max_side)]
+
+
+def scaled_image(path: str | Path, max_side: int) -> ScaledImage:
+    """A scaled copy to show; for large images made in a child process.
+
+    A 12,000 × 12,000 photo takes ~570 MB to decode, and freeing that memory holds Python's
+    lock for tens of milliseconds; in a child process neither touches the caller (the window),
+    and a decoder that crashes on a hostile file takes only the child down.
+    """
+    file = Path(path).expanduser()
+    with _opened(file, NOT_AN_IMAGE) as img:
+        _, width, height = _check_header(file, img)
+    if width * height <= ISOLATE_PIXELS:
+        return scale_here(file, max_side)
+    try:
+        done = subprocess.run(scale_command(file, max_side), capture_output=True, timeout=SCALE_TIMEOUT_S,
+                              check=False)
+    except subprocess.TimeoutExpired:
+        raise _refuse(file, f"decoding took longer than {SCALE_TIMEOUT_S} s") from None
+    if done.returncode != 0:
+        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        if done.returncode == 2 and reason:
+            raise ImageError(reason[-1])
+        raise _refuse(file, f"the image could not be decoded (the decoder stopped with status {done.returncode})")
+    header, _, pixels = done.stdout.partition(b"\n")
+    meta = json.loads(header)
+    return ScaledImage(pixels, meta["width"], meta["height"], meta["original_width"], meta["original_height"],
+                       meta["source_format"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m phidesk.engine.images PATH MAX_SIDE``: one JSON line, then the raw RGB pixels."""
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        scaled = scale_here(args[0], int(args[1]))
+    except ImageError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    meta = {"width": scaled.width, "height": scaled.height, "original_width": scaled.original_width,
+            "original_height": scaled.original_height, "source_format": scaled.source_format}
+    sys.stdout.buffer.write(json.dumps(meta).encode() + b"\n" + scaled.rgb)
+    sys.stdout.buffer.flush()
+    return 0
 
 
 def inspect_image(path: str | Path) -> Path:
@@ -150,3 +235,7 @@ def inspect_image(path: str | Path) -> Path:
 def check_image(path: str | Path) -> Path:
     """The resolved path of a readable image, or UserError saying why not (it is fully decoded once)."""
     return prepare_image(path).path
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -98,6 +98,7 @@ class AnswerStats:
     finish_reason: str = "stop"
     dropped_turns: int = 0
     peak_rss_mb: float = 0.0
+    image_tokens: list[int] = field(default_factory=list)  # each image's share of prompt_tokens
 
     @property
     def prefill_tok_s(self) -> float:

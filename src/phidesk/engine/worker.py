@@ -26,6 +26,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from phidesk.engine.modelinfo import ModelInfo, read_model_folder
@@ -106,6 +107,9 @@ class Worker:
         self.generator_key: tuple[Any, ...] | None = None
         self.cached: list[int] = []
         self.processor: Any = None
+        # Cleaned images by (path, size, mtime): every vision turn re-reads the whole conversation,
+        # and decoding a large photo again each turn would cost a second or more.
+        self.prepared: dict[tuple[str, int, int], bytes] = {}
         # The exact text the cached tokens stand for, when they end on a clean boundary.
         self.cached_text: str | None = None
 
@@ -337,14 +341,12 @@ class Worker:
         The runtime cannot rewind a phi3v generator (FACTS), so every turn reads the whole
         conversation again; images of earlier turns stay in it, numbered in order.
         """
-        from phidesk.engine.images import prepare_image
-
         pictures: list[bytes] = []
         numbered: list[Message] = []
         for message in messages:
             marks = ""
             for path in message.images:
-                pictures.append(prepare_image(path).png)  # ImageError: a one-line user error
+                pictures.append(self.prepare(path))  # ImageError: a one-line user error
                 marks += f"<|image_{len(pictures)}|>\n"
             numbered.append(Message(message.role, marks + message.content))
         text = self.render(numbered)
@@ -361,7 +363,7 @@ class Worker:
             raise PromptTooLongError(
                 f"the question needs {total:,} tokens (images: {costs or 'none'}) and at most {budget:,} fit; "
                 "use fewer images or raise the context setting")
-        stats = AnswerStats(prompt_tokens=total, new_prompt_tokens=total)
+        stats = AnswerStats(prompt_tokens=total, new_prompt_tokens=total, image_tokens=image_tokens)
         self.emit(PrefillProgress(id=request_id, done=0, total=total, prompt_tokens=total, image_tokens=image_tokens))
         params = self.og.GeneratorParams(self.model)
         params.set_search_options(**self.search_options(sampling, total))
@@ -373,6 +375,23 @@ class Worker:
         stats.prefill_s = time.perf_counter() - started
         self.decode(request_id, sampling, stats, received)
         self.cached, self.cached_text = [], None  # never reused: a phi3v generator cannot rewind
+
+    def prepare(self, path: str) -> bytes:
+        from phidesk.engine.images import PREPARED_CACHE, prepare_image
+
+        try:
+            stat = Path(path).stat()
+            key: tuple[str, int, int] | None = (path, stat.st_size, stat.st_mtime_ns)
+        except OSError:
+            key = None  # prepare_image says why
+        if key is not None and key in self.prepared:
+            return self.prepared[key]
+        png = prepare_image(path).png
+        if key is not None:
+            while len(self.prepared) >= PREPARED_CACHE:
+                del self.prepared[next(iter(self.prepared))]
+            self.prepared[key] = png
+        return png
 
     def decode(self, request_id: int, sampling: Sampling, stats: AnswerStats, received: float) -> None:
         assert self.info is not None

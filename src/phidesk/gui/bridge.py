@@ -26,6 +26,7 @@ class _Runner(QObject):
     reloaded = Signal(object)  # Loaded, inside an answer (the worker had died or been ended by Stop)
     load_failed = Signal(str, bool)  # message, user_error
     prefill = Signal(int, int)  # done, total
+    image_cost = Signal(list, int)  # tokens of each image, of the whole prompt: before generation starts
     token = Signal(str)
     finished = Signal(object)  # AnswerStats
     failed = Signal(str, str, bool)  # code, message, user_error
@@ -48,6 +49,8 @@ class _Runner(QObject):
                 if isinstance(event, Token):
                     self.token.emit(event.text)
                 elif isinstance(event, PrefillProgress):
+                    if event.image_tokens and event.done == 0:
+                        self.image_cost.emit(list(event.image_tokens), event.prompt_tokens)
                     self.prefill.emit(event.done, event.total)
                 elif isinstance(event, Loaded):
                     self.reloaded.emit(event)
@@ -68,11 +71,12 @@ class _Runner(QObject):
 
 
 class EngineBridge(QObject):
-    """Signals out: loaded, load_failed, prefill, token, finished, failed. Calls in: load, send, stop."""
+    """Signals out: loaded, load_failed, prefill, image_cost, token, finished, failed. Calls in: load, send, stop."""
 
     loaded = Signal(object)
     load_failed = Signal(str, bool)
     prefill = Signal(int, int)
+    image_cost = Signal(list, int)
     token = Signal(str)
     finished = Signal(object)
     failed = Signal(str, str, bool)
@@ -100,6 +104,7 @@ class EngineBridge(QObject):
         self._runner.reloaded.connect(self._on_reloaded)
         self._runner.load_failed.connect(self._on_load_failed)
         self._runner.prefill.connect(self.prefill)
+        self._runner.image_cost.connect(self.image_cost)
         self._runner.token.connect(self.token)
         self._runner.finished.connect(self._on_finished)
         self._runner.failed.connect(self._on_failed)

@@ -4,15 +4,28 @@ Model output is untrusted: each message is rendered by ``gui.markdown`` (no raw 
 images, only http/https/mailto links) into a QTextBrowser whose resource loader refuses
 everything, and a link opens in the system browser only after the user confirms.
 A streaming answer re-renders only its own widget, at most every ``RENDER_INTERVAL_MS``;
-the view follows the stream unless the user has scrolled up.
+the view follows the stream unless the user has scrolled up. A message's images show as
+thumbnails (made off the GUI thread by ``gui.images.ImageLoader``); a click previews one.
+Images dropped onto the conversation go to the composer.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QResizeEvent
+from PySide6.QtGui import (
+    QDesktopServices,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QGuiApplication,
+    QImage,
+    QKeyEvent,
+    QKeySequence,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -23,10 +36,12 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from phidesk.gui.images import THUMB, ImageLoader, image_paths_from_mime, thumb_pixmap
 from phidesk.gui.markdown import COPY_SCHEME, escape, render_markdown
 
 RENDER_INTERVAL_MS = 60
@@ -46,6 +61,8 @@ class MessageText(QTextBrowser):
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.document().setDocumentMargin(2)
         self.document().contentsChanged.connect(self._fit)
+        self.setAcceptDrops(False)  # a dropped image goes on to the conversation, then the composer
+        self.viewport().setAcceptDrops(False)
 
     def loadResource(self, kind: int, name: QUrl | str) -> Any:  # noqa: N802 (Qt override)
         return None  # nothing remote, nothing local: model output cannot make us fetch anything
@@ -70,11 +87,15 @@ class MessageWidget(QFrame):
     copy_requested = Signal(str)
     edit_requested = Signal(int)  # position
     regenerate_requested = Signal(int)
+    preview_requested = Signal(str)
 
     def __init__(self, role: str, text: str, position: int, *, dark: bool, model: str | None = None,
+                 images: list[str] | None = None, loader: ImageLoader | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.role, self.position, self.dark = role, position, dark
+        self.images = list(images or [])
+        self.image_buttons: dict[str, QToolButton] = {}
         self.text = text
         self.code_blocks: tuple[str, ...] = ()
         self.setObjectName(f"message-{role}")
@@ -92,6 +113,8 @@ class MessageWidget(QFrame):
         self.note.setObjectName("message-note")
         header.addWidget(self.note)
         layout.addLayout(header)
+        if self.images and loader is not None:
+            layout.addLayout(self._image_row(loader))
         self.body = MessageText(self)
         self.body.setAccessibleName(f"{who} message")
         self.body.anchorClicked.connect(self._on_anchor)
@@ -115,6 +138,45 @@ class MessageWidget(QFrame):
         self._render_timer.setInterval(RENDER_INTERVAL_MS)
         self._render_timer.timeout.connect(self.rerender)
         self.rerender()
+
+    def _image_row(self, loader: ImageLoader) -> QHBoxLayout:
+        row = QHBoxLayout()
+        for number, path in enumerate(self.images, 1):
+            button = QToolButton(self)
+            button.setIconSize(QSize(THUMB, THUMB))
+            button.setFixedSize(THUMB + 8, THUMB + 8)
+            button.setText("…")
+            name = f"Image {number}: {Path(path).name}"
+            button.setAccessibleName(name)
+            button.setToolTip(f"{name} (click for a preview)")
+            button.clicked.connect(lambda _=False, p=path: self.preview_requested.emit(p))
+            row.addWidget(button)
+            self.image_buttons[path] = button
+            image = loader.request(path, THUMB * 2)
+            if image is not None:
+                self.set_thumb(path, image)
+        loader.ready.connect(self._on_thumb_ready)
+        loader.failed.connect(self._on_thumb_failed)
+        row.addStretch(1)
+        return row
+
+    def set_thumb(self, path: str, image: QImage) -> None:
+        button = self.image_buttons.get(path)
+        if button is not None:
+            button.setIcon(thumb_pixmap(image, THUMB, self.devicePixelRatioF()))
+            button.setText("")
+
+    @Slot(str, int, QImage)
+    def _on_thumb_ready(self, path: str, edge: int, image: QImage) -> None:
+        if edge == THUMB * 2:
+            self.set_thumb(path, image)
+
+    @Slot(str, int, str)
+    def _on_thumb_failed(self, path: str, edge: int, reason: str) -> None:
+        button = self.image_buttons.get(path)
+        if button is not None and edge == THUMB * 2:
+            button.setText("?")
+            button.setToolTip(reason)
 
     def _action(self, layout: QHBoxLayout, label: str, name: str, slot: Any) -> QPushButton:
         button = QPushButton(label, self)
@@ -188,9 +250,13 @@ class ChatView(QScrollArea):
 
     edit_requested = Signal(int)
     regenerate_requested = Signal(int)
+    preview_requested = Signal(str)
+    images_dropped = Signal(list)  # paths: for the composer
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, loader: ImageLoader, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.loader = loader
+        self.setAcceptDrops(True)
         self.setAccessibleName("Conversation")
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -231,9 +297,12 @@ class ChatView(QScrollArea):
         self.messages = []
         self._follow = True
 
-    def add_message(self, role: str, text: str, *, model: str | None = None, note: str = "") -> MessageWidget:
-        widget = MessageWidget(role, text, len(self.messages), dark=self.dark, model=model, parent=self._inner)
+    def add_message(self, role: str, text: str, *, model: str | None = None, note: str = "",
+                    images: list[str] | None = None) -> MessageWidget:
+        widget = MessageWidget(role, text, len(self.messages), dark=self.dark, model=model, images=images,
+                               loader=self.loader, parent=self._inner)
         widget.copy_requested.connect(self._on_copy)
+        widget.preview_requested.connect(self.preview_requested)
         widget.edit_requested.connect(self.edit_requested)
         widget.regenerate_requested.connect(self.regenerate_requested)
         widget.set_note(note)
@@ -252,6 +321,30 @@ class ChatView(QScrollArea):
     def set_busy(self, busy: bool) -> None:
         for widget in self.messages:
             widget.set_actions_enabled(not busy)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt override)
+        if event.mimeData().hasUrls() or event.mimeData().hasImage():
+            event.acceptProposedAction()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        """Ctrl+V on the conversation pastes images (a screenshot, copied files) into the composer."""
+        if event.matches(QKeySequence.StandardKey.Paste):
+            source = QGuiApplication.clipboard().mimeData()
+            found = image_paths_from_mime(source) if source is not None else []
+            if found:
+                self.images_dropped.emit(found)
+                return
+        super().keyPressEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802 (Qt override)
+        if event.mimeData().hasUrls() or event.mimeData().hasImage():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt override)
+        found = image_paths_from_mime(event.mimeData())
+        if found:
+            event.acceptProposedAction()
+            self.images_dropped.emit(found)
 
     @Slot(str)
     def _on_copy(self, text: str) -> None:

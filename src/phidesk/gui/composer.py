@@ -1,21 +1,19 @@
 """The composer: a multi-line box (Enter sends, Shift+Enter breaks the line), images, Send/Stop.
 
-Images come by drop or paste; each is checked with Pillow (``engine.images.check_image``)
-before it is shown as a removable thumbnail. A pasted bitmap is saved as PNG in a
-temporary folder first, so every image the app handles is a file.
+Images come by drop or paste (here or onto the conversation). On the GUI thread only the
+header is read (``engine.images.inspect_image``: format, size, bomb, aspect ratio); the
+thumbnail is decoded by the window's ``ImageLoader`` off the GUI thread, and an image that
+turns out to be damaged is removed again with its reason. Click a thumbnail for a preview.
 """
 
 from __future__ import annotations
 
-import tempfile
-import uuid
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QKeyEvent, QPixmap
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QPlainTextEdit,
     QPushButton,
     QToolButton,
@@ -25,9 +23,7 @@ from PySide6.QtWidgets import (
 
 from phidesk.engine.images import inspect_image
 from phidesk.errors import UserError
-
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
-THUMB = 64
+from phidesk.gui.images import THUMB, ImageLoader, image_paths_from_mime, thumb_pixmap
 
 
 class _Editor(QPlainTextEdit):
@@ -46,36 +42,25 @@ class _Editor(QPlainTextEdit):
         return source.hasImage() or source.hasUrls() or super().canInsertFromMimeData(source)
 
     def insertFromMimeData(self, source: QMimeData) -> None:  # noqa: N802 (Qt override)
-        paths = _image_paths(source)
+        paths = image_paths_from_mime(source)
         if paths:
             self.images_offered.emit(paths)
             return
         super().insertFromMimeData(source)
 
 
-def _image_paths(source: QMimeData) -> list[str]:
-    """Files from a drop or paste; a pasted bitmap is saved as a PNG first."""
-    paths = [url.toLocalFile() for url in source.urls() if url.isLocalFile()]
-    paths = [p for p in paths if Path(p).suffix.lower() in IMAGE_SUFFIXES]
-    if not paths and source.hasImage():
-        image = QImage(source.imageData())
-        if not image.isNull():
-            folder = Path(tempfile.gettempdir()) / "phidesk-pasted"
-            folder.mkdir(exist_ok=True)
-            target = folder / f"pasted-{uuid.uuid4().hex[:8]}.png"
-            image.save(str(target), b"PNG")
-            paths = [str(target)]
-    return paths
-
-
 class Composer(QWidget):
     send_requested = Signal(str, list)  # text, image paths
     stop_requested = Signal()
     problem = Signal(str)  # a bad image, shown by the window
+    preview_requested = Signal(str)  # an image path
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, loader: ImageLoader, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.images: list[str] = []
+        self.loader = loader
+        loader.ready.connect(self._on_thumb_ready)
+        loader.failed.connect(self._on_thumb_failed)
         self.setAcceptDrops(True)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(8, 4, 8, 8)
@@ -140,44 +125,71 @@ class Composer(QWidget):
                 self._add_thumb(checked)
 
     def _add_thumb(self, path: str) -> None:
-        box = QWidget(self)
-        box.setProperty("image_path", path)
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        picture = QLabel(box)
-        pixmap = QPixmap(path)
-        if not pixmap.isNull():
-            picture.setPixmap(pixmap.scaled(QSize(THUMB, THUMB), Qt.AspectRatioMode.KeepAspectRatio,
-                                            Qt.TransformationMode.SmoothTransformation))
-        picture.setToolTip(Path(path).name)
-        picture.setAccessibleName(f"Image {Path(path).name}")
-        layout.addWidget(picture)
-        remove = QToolButton(box)
-        remove.setText("Remove")
+        button = QToolButton(self)
+        button.setProperty("image_path", path)
+        button.setObjectName("composer-thumb")
+        button.setText("…")
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        button.setIconSize(QSize(THUMB, THUMB))
+        button.setFixedSize(THUMB + 8, THUMB + 8)
+        button.setToolTip(f"{Path(path).name} (click for a preview)")
+        button.setAccessibleName(f"Image {Path(path).name}")
+        button.clicked.connect(lambda: self.preview_requested.emit(path))
+        remove = QToolButton(button)
+        remove.setText("✕")
         remove.setAccessibleName(f"Remove image {Path(path).name}")
-        remove.clicked.connect(lambda: self._remove_image(box, path))
-        layout.addWidget(remove)
-        self.thumbs.insertWidget(self.thumbs.count() - 1, box)
+        remove.setToolTip(f"Remove {Path(path).name}")
+        remove.setFixedSize(18, 18)
+        remove.move(THUMB + 8 - 19, 1)
+        remove.clicked.connect(lambda: self._remove_image(path))
+        self.thumbs.insertWidget(self.thumbs.count() - 1, button)
+        image = self.loader.request(path, THUMB * 2)
+        if image is not None:
+            self._set_thumb(button, image)
 
-    def _remove_image(self, box: QWidget, path: str) -> None:
-        if path in self.images:
-            self.images.remove(path)
-        box.deleteLater()
-
-    def clear_images(self) -> None:
-        self.images = []
-        for index in reversed(range(self.thumbs.count())):
+    def thumb_buttons(self) -> dict[str, QToolButton]:
+        found: dict[str, QToolButton] = {}
+        for index in range(self.thumbs.count()):
             item = self.thumbs.itemAt(index)
             widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
+            if isinstance(widget, QToolButton) and widget.property("image_path") in self.images:
+                found[widget.property("image_path")] = widget
+        return found
+
+    def _set_thumb(self, button: QToolButton, image: QImage) -> None:
+        button.setIcon(thumb_pixmap(image, THUMB, self.devicePixelRatioF()))
+        button.setText("")
+
+    @Slot(str, int, QImage)
+    def _on_thumb_ready(self, path: str, edge: int, image: QImage) -> None:
+        button = self.thumb_buttons().get(path)
+        if button is not None and edge == THUMB * 2:
+            self._set_thumb(button, image)
+
+    @Slot(str, int, str)
+    def _on_thumb_failed(self, path: str, edge: int, reason: str) -> None:
+        if path in self.images and edge == THUMB * 2:  # damaged below a good header: never send it
+            self._remove_image(path)
+            self.problem.emit(reason)
+
+    def _remove_image(self, path: str) -> None:
+        button = self.thumb_buttons().get(path)
+        if path in self.images:
+            self.images.remove(path)
+        if button is not None:
+            self.thumbs.removeWidget(button)
+            button.deleteLater()
+
+    def clear_images(self) -> None:
+        for path in list(self.images):
+            self._remove_image(path)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt override)
         if event.mimeData().hasUrls() or event.mimeData().hasImage():
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt override)
-        paths = _image_paths(event.mimeData())
+        paths = image_paths_from_mime(event.mimeData())
         if paths:
             self.add_images(paths)
             event.acceptProposedAction()

@@ -9,9 +9,7 @@ Nothing here waits: the worker runs in its own process, the client on the bridge
 
 from __future__ import annotations
 
-import hashlib
 import json
-import shutil
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -32,7 +30,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from phidesk import paths
 from phidesk import settings as settings_module
 from phidesk.engine.protocol import AnswerStats, Loaded, Message
 from phidesk.errors import UserError
@@ -40,6 +37,7 @@ from phidesk.gui.bridge import EngineBridge, stats_dict
 from phidesk.gui.chat_view import ChatView, MessageWidget
 from phidesk.gui.composer import Composer
 from phidesk.gui.conversations import ConversationList
+from phidesk.gui.images import ImageKeeper, ImageLoader, ImagePreview
 from phidesk.gui.model_pane import ModelPane
 from phidesk.gui.settings_dialog import SettingsDialog
 from phidesk.models import library
@@ -57,6 +55,8 @@ builds on Hugging Face (<code>microsoft/Phi-3.5-mini-instruct-onnx</code>) and a
 <code>phidesk models import PATH</code>.</p>
 <p>Type below and press Enter. Esc stops an answer; Ctrl+N starts a new chat; Ctrl+, opens the settings.</p>
 """
+RETURNED = {"bad_image", "prompt_too_long"}  # failures that give the question back to the composer
+
 NO_MODEL = """
 <h2>Welcome to PhiDesk</h2>
 <p>No model is installed yet. Run <code>phidesk models starter</code> for a small model to start with, or
@@ -78,11 +78,14 @@ class MainWindow(QMainWindow):
         self._editing: int | None = None
         self._dirty = False
         self._prefill_started = 0.0
+        self._image_cost = ""  # what the images of the pending answer cost, once the worker has said
         self._last_stats: AnswerStats | None = None
 
         self.sidebar = ConversationList(store, self)
-        self.chat = ChatView(self)
-        self.composer = Composer(self)
+        self.images = ImageLoader(self)
+        self.keeper = ImageKeeper(self)
+        self.chat = ChatView(self.images, self)
+        self.composer = Composer(self.images, self)
         self.models = ModelPane(self)
         self.banner = QLabel(self)
         self.banner.setObjectName("banner")
@@ -133,11 +136,17 @@ class MainWindow(QMainWindow):
         b.loaded.connect(self._on_loaded)
         b.load_failed.connect(self._on_load_failed)
         b.prefill.connect(self._on_prefill)
+        b.image_cost.connect(self._on_image_cost)
         b.token.connect(self._on_token)
         b.finished.connect(self._on_finished)
         b.failed.connect(self._on_failed)
         b.busy_changed.connect(self._on_busy)
         self.composer.send_requested.connect(self.send)
+        self.keeper.kept.connect(self._on_kept)
+        self.keeper.failed.connect(self._on_keep_failed)
+        self.composer.preview_requested.connect(self.preview_image)
+        self.chat.preview_requested.connect(self.preview_image)
+        self.chat.images_dropped.connect(self.composer.add_images)
         self.composer.stop_requested.connect(self.stop)
         self.composer.problem.connect(self.show_notice)
         self.chat.edit_requested.connect(self._on_edit)
@@ -198,7 +207,8 @@ class MainWindow(QMainWindow):
         self._editing = None
         self.chat.clear()
         for message in conversation.messages:
-            widget = self.chat.add_message(message.role, message.content, model=message.model)
+            widget = self.chat.add_message(message.role, message.content, model=message.model,
+                                           images=list(message.images))
             if message.status in {"cancelled", "interrupted", "error"}:
                 widget.set_note({"cancelled": "stopped", "interrupted": "interrupted (the app was closed)",
                                  "error": "failed"}[message.status])
@@ -282,6 +292,28 @@ class MainWindow(QMainWindow):
         if images and not self.bridge.current.vision:
             self._offer_vision(text, images)
             return
+        if images:  # the conversation keeps its own copies: made off the GUI thread (a photo can be huge)
+            self.composer.set_busy(True)
+            self.keeper.keep(text, images)
+            return
+        self._ask(text, [])
+
+    @Slot(str, list)
+    def _on_kept(self, text: str, kept: list[str]) -> None:
+        self.composer.set_busy(self.bridge.busy)
+        self._ask(text, kept)
+
+    @Slot(str, list, str)
+    def _on_keep_failed(self, text: str, images: list[str], reason: str) -> None:
+        self.composer.set_busy(self.bridge.busy)
+        self.composer.set_text(text)  # nothing is lost: the question waits in the composer
+        self.composer.add_images(images)
+        self.show_notice(reason)
+
+    def _ask(self, text: str, images: list[str]) -> None:
+        if self.bridge.busy or self.bridge.current is None:
+            self._on_keep_failed(text, images, "The model is not ready: send the message again.")
+            return
         if self.conversation_id is None:
             summary = self.store.create_conversation(model_id=self.model_id)
             self.conversation_id = summary.id
@@ -289,10 +321,10 @@ class MainWindow(QMainWindow):
             self.store.delete_messages_from(self.conversation_id, self._editing)
             self.chat.truncate(self._editing)
             self._editing = None
-        kept = [_keep_image(path) for path in images]  # the conversation keeps its own copies
+        kept = images
         self.store.add_message(self.conversation_id, "user", text, images=kept)
         self.store.auto_title(self.conversation_id, text)
-        self.chat.add_message("user", text)
+        self.chat.add_message("user", text, images=kept)
         self._start_answer()
 
     def _start_answer(self) -> None:
@@ -305,6 +337,7 @@ class MainWindow(QMainWindow):
         self.streaming_id = stored.id
         self.streaming = self.chat.add_message("assistant", "", model=self.model_id, note="thinking…")
         self._prefill_started = time.monotonic()
+        self._image_cost = ""
         self._flush_timer.start()
         self.sidebar.refresh(self.conversation_id)
         self.bridge.send(messages, sampling)  # each message carries its own images
@@ -337,7 +370,17 @@ class MainWindow(QMainWindow):
         elapsed = time.monotonic() - self._prefill_started
         eta = (total - done) * elapsed / done if done else None
         self.streaming.set_prefill(done, total, eta)
-        self.streaming.set_note("reading the prompt…" if done < total else "thinking…")
+        self._pending_note("reading the prompt…" if done < total else "thinking…")
+
+    def _pending_note(self, state: str) -> None:
+        if self.streaming is not None:
+            self.streaming.set_note(f"{state} · {self._image_cost}" if self._image_cost else state)
+
+    @Slot(list, int)
+    def _on_image_cost(self, image_tokens: list[int], prompt_tokens: int) -> None:
+        """Shown on the pending answer before the model starts reading (and kept in its note)."""
+        self._image_cost = _image_cost_text(image_tokens, prompt_tokens)
+        self._pending_note("reading the prompt…")
 
     @Slot(str)
     def _on_token(self, text: str) -> None:
@@ -345,7 +388,7 @@ class MainWindow(QMainWindow):
             return
         if not self.streaming.text:
             self.streaming.set_prefill(1, 1, None)
-            self.streaming.set_note("writing…")
+            self._pending_note("writing…")
         self.streaming.append(text)
         self._dirty = True
 
@@ -364,7 +407,23 @@ class MainWindow(QMainWindow):
         self._end_answer("error", None)
         if code == "worker_died":
             self.status_model.setText(f"{self.model_id} · restarting on the next message")
+        if code in RETURNED:
+            self._return_question()
         self.show_notice(message)
+
+    def _return_question(self) -> None:
+        """A question the model could not take (a damaged image, too long) goes back to the composer,
+        images included, instead of staying in the conversation where every later turn would fail."""
+        users = [w for w in self.chat.messages if w.role == "user"]
+        if self.conversation_id is None or not users:
+            return
+        question = users[-1]
+        self.store.delete_messages_from(self.conversation_id, question.position)
+        self.chat.truncate(question.position)
+        self.composer.set_text(question.text)
+        self.composer.clear_images()
+        self.composer.add_images(question.images)
+        self.sidebar.refresh(self.conversation_id)
 
     def _end_answer(self, status: str, stats: AnswerStats | None) -> None:
         self._flush_timer.stop()
@@ -410,6 +469,8 @@ class MainWindow(QMainWindow):
             return
         self._editing = position
         self.composer.set_text(self.chat.messages[position].text)
+        self.composer.clear_images()
+        self.composer.add_images(self.chat.messages[position].images)
         self.show_notice("Editing a message: send it to replace it and everything after it.")
 
     # --- sidebar actions ---------------------------------------------------------------------------
@@ -518,6 +579,12 @@ class MainWindow(QMainWindow):
                          "splitter": self.splitter.sizes()}
         settings_module.save(self.prefs)
 
+    @Slot(str)
+    def preview_image(self, path: str) -> None:
+        preview = ImagePreview(self.images, path, self)
+        preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        preview.show()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         if self.bridge.busy:
             self.bridge.stop()
@@ -528,20 +595,16 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def _keep_image(path: str) -> str:
-    """Copy an image into the data folder (named by its content), so history never points at moved files."""
-    source = Path(path)
-    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:24]
-    folder = paths.data_dir() / "images"
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{digest}{source.suffix.lower()}"
-    if not target.exists():
-        shutil.copyfile(source, target)
-    return str(target)
+def _image_cost_text(image_tokens: list[int], prompt_tokens: int) -> str:
+    costs = " + ".join(f"{n:,}" for n in image_tokens)
+    noun = "image" if len(image_tokens) == 1 else "images"
+    return f"{noun}: {costs} tokens of a {prompt_tokens:,}-token prompt"
 
 
 def _stats_note(stats: dict[str, Any]) -> str:
     parts = []
+    if stats.get("image_tokens"):
+        parts.append(_image_cost_text(stats["image_tokens"], stats.get("prompt_tokens", 0)))
     if stats.get("generated_tokens"):
         parts.append(f"{stats['generated_tokens']} tokens")
     if stats.get("decode_tok_s"):
