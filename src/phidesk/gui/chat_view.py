@@ -108,10 +108,12 @@ class MessageWidget(QFrame):
         who = "You" if role == "user" else (f"Assistant · {model}" if model else "Assistant")
         self.who = QLabel(f"<b>{who}</b>")
         header.addWidget(self.who)
-        header.addStretch(1)
         self.note = QLabel("")
         self.note.setObjectName("message-note")
-        header.addWidget(self.note)
+        self.note.setWordWrap(True)  # a long note (image costs, stats) wraps instead of widening the whole view
+        self.note.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        header.addWidget(self.note, 1)
         layout.addLayout(header)
         if self.images and loader is not None:
             layout.addLayout(self._image_row(loader))

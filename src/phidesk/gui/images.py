@@ -233,5 +233,5 @@ class ImagePreview(QDialog):
         self.picture.setPixmap(pixmap)
         size = Path(self.path).stat().st_size if Path(self.path).exists() else 0
         original = image.text("original").replace("x", " × ") or f"{image.width()} × {image.height()}"
-        self.info.setText(f"{Path(self.path).name} · {original} px · {image.text('format')} · "
-                          f"{size / 2**20:.1f} MB")
+        weight = f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{max(1, size // 1024)} KB"
+        self.info.setText(f"{Path(self.path).name} · {original} px · {image.text('format')} · {weight}")
