@@ -102,3 +102,32 @@ def test_the_worker_refuses_each_bad_image_and_lives_on(vision_model: Path, tmp_
         assert finished[0].stats.image_tokens
         assert finished[0].stats.image_tokens[0] > 100
         assert client.worker_pid == pid
+
+
+def test_earlier_images_stay_until_the_oldest_turns_must_give_way(vision_model: Path, tmp_path: Path) -> None:
+    pictures = []
+    for i, colour in enumerate(("red", "green", "blue", "white")):
+        pictures.append(str(tmp_path / f"{i}.png"))
+        Image.new("RGB", (800, 600), colour).save(pictures[-1])
+    sampling = Sampling(temperature=0, max_new_tokens=3)
+
+    def ask(client: EngineClient, messages: list[Message]) -> Finished:
+        events = list(client.generate(messages, sampling))
+        finished = [e for e in events if isinstance(e, Finished)]
+        assert finished, events
+        return finished[0]
+
+    with EngineClient() as client:
+        client.load(vision_model, "cpu", 6144)  # room for three 800 × 600 images, not four
+        first = ask(client, [Message("user", "What is this?", [pictures[0]])])
+        assert len(first.stats.image_tokens) == 1
+        history = [Message("user", "What is this?", [pictures[0]]), Message("assistant", "A red square.")]
+        second = ask(client, [*history, Message("user", "And this one?", [pictures[1]])])
+        assert len(second.stats.image_tokens) == 2  # the first turn's image is still part of the conversation
+        assert second.stats.dropped_turns == 0
+        # Two more images do not fit beside the first two: the oldest turn gives way.
+        history += [Message("user", "And this one?", [pictures[1]]), Message("assistant", "A green one.")]
+        third = ask(client, [*history, Message("user", "And these?", pictures[2:])])
+        assert third.stats.dropped_turns == 1
+        assert len(third.stats.image_tokens) == 3  # the second turn's image and the two new ones
+        assert third.stats.prompt_tokens <= 6144

@@ -339,32 +339,44 @@ class Worker:
         """A multimodal turn: placeholders built here, images cleaned by Pillow, a fresh generator.
 
         The runtime cannot rewind a phi3v generator (FACTS), so every turn reads the whole
-        conversation again; images of earlier turns stay in it, numbered in order.
+        conversation again; images of earlier turns stay in it, numbered in order, for as long as
+        they fit: when the conversation outgrows the context its oldest turns give way, as for text.
         """
-        pictures: list[bytes] = []
-        numbered: list[Message] = []
-        for message in messages:
-            marks = ""
-            for path in message.images:
-                pictures.append(self.prepare(path))  # ImageError: a one-line user error
-                marks += f"<|image_{len(pictures)}|>\n"
-            numbered.append(Message(message.role, marks + message.content))
-        text = self.render(numbered)
         if self.processor is None:
             self.processor = self.model.create_multimodal_processor()
-        images = self.og.Images.open_bytes(*pictures) if pictures else None
-        inputs = self.processor(text, images=images)
-        ids = inputs["input_ids"].as_numpy().reshape(-1)
-        image_tokens = [int((ids == -(n + 1)).sum()) for n in range(len(pictures))]
-        total = int(ids.shape[0])
+        last: dict[str, Any] = {}
+
+        def process(kept: Sequence[Message]) -> int:
+            """Placeholders, cleaned images and the processor for *kept*; its prompt length."""
+            pictures: list[bytes] = []
+            numbered: list[Message] = []
+            for message in kept:
+                marks = ""
+                for path in message.images:
+                    pictures.append(self.prepare(path))  # ImageError: a one-line user error
+                    marks += f"<|image_{len(pictures)}|>\n"
+                numbered.append(Message(message.role, marks + message.content))
+            images = self.og.Images.open_bytes(*pictures) if pictures else None
+            last["inputs"] = self.processor(self.render(numbered), images=images)
+            ids = last["inputs"]["input_ids"].as_numpy().reshape(-1)
+            last["image_tokens"] = [int((ids == -(n + 1)).sum()) for n in range(len(pictures))]
+            return int(ids.shape[0])
+
         budget = self.max_length - answer_reserve(self.max_length, sampling.max_new_tokens)
-        if total > budget:
-            costs = ", ".join(f"{c:,}" for c in image_tokens)
+        try:
+            # The oldest turns (and their images) give way first, as for text; the last call was for `kept`.
+            _kept, dropped, total = fit_conversation(messages, process, budget)
+        except PromptTooLongError:
+            costs = ", ".join(f"{c:,}" for c in last["image_tokens"])
+            needed = int(last["inputs"]["input_ids"].as_numpy().size)
             raise PromptTooLongError(
-                f"the question needs {total:,} tokens (images: {costs or 'none'}) and at most {budget:,} fit; "
-                "use fewer images or raise the context setting")
-        stats = AnswerStats(prompt_tokens=total, new_prompt_tokens=total, image_tokens=image_tokens)
-        self.emit(PrefillProgress(id=request_id, done=0, total=total, prompt_tokens=total, image_tokens=image_tokens))
+                f"the question needs {needed:,} tokens (images: {costs or 'none'}) and at most {budget:,} fit; "
+                "use fewer images or raise the context setting") from None
+        inputs, image_tokens = last["inputs"], last["image_tokens"]
+        stats = AnswerStats(prompt_tokens=total, new_prompt_tokens=total, image_tokens=image_tokens,
+                            dropped_turns=dropped)
+        self.emit(PrefillProgress(id=request_id, done=0, total=total, prompt_tokens=total, dropped_turns=dropped,
+                                  image_tokens=image_tokens))
         params = self.og.GeneratorParams(self.model)
         params.set_search_options(**self.search_options(sampling, total))
         self.generator = None  # free the last turn's KV cache first
