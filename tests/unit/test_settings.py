@@ -239,3 +239,14 @@ def test_current_version_is_not_migrated(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_validate_rejects(changes: dict[str, Any], fragment: str) -> None:
     with pytest.raises(UserError, match=fragment):
         Settings(**changes).validate()
+
+
+def test_helper_processes_start_with_python_or_the_frozen_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import sys
+
+    assert paths.helper_command("--phidesk-worker", "phidesk.engine.worker") == [
+        sys.executable, "-m", "phidesk.engine.worker"]
+    exe = tmp_path / "phidesk"
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(exe))
+    assert paths.helper_command("--phidesk-worker", "phidesk.engine.worker") == [str(exe), "--phidesk-worker"]

@@ -57,9 +57,7 @@ STOP_GRACE_S = 5.0  # a worker that has not acknowledged a stop by then is ended
 
 def worker_command() -> list[str]:
     """How to start a worker: the same interpreter, or the frozen app itself with a flag."""
-    if getattr(sys, "frozen", False):
-        return [sys.executable, WORKER_FLAG]
-    return [sys.executable, "-m", "phidesk.engine.worker"]
+    return paths.helper_command(WORKER_FLAG, "phidesk.engine.worker")
 
 
 @dataclass

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from phidesk import paths
 from phidesk.errors import UserError
 
 FORMATS = {"PNG", "JPEG", "MPO", "WEBP", "BMP", "DIB", "GIF", "TIFF"}
@@ -173,9 +174,7 @@ def scale_here(path: str | Path, max_side: int) -> ScaledImage:
 
 
 def scale_command(path: str | Path, max_side: int) -> list[str]:
-    if getattr(sys, "frozen", False):
-        return [sys.executable, SCALE_FLAG, str(path), str(max_side)]
-    return [sys.executable, "-m", "phidesk.engine.images", str(path), str(max_side)]
+    return [*paths.helper_command(SCALE_FLAG, "phidesk.engine.images"), str(path), str(max_side)]
 
 
 def scaled_image(path: str | Path, max_side: int) -> ScaledImage:
@@ -191,8 +190,9 @@ def scaled_image(path: str | Path, max_side: int) -> ScaledImage:
     if width * height <= ISOLATE_PIXELS:
         return scale_here(file, max_side)
     try:
+        flags = getattr(subprocess, "CREATE_NO_WINDOW", 0) if sys.platform == "win32" else 0
         done = subprocess.run(scale_command(file, max_side), capture_output=True, timeout=SCALE_TIMEOUT_S,
-                              check=False)
+                              check=False, creationflags=flags)
     except subprocess.TimeoutExpired:
         raise _refuse(file, f"decoding took longer than {SCALE_TIMEOUT_S} s") from None
     if done.returncode != 0:

@@ -9,12 +9,14 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Sequence
+from importlib import resources
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QImage, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from phidesk import __version__, logs, settings
+from phidesk.errors import UserError
 from phidesk.store import Store
 
 log = logging.getLogger(__name__)
@@ -69,8 +71,22 @@ def create_app(argv: Sequence[str] = ()) -> QApplication:
     app.setApplicationName("PhiDesk")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("PhiDesk")
-    app.setDesktopFileName("phidesk")
+    app.setDesktopFileName("io.github.phidesk.PhiDesk")
+    icon = resources.files("phidesk.resources").joinpath("phidesk.png")
+    if icon.is_file():
+        app.setWindowIcon(QIcon(QPixmap.fromImage(QImage.fromData(icon.read_bytes()))))
     return app
+
+
+def _first_run_starter() -> None:
+    """The packaged app carries the starter model: with nothing installed, put it in place (a copy)."""
+    from phidesk.models import starter
+
+    if starter.bundled() is not None:
+        try:
+            starter.install_bundled_if_empty()
+        except UserError as exc:
+            log.warning("could not install the bundled starter model: %s", exc)
 
 
 def main(argv: Sequence[str] = ()) -> int:
@@ -80,6 +96,7 @@ def main(argv: Sequence[str] = ()) -> int:
     apply_theme(prefs.theme)
     from phidesk.gui.main_window import MainWindow
 
+    _first_run_starter()
     store = Store()
     window = MainWindow(store, prefs)
     window.chat.set_dark(is_dark())

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
 from phidesk import settings as settings_module
 from phidesk.engine.protocol import AnswerStats, Loaded, Message
 from phidesk.errors import UserError
+from phidesk.gui.about import AboutDialog
 from phidesk.gui.bridge import EngineBridge, stats_dict
 from phidesk.gui.chat_view import ChatView, MessageWidget
 from phidesk.gui.composer import Composer
@@ -117,6 +119,12 @@ class MainWindow(QMainWindow):
             label.setContentsMargins(10, 0, 10, 0)
             label.setFrameShape(QFrame.Shape.StyledPanel)
             self.statusBar().addPermanentWidget(label)
+        self.about_button = QPushButton("About", self)
+        self.about_button.setFlat(True)
+        self.about_button.setAccessibleName("About PhiDesk (F1)")
+        self.about_button.setToolTip("Versions, providers and folders, for bug reports (F1)")
+        self.about_button.clicked.connect(self.open_about)
+        self.statusBar().addPermanentWidget(self.about_button)
 
         self._flush_timer = QTimer(self)
         self._flush_timer.setInterval(FLUSH_INTERVAL_MS)
@@ -163,7 +171,7 @@ class MainWindow(QMainWindow):
     def _shortcuts(self) -> None:
         for keys, slot in (("Ctrl+N", self.new_conversation), ("Ctrl+L", self.composer.editor.setFocus),
                            ("Esc", self.stop), ("Ctrl+F", self._focus_search), ("Ctrl+,", self.open_settings),
-                           ("Ctrl+Q", self.close)):
+                           ("Ctrl+Q", self.close), ("F1", self.open_about)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
             shortcut.activated.connect(slot)
@@ -578,6 +586,13 @@ class MainWindow(QMainWindow):
         self.prefs.ui = {"geometry": bytes(self.saveGeometry().toBase64().data()).decode("ascii"),
                          "splitter": self.splitter.sizes()}
         settings_module.save(self.prefs)
+
+    @Slot()
+    def open_about(self) -> None:
+        loaded = (self.model_id, self.bridge.current.provider) if self.model_id and self.bridge.current else None
+        dialog = AboutDialog(self.models.report, loaded, self.windowIcon().pixmap(128, 128), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
 
     @Slot(str)
     def preview_image(self, path: str) -> None:

@@ -28,6 +28,8 @@ from typing import Any
 
 import psutil
 
+from phidesk import paths
+
 log = logging.getLogger(__name__)
 
 MB = 1024 * 1024
@@ -396,9 +398,7 @@ PROVIDERS_FLAG = "--phidesk-providers"  # how a frozen app runs the probe (phide
 
 def probe_command(model_dir: Path | None) -> list[str]:
     tail = [str(model_dir)] if model_dir else []
-    if getattr(sys, "frozen", False):
-        return [sys.executable, PROVIDERS_FLAG, *tail]
-    return [sys.executable, "-m", "phidesk.engine.providers", *tail]
+    return [*paths.helper_command(PROVIDERS_FLAG, "phidesk.engine.providers"), *tail]
 
 
 def probe_providers(model_dir: Path | None, timeout: float = PROBE_TIMEOUT_S) -> tuple[dict[str, ProviderStatus], str]:
@@ -409,8 +409,9 @@ def probe_providers(model_dir: Path | None, timeout: float = PROBE_TIMEOUT_S) ->
     cmd = probe_command(model_dir)
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     try:
+        flags = getattr(subprocess, "CREATE_NO_WINDOW", 0) if sys.platform == "win32" else 0
         done = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", errors="replace",
-                              timeout=timeout, env=env, check=False)
+                              timeout=timeout, env=env, check=False, creationflags=flags)
     except subprocess.TimeoutExpired:
         return {}, f"provider probe took more than {timeout:.0f} s"
     except OSError as exc:

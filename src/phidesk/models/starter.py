@@ -83,11 +83,34 @@ def build_cached(progress: Progress | None = None) -> Path:
     return cached
 
 
+def bundled() -> Path | None:
+    """The starter shipped inside the packaged app (packaging/build.py puts it there), if any."""
+    base = paths.bundle_dir()
+    if base is None:
+        return None
+    candidate = base / "starter" / BUILD_KEY
+    try:
+        read_model_folder(candidate)
+    except ModelFolderError:
+        return None
+    return candidate
+
+
+def install_bundled_if_empty() -> InstalledModel | None:
+    """First run of the packaged app: with no model installed, put the bundled starter in place."""
+    if bundled() is None or library.list_models():
+        return None
+    return ensure_starter()
+
+
 def ensure_starter(progress: Progress | None = None) -> InstalledModel:
-    """Install the starter into the library (instant when it is already there or cached)."""
+    """Install the starter into the library (instant when it is already there or cached).
+
+    The packaged app carries the converted model, so it needs neither pip nor torch.
+    """
     current = library.installed(STARTER_ID)
     if current is not None and current.usable:
         return current
-    cached = build_cached(progress)
+    cached = bundled() or build_cached(progress)
     return library.import_path(cached, STARTER_ID, replace=current is not None, progress=progress,
                                source=f"{WHEEL_REQUIREMENT} ({GGUF_MEMBER})")
