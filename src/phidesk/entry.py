@@ -19,6 +19,8 @@ from phidesk.engine.client import WORKER_FLAG
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    # Finder on older macOS starts an .app with a process serial number argument: not ours to parse.
+    args = [a for a in args if not a.startswith("-psn_")]
     if args[:1] == [WORKER_FLAG]:
         from phidesk.engine import worker
 
