@@ -131,6 +131,56 @@ def _phidesk_round(client: EngineClient, model: Path, *, provider: str, context_
     }
 
 
+TURN_TEXT = ("Here is the next part of my question; please keep the earlier answers in mind and continue "
+             "where we left off, briefly.")
+
+
+def conversation_turns(client: EngineClient, model: Path, *, provider: str, context_cap: int, turns: int = 10,
+                       new_tokens: int = 32) -> dict[str, Any]:
+    """Time to first token at each turn of one conversation in one worker, as the app sends them.
+
+    Each request carries the whole history (earlier answers exactly as streamed), so the worker's
+    KV-cache reuse decides how much is read again; ``new_prompt_tokens`` shows it per turn.
+    """
+    client.close()
+    client.load(model, provider, context_cap)
+    _answer(client, WARMUP_TEXT, WARMUP_TOKENS)
+    client.close()  # the warm-up warmed the machine; the conversation starts in a fresh worker with no cache
+    client.load(model, provider, context_cap)
+    sampling = Sampling(temperature=0.0, repetition_penalty=1.0, max_new_tokens=new_tokens)
+    history: list[Message] = []
+    ttft, new_prompt, prompt = [], [], []
+    for turn in range(1, turns + 1):
+        history.append(Message("user", f"{TURN_TEXT} (part {turn})"))
+        text: list[str] = []
+        finished: Finished | None = None
+        sent = time.perf_counter()
+        first = 0.0
+        for event in client.generate(list(history), sampling):
+            if isinstance(event, Token):
+                first = first or time.perf_counter()
+                text.append(event.text)
+            elif isinstance(event, Finished):
+                finished = event
+            elif isinstance(event, Failed):
+                raise EngineError(f"PhiDesk failed during the conversation benchmark: {event.message}", event.code)
+        if finished is None or not first:
+            raise EngineError(f"turn {turn} of the conversation benchmark ended without tokens", "bench_failed")
+        ttft.append(first - sent)
+        new_prompt.append(finished.stats.new_prompt_tokens)
+        prompt.append(finished.stats.prompt_tokens)
+        history.append(Message("assistant", "".join(text)))
+    client.close()
+    return {
+        "turn1_ttft_s": ttft[0],
+        f"turn{turns}_ttft_s": ttft[-1],
+        "turn_ttft_ratio": ttft[-1] / ttft[0] if ttft[0] > 0 else 0.0,
+        "turn_ttft_s": [round(t, 4) for t in ttft],
+        "turn_new_prompt_tokens": new_prompt,
+        "turn_prompt_tokens": prompt,
+    }
+
+
 def gui_stall(model: Path, provider: str, tokens: int = 500) -> dict[str, Any]:
     """The real main window, offscreen, in its own process (``phidesk.gui.probe``): its longest
     event-loop gap while the model loads and a *tokens*-long answer streams into it."""
@@ -161,6 +211,7 @@ def run_bench(  # noqa: PLR0917 (the signature callers were promised; all but th
     rounds: int = 7,
     progress: Callable[[str], None] | None = None,
     gui: bool = True,
+    turns: int = 10,
 ) -> dict[str, Any]:
     """Measure the bare loop and PhiDesk on *model_path* in alternating rounds; medians.
 
@@ -189,6 +240,10 @@ def run_bench(  # noqa: PLR0917 (the signature callers were promised; all but th
             if loaded.provider != used:
                 raise EngineError(f"PhiDesk ran on {loaded.provider}, the bare loop on {used}", "bench_failed")
             ours.append(result)
+        conversation: dict[str, Any] = {}
+        if turns > 1:
+            say(f"a {turns}-turn conversation: time to first token at each turn (KV-cache reuse)")
+            conversation = conversation_turns(client, info.path, provider=used, context_cap=context_cap, turns=turns)
     finally:
         client.close()
 
@@ -214,6 +269,7 @@ def run_bench(  # noqa: PLR0917 (the signature callers were promised; all but th
         "decode_ratio": _median(ours, "paired_ratio"),
         "peak_rss_mb": max(r["peak_rss_mb"] for r in ours),
         "bare_peak_rss_mb": max(float(r["peak_rss_mb"]) for r in bare),
+        **conversation,
         **stall,
         "rounds": {"phidesk": ours, "bare": bare},
     }
@@ -240,4 +296,9 @@ def format_bench(result: dict[str, Any]) -> str:
         ratio = f"{ours / theirs:.2f}" if show_ratio and ours and theirs else ""
         lines.append(f"{label:<26}{fmt.format(ours) if ours is not None else '-':>10}"
                      f"{fmt.format(theirs) if theirs is not None else '-':>10}{ratio:>8}")
+    if result.get("turn_ttft_s"):
+        ttft, fresh = result["turn_ttft_s"], result["turn_new_prompt_tokens"]
+        lines.append(f"conversation: first token at turn 1 {ttft[0]:.3f} s, turn {len(ttft)} {ttft[-1]:.3f} s "
+                     f"(× {result['turn_ttft_ratio']:.2f}); new prompt tokens read per turn: "
+                     f"{', '.join(str(n) for n in fresh)}")
     return "\n".join(lines)

@@ -99,6 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--new-tokens", type=_positive, default=128)
     bench.add_argument("--rounds", type=_positive, default=7, help="alternating rounds (median reported)")
     bench.add_argument("--no-gui", action="store_true", help="skip the GUI stall probe")
+    bench.add_argument("--turns", type=_positive, default=10,
+                       help="turns of the conversation timed for KV-cache reuse (1 skips it)")
     bench.add_argument("--json", action="store_true")
     return parser
 
@@ -451,7 +453,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     read_model_folder(model_path)
     result = bench.run_bench(model_path, provider=args.ep or prefs.provider, context_cap=prefs.context_cap,
                              prompt_tokens=args.prompt_tokens, new_tokens=args.new_tokens, rounds=args.rounds,
-                             progress=None if args.json else _err, gui=not args.no_gui)
+                             progress=None if args.json else _err, gui=not args.no_gui, turns=args.turns)
     print(json.dumps(result, indent=2) if args.json else bench.format_bench(result))
     return EXIT_OK
 

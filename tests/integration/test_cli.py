@@ -131,12 +131,20 @@ def test_models_starter_is_instant_the_second_time(phidesk_home: Path, starter_s
 
 
 def test_bench_json_keys(starter_installed: Path) -> None:
-    result = phidesk("bench", "--json", "--rounds", "1", "--prompt-tokens", "64", "--new-tokens", "16")
+    result = phidesk("bench", "--json", "--rounds", "1", "--prompt-tokens", "64", "--new-tokens", "16", "--turns", "4")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     for key in ("model", "provider", "load_s", "ttft_s", "prefill_tok_s", "decode_tok_s", "bare_decode_tok_s",
-                "decode_ratio", "peak_rss_mb", "gui_stall_max_ms", "gui_stop_ready_ms"):
+                "decode_ratio", "peak_rss_mb", "gui_stall_max_ms", "gui_stop_ready_ms", "turn1_ttft_s",
+                "turn4_ttft_s"):
         assert key in data
+    # The conversation reuses the KV cache: after the first turn only the new turn is read.
+    fresh, total = data["turn_new_prompt_tokens"], data["turn_prompt_tokens"]
+    assert len(fresh) == 4
+    assert fresh[0] == total[0]
+    assert all(n < 80 for n in fresh[1:])
+    assert total[3] > total[1] > total[0]
+    assert fresh[3] < total[3] / 2
     assert data["gui_answer_done"]
     assert data["gui_stall_max_ms"] > 0
     assert data["decode_tok_s"] > 0
