@@ -22,6 +22,7 @@ def main() -> int:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 
     report = json.loads(args.run.read_text())
     models = report["models"]
@@ -37,6 +38,7 @@ def main() -> int:
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xticks(lengths, [f"{n:,}" for n in lengths])
+        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
         ax.set_xlabel("prompt tokens")
         ax.set_ylabel("tokens / s")
         ax.set_title(f"{name}: {runs[str(lengths[0])]['model']}", fontsize=9)
