@@ -86,3 +86,10 @@ def helper_command(flag: str, module: str) -> list[str]:
     if sys.platform == "win32" and (twin := exe.with_name("phidesk-cli.exe")).is_file():
         exe = twin
     return [str(exe), flag]
+
+
+def helper_creationflags() -> int:
+    """No console window for a helper process on Windows; nothing elsewhere."""
+    import subprocess
+
+    return getattr(subprocess, "CREATE_NO_WINDOW", 0) if sys.platform == "win32" else 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,10 +21,12 @@ from tests.builders.tiny_phi3v import cached_tiny_phi3v
 pytestmark = pytest.mark.slow
 
 
-def test_two_image_question_in_the_window(qtbot: object, phidesk_home: Path, tmp_path: Path) -> None:
+@contextmanager
+def vision_window(qtbot: object, max_new_tokens: int) -> Iterator[MainWindow]:
+    """The real window with the tiny phi3v fixture installed as the default model and loaded."""
     library.import_path(cached_tiny_phi3v(), "tiny-vision")
     prefs = settings.Settings(default_model="tiny-vision", provider="cpu", context_cap=8192,
-                              sampling=Sampling(temperature=0, max_new_tokens=6))
+                              sampling=Sampling(temperature=0, max_new_tokens=max_new_tokens))
     window = MainWindow(Store(), prefs)
     qtbot.addWidget(window)  # type: ignore[attr-defined]
     window.show()
@@ -30,6 +34,14 @@ def test_two_image_question_in_the_window(qtbot: object, phidesk_home: Path, tmp
         if window.bridge.current is None:
             with qtbot.waitSignal(window.bridge.loaded, timeout=120_000):  # type: ignore[attr-defined]
                 pass
+        yield window
+    finally:
+        window.close()
+        window.store.close()
+
+
+def test_two_image_question_in_the_window(qtbot: object, phidesk_home: Path, tmp_path: Path) -> None:
+    with vision_window(qtbot, max_new_tokens=6) as window:
         first, second = tmp_path / "a.png", tmp_path / "b.png"
         Image.new("RGB", (640, 480), "red").save(first)
         Image.new("RGB", (480, 640), "blue").save(second)
@@ -67,24 +79,12 @@ def test_two_image_question_in_the_window(qtbot: object, phidesk_home: Path, tmp
         assert list(shown.image_buttons) == list(user.images)
         qtbot.waitUntil(lambda: all(not b.icon().isNull() for b in shown.image_buttons.values()),  # type: ignore[attr-defined]
                         timeout=30_000)
-    finally:
-        window.close()
-        window.store.close()
 
 
 def test_an_image_the_worker_refuses_returns_the_question(qtbot: object, phidesk_home: Path, tmp_path: Path) -> None:
     """A truncated PNG (good header) sent past the composer: the worker refuses it with one line, the
     window says so, the question with its images goes back to the composer, and the worker lives on."""
-    library.import_path(cached_tiny_phi3v(), "tiny-vision")
-    prefs = settings.Settings(default_model="tiny-vision", provider="cpu", context_cap=8192,
-                              sampling=Sampling(temperature=0, max_new_tokens=4))
-    window = MainWindow(Store(), prefs)
-    qtbot.addWidget(window)  # type: ignore[attr-defined]
-    window.show()
-    try:
-        if window.bridge.current is None:
-            with qtbot.waitSignal(window.bridge.loaded, timeout=120_000):  # type: ignore[attr-defined]
-                pass
+    with vision_window(qtbot, max_new_tokens=4) as window:
         pid = window.bridge.client.worker_pid
         bad, reason = write_bad_images(tmp_path / "bad")["truncated-png"]
         good = tmp_path / "good.png"
@@ -101,6 +101,3 @@ def test_an_image_the_worker_refuses_returns_the_question(qtbot: object, phidesk
         with qtbot.waitSignal(window.bridge.finished, timeout=120_000):  # type: ignore[attr-defined]
             window.send("What is in this?", [str(good)])
         assert window.bridge.client.worker_pid == pid
-    finally:
-        window.close()
-        window.store.close()

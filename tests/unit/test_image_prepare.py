@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import io
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from phidesk.engine.images import MAX_SIDE, ImageError, prepare_image
+from tests.builders.bad_images import png_claiming
 
 
 def decoded(png: bytes) -> Image.Image:
@@ -78,23 +77,13 @@ def test_large_images_are_scaled_to_what_the_model_uses(tmp_path: Path) -> None:
     assert abs(prepared.width / prepared.height - 4 / 3) < 0.01
 
 
-def _png_claiming(path: Path, width: int, height: int) -> None:
-    """A tiny PNG whose header claims a huge size (a decompression bomb's first bytes)."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    idat = zlib.compress(b"\0" * 64)
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b""))
-
-
 def test_a_decompression_bomb_is_refused_before_decoding(tmp_path: Path) -> None:
     path = tmp_path / "bomb.png"
-    _png_claiming(path, 100_000, 100_000)
+    png_claiming(path, 100_000, 100_000)
     with pytest.raises(ImageError, match=r"bomb\.png: .*decompression bomb"):
         prepare_image(path)
     between = tmp_path / "between.png"  # above PhiDesk's limit, below Pillow's own
-    _png_claiming(between, 13_000, 12_000)
+    png_claiming(between, 13_000, 12_000)
     with pytest.raises(ImageError, match=r"13,000 × 12,000 pixels is too many"):
         prepare_image(between)
 
@@ -131,7 +120,7 @@ def test_zero_size_and_absurd_strips_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ImageError, match="too narrow"):
         prepare_image(strip)
     zero = tmp_path / "zero.png"
-    _png_claiming(zero, 0, 10)
+    png_claiming(zero, 0, 10)
     with pytest.raises(ImageError):
         prepare_image(zero)
 
@@ -150,7 +139,7 @@ def test_inspect_reads_only_the_header(tmp_path: Path) -> None:
     Image.new("RGB", (50, 40)).save(good)
     assert inspect_image(good) == good.resolve()
     bomb = tmp_path / "bomb.png"
-    _png_claiming(bomb, 13_000, 12_000)  # claims 156 MP, holds almost nothing: refused from the header alone
+    png_claiming(bomb, 13_000, 12_000)  # claims 156 MP, holds almost nothing: refused from the header alone
     with pytest.raises(ImageError, match="decompression bomb"):
         inspect_image(bomb)
     text = tmp_path / "notes.png"

@@ -21,7 +21,6 @@ import logging
 import os
 import queue
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -106,12 +105,11 @@ class EngineClient:
 
     def _spawn(self) -> None:
         env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8")
-        flags = getattr(subprocess, "CREATE_NO_WINDOW", 0) if sys.platform == "win32" else 0
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log_file:
             proc = subprocess.Popen(
                 worker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log_file,
-                env=env, creationflags=flags,
+                env=env, creationflags=paths.helper_creationflags(),
             )
         self._proc = proc
         assert proc.stdout is not None

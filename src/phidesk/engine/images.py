@@ -32,6 +32,7 @@ MAX_ASPECT = 20.0  # a 20:1 strip is the most a vision model can make sense of
 MAX_SIDE = 1344  # Phi-3.5-vision uses at most 4 × 4 crops of 336 px; larger only costs memory
 PREPARED_CACHE = 16  # cleaned images a worker keeps (a few MB each) so later turns need not decode again
 NOT_AN_IMAGE = "not an image PhiDesk can read (PNG, JPEG, WebP, BMP, GIF or TIFF)"
+DAMAGED = "the image is damaged or truncated ({exc})"  # the reason when decoding the pixels fails
 BOMB = f"too many pixels (over {MAX_PIXELS:,}): refused as a likely decompression bomb"
 
 
@@ -102,7 +103,7 @@ def _opened(file: Path, unreadable: str) -> Iterator[Image.Image]:
 def prepare_image(path: str | Path, max_side: int = MAX_SIDE) -> PreparedImage:
     """Decode, check and clean one image file; ImageError (a UserError) with a one-line reason otherwise."""
     file = Path(path).expanduser()
-    with _opened(file, "the image is damaged or truncated ({exc})") as img:
+    with _opened(file, DAMAGED) as img:
         return _prepare(file, img, max_side)
 
 
@@ -168,9 +169,13 @@ SCALE_TIMEOUT_S = 120
 def scale_here(path: str | Path, max_side: int) -> ScaledImage:
     """Decode, check and scale one image in this process; ImageError otherwise."""
     file = Path(path).expanduser()
-    with _opened(file, "the image is damaged or truncated ({exc})") as img:
-        rgb, fmt, width, height = _clean(file, img, max_side)
-        return ScaledImage(rgb.tobytes("raw", "RGB"), rgb.width, rgb.height, width, height, fmt)
+    with _opened(file, DAMAGED) as img:
+        return _scaled(file, img, max_side)
+
+
+def _scaled(file: Path, img: Image.Image, max_side: int) -> ScaledImage:
+    rgb, fmt, width, height = _clean(file, img, max_side)
+    return ScaledImage(rgb.tobytes("raw", "RGB"), rgb.width, rgb.height, width, height, fmt)
 
 
 def scale_command(path: str | Path, max_side: int) -> list[str]:
@@ -185,14 +190,13 @@ def scaled_image(path: str | Path, max_side: int) -> ScaledImage:
     and a decoder that crashes on a hostile file takes only the child down.
     """
     file = Path(path).expanduser()
-    with _opened(file, NOT_AN_IMAGE) as img:
+    with _opened(file, DAMAGED) as img:
         _, width, height = _check_header(file, img)
-    if width * height <= ISOLATE_PIXELS:
-        return scale_here(file, max_side)
+        if width * height <= ISOLATE_PIXELS:
+            return _scaled(file, img, max_side)  # small: decoded here, from the file already open
     try:
-        flags = getattr(subprocess, "CREATE_NO_WINDOW", 0) if sys.platform == "win32" else 0
         done = subprocess.run(scale_command(file, max_side), capture_output=True, timeout=SCALE_TIMEOUT_S,
-                              check=False, creationflags=flags)
+                              check=False, creationflags=paths.helper_creationflags())
     except subprocess.TimeoutExpired:
         raise _refuse(file, f"decoding took longer than {SCALE_TIMEOUT_S} s") from None
     if done.returncode != 0:

@@ -82,11 +82,10 @@ def _first_run_starter() -> None:
     """The packaged app carries the starter model: with nothing installed, put it in place (a copy)."""
     from phidesk.models import starter
 
-    if starter.bundled() is not None:
-        try:
-            starter.install_bundled_if_empty()
-        except UserError as exc:
-            log.warning("could not install the bundled starter model: %s", exc)
+    try:
+        starter.install_bundled_if_empty()  # nothing to do from Python: no bundle
+    except UserError as exc:
+        log.warning("could not install the bundled starter model: %s", exc)
 
 
 def main(argv: Sequence[str] = ()) -> int:

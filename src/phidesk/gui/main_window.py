@@ -329,10 +329,9 @@ class MainWindow(QMainWindow):
             self.store.delete_messages_from(self.conversation_id, self._editing)
             self.chat.truncate(self._editing)
             self._editing = None
-        kept = images
-        self.store.add_message(self.conversation_id, "user", text, images=kept)
+        self.store.add_message(self.conversation_id, "user", text, images=images)
         self.store.auto_title(self.conversation_id, text)
-        self.chat.add_message("user", text, images=kept)
+        self.chat.add_message("user", text, images=images)
         self._start_answer()
 
     def _start_answer(self) -> None:

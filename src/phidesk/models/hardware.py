@@ -409,9 +409,8 @@ def probe_providers(model_dir: Path | None, timeout: float = PROBE_TIMEOUT_S) ->
     cmd = probe_command(model_dir)
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     try:
-        flags = getattr(subprocess, "CREATE_NO_WINDOW", 0) if sys.platform == "win32" else 0
         done = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", errors="replace",
-                              timeout=timeout, env=env, check=False, creationflags=flags)
+                              timeout=timeout, env=env, check=False, creationflags=paths.helper_creationflags())
     except subprocess.TimeoutExpired:
         return {}, f"provider probe took more than {timeout:.0f} s"
     except OSError as exc:
