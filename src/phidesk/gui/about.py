@@ -57,6 +57,8 @@ class AboutDialog(QDialog):
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        width = 640  # paths and provider reasons on one line each; as tall as the rows need at that width
+        self.resize(width, layout.heightForWidth(width) if layout.hasHeightForWidth() else self.sizeHint().height())
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.text)
