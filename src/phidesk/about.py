@@ -12,7 +12,7 @@ import sys
 from importlib import metadata
 from typing import Any
 
-from phidesk import __version__, paths
+from phidesk import __version__, paths, privacy
 from phidesk.models import hardware
 
 PROVIDER_NAMES = {"cpu": "CPU", "cuda": "CUDA", "dml": "DirectML"}
@@ -36,6 +36,7 @@ def about_rows(report: dict[str, Any] | None = None, loaded: tuple[str, str] | N
         ("Python", f"{platform.python_version()} ({sys.executable})"),
         ("Qt bindings", f"PySide6 {_version('pyside6-essentials')}"),
         ("System", f"{platform.system()} {platform.release()} · {platform.machine()}"),
+        ("Privacy", privacy.SUMMARY),
     ]
     providers = (report or {}).get("providers") or {}
     if providers:

@@ -366,8 +366,11 @@ def _catalog(args: argparse.Namespace) -> int:
 
 
 def _download(args: argparse.Namespace) -> int:
+    from phidesk import privacy
     from phidesk.models import catalog, download, hardware
 
+    if (reason := privacy.offline_reason(settings.load().offline)) is not None:
+        raise UserError(reason)
     variant = args.variant
     if variant is None:
         best = hardware.report(context=settings.load().context_cap).get("recommended") or {}

@@ -41,6 +41,7 @@ class Settings:
     system_prompt: str = ""
     theme: str = "system"  # system | light | dark
     gpu_index: int | None = None  # which GPU / DirectML adapter; None: the runtime's (high-performance) choice
+    offline: bool = False  # refuse every download (the only thing PhiDesk would use the network for)
     sampling: Sampling = field(default_factory=Sampling)
     # Window geometry and splitter sizes, written by the GUI.
     ui: dict[str, Any] = field(default_factory=dict)
@@ -94,6 +95,7 @@ _CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "gpu_index": (lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool) and v >= 0),
                   "gpu_index must be a GPU number (0, 1, …) or null"),
     "ui": (lambda v: isinstance(v, dict), "ui must be an object"),
+    "offline": (lambda v: isinstance(v, bool), "offline must be true or false"),
 }
 
 

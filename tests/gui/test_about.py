@@ -28,6 +28,8 @@ def test_about_shows_versions_providers_and_folders_and_copies_them(qtbot: objec
     assert dialog.values["Provider CPU"].text() == "available (loads a model)"
     assert "no CUDA support" in dialog.values["Provider CUDA"].text()
     assert dialog.values["Loaded model"].text() == "starter on CPU"
+    assert dialog.values["Privacy"].text().startswith("PhiDesk sends nothing")
+    assert "telemetry (onnxruntime, onnxruntime-genai) is turned off" in dialog.values["Privacy"].text()
     assert dialog.values["Data folder"].text() == str(phidesk_home / "data")
     qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     copied = QGuiApplication.clipboard().text()

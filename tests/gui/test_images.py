@@ -3,6 +3,8 @@ drop onto the conversation, and a message in the window for every kind of bad im
 
 from __future__ import annotations
 
+import os
+import stat
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +13,7 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QGuiApplication, QImage
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QToolButton
 
 from phidesk import settings
 from phidesk.gui.images import ImagePreview
@@ -118,7 +120,8 @@ def test_images_dropped_on_the_conversation_go_to_the_composer(qtbot: object, wi
     wait_for_thumbs(qtbot, window, 1)
 
 
-def test_a_screenshot_pasted_on_the_conversation_goes_to_the_composer(qtbot: object, window: MainWindow) -> None:
+def test_a_screenshot_pasted_on_the_conversation_goes_to_the_composer(qtbot: object, window: MainWindow,
+                                                                      phidesk_home: Path) -> None:
     shot = QImage(320, 200, QImage.Format.Format_RGB32)
     shot.fill(QColor("orange"))
     QGuiApplication.clipboard().setImage(shot)
@@ -130,3 +133,12 @@ def test_a_screenshot_pasted_on_the_conversation_goes_to_the_composer(qtbot: obj
     with Image.open(pasted) as img:
         assert img.size == (320, 200)
     wait_for_thumbs(qtbot, window, 1)
+    # the user's screenshot stays in PhiDesk's own folder, readable by this user only, and goes when removed
+    assert pasted.parent == phidesk_home / "data" / "pasted"
+    if os.name == "posix":
+        assert stat.S_IMODE(pasted.stat().st_mode) == 0o600
+        assert stat.S_IMODE(pasted.parent.stat().st_mode) == 0o700
+    remove = next(b for b in window.composer.findChildren(QToolButton) if b.accessibleName().startswith("Remove image"))
+    qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    assert window.composer.images == []
+    assert not pasted.exists()

@@ -21,7 +21,10 @@ def test_dialog_returns_edited_settings(qtbot: object, phidesk_home: Path) -> No
     dialog.theme.setCurrentText("dark")
     dialog.conv_model.setCurrentIndex(2)
     dialog.conv_system.setPlainText("Answer in French.")
+    assert not dialog.offline.isChecked()
+    dialog.offline.setChecked(True)
     new = dialog.result_settings()
+    assert new.offline
     assert new.system_prompt == PRESETS["Concise"]
     assert new.sampling.temperature == 0
     assert new.sampling.greedy

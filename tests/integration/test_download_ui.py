@@ -138,3 +138,21 @@ def test_pane_downloads_a_catalog_model(qtbot: object, hub: HubServer, starter_i
         window.close()
         window.store.close()
 
+
+
+def test_offline_setting_refuses_downloads_with_one_line(hub: HubServer, phidesk_home: Path) -> None:
+    from phidesk import settings
+    from phidesk.models import catalog, download
+
+    prefs = settings.load()
+    prefs.offline = True
+    settings.save(prefs)
+    result = phidesk("models", "download", "phi-test", "--variant", "cpu")
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "phidesk: downloads are off: PhiDesk is in Offline mode (untick Offline in Settings to download; "
+        "installed models keep working)"]
+    with pytest.raises(download.DownloadError, match="Offline mode"):  # a download resumed from the window
+        download.download_blocking(catalog.find("phi-test", "cpu"))
+    assert hub.log == []
+    assert "phi-test" not in [m.id for m in library.list_models()]

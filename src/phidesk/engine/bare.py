@@ -25,8 +25,11 @@ from typing import Any, TextIO
 
 import onnxruntime_genai as og
 
+from phidesk import privacy
 from phidesk.engine.modelinfo import ModelInfo, read_model_folder
 from phidesk.engine.worker import peak_rss_mb, provider_candidates
+
+privacy.disable_runtime_telemetry(og)  # the environment variable (set by importing phidesk) did the real work
 
 # Plain prose: a realistic token mix, no rare characters, and no words that merge across repeats.
 FILLER = (

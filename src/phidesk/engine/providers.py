@@ -21,6 +21,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from phidesk import privacy
 from phidesk.engine.worker import explain_provider_failure
 
 PROVIDERS = ("cpu", "cuda", "dml")
@@ -78,6 +79,7 @@ def probe(model_dir: Path | None) -> dict[str, Any]:
         reason = f"onnxruntime-genai cannot be imported: {exc}"
         report["providers"] = {p: {"ok": False, "reason": reason} for p in PROVIDERS}
         return report
+    privacy.disable_runtime_telemetry(og)
     report["version"] = getattr(og, "__version__", None)
     if model_dir is None:
         report["providers"] = _build_flags(og)

@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from phidesk import privacy
 from phidesk.engine.modelinfo import ModelInfo, read_model_folder
 from phidesk.engine.prompt import PromptTooLongError, SliceSizer, answer_reserve, common_prefix, fit_conversation
 from phidesk.engine.protocol import (
@@ -92,6 +93,7 @@ class Worker:
     def __init__(self, out: BinaryIO) -> None:
         import onnxruntime_genai as og
 
+        privacy.disable_runtime_telemetry(og)
         self.og = og
         self.out = out
         self.out_lock = threading.Lock()

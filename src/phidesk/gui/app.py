@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from collections.abc import Sequence
 from importlib import resources
 
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 
 from phidesk import __version__, logs, settings
 from phidesk.errors import UserError
-from phidesk.store import Store
+from phidesk.store import Store, files
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +89,18 @@ def _first_run_starter() -> None:
         log.warning("could not install the bundled starter model: %s", exc)
 
 
+def _start_housekeeping(store: Store) -> None:
+    """Pasted files and kept images that no message refers to any more go, off the GUI thread."""
+
+    def run() -> None:
+        try:
+            files.sweep(store.path)
+        except OSError as exc:
+            log.warning("image housekeeping failed: %s", exc)
+
+    threading.Thread(target=run, name="image-housekeeping", daemon=True).start()
+
+
 def main(argv: Sequence[str] = ()) -> int:
     log_path = logs.setup()
     app = create_app(argv)
@@ -101,6 +114,7 @@ def main(argv: Sequence[str] = ()) -> int:
     window.chat.set_dark(is_dark())
     window.show()
     log.info("window shown; log at %s", log_path)
+    _start_housekeeping(store)
     code = app.exec()
     store.close()
     return int(code)

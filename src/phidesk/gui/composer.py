@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from phidesk.engine.images import inspect_image
 from phidesk.errors import UserError
 from phidesk.gui.images import THUMB, ImageLoader, image_paths_from_mime, thumb_pixmap
+from phidesk.store import files
 
 
 class _Editor(QPlainTextEdit):
@@ -141,7 +142,7 @@ class Composer(QWidget):
         remove.setToolTip(f"Remove {Path(path).name}")
         remove.setFixedSize(18, 18)
         remove.move(THUMB + 8 - 19, 1)
-        remove.clicked.connect(lambda: self._remove_image(path))
+        remove.clicked.connect(lambda: self._discard_image(path))
         self.thumbs.insertWidget(self.thumbs.count() - 1, button)
         image = self.loader.request(path, THUMB * 2)
         if image is not None:
@@ -169,8 +170,13 @@ class Composer(QWidget):
     @Slot(str, int, str)
     def _on_thumb_failed(self, path: str, edge: int, reason: str) -> None:
         if path in self.images and edge == THUMB * 2:  # damaged below a good header: never send it
-            self._remove_image(path)
+            self._discard_image(path)
             self.problem.emit(reason)
+
+    def _discard_image(self, path: str) -> None:
+        """The user took the image out (or it is damaged): a pasted bitmap's file goes too."""
+        self._remove_image(path)
+        files.discard_pasted(path)
 
     def _remove_image(self, path: str) -> None:
         button = self.thumb_buttons().get(path)

@@ -13,8 +13,8 @@ without decoding anything large again. A file that cannot be decoded comes back 
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
-import tempfile
 import uuid
 from collections import OrderedDict
 from pathlib import Path
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QScrollArea, QVBoxLayout, QWidget
 from phidesk import paths
 from phidesk.engine.images import scaled_image
 from phidesk.errors import UserError
+from phidesk.store import files
 
 THUMB = 64  # composer and history thumbnails, in device-independent pixels
 PREVIEW = 1600  # the longest side of a preview
@@ -40,9 +41,8 @@ def image_paths_from_mime(source: QMimeData) -> list[str]:
     if not found and source.hasImage():
         image = QImage(source.imageData())
         if not image.isNull():
-            folder = Path(tempfile.gettempdir()) / "phidesk-pasted"
-            folder.mkdir(exist_ok=True)
-            target = folder / f"pasted-{uuid.uuid4().hex[:8]}.png"
+            target = files.pasted_dir() / f"pasted-{uuid.uuid4().hex[:12]}.png"  # user-only, cleaned up
+            os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, files.PRIVATE_FILE))
             image.save(str(target))  # the format from the suffix: PySide6 6.x crashes on format=b"PNG" here
             found = [str(target)]
     return found
@@ -53,12 +53,11 @@ def keep_image(path: str) -> str:
     source = Path(path)
     with source.open("rb") as handle:
         digest = hashlib.file_digest(handle, "sha256").hexdigest()[:24]
-    folder = paths.data_dir() / "images"
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{digest}{source.suffix.lower()}"
+    target = files.images_dir() / f"{digest}{source.suffix.lower()}"
     if not target.exists():
         partial = target.with_name(f".{target.name}.part")
         shutil.copyfile(source, partial)
+        files.make_private(partial)
         partial.replace(target)
     return str(target)
 
@@ -84,6 +83,8 @@ class ImageKeeper(QObject):
         except OSError as exc:
             self.failed.emit(text, images, f"The images could not be kept in PhiDesk's data folder: {exc}")
         else:
+            for path in images:  # a pasted bitmap's file has done its job: the copy is kept
+                files.discard_pasted(path)
             self.kept.emit(text, copies)
 
 

@@ -226,8 +226,12 @@ class ModelPane(QWidget):
         if item is None:
             return
         model_id, variant = item.data(0, ID_ROLE)
+        from phidesk import privacy, settings
         from phidesk.models import catalog
 
+        if (reason := privacy.offline_reason(settings.load().offline)) is not None:
+            QMessageBox.information(self, "Download", reason[0].upper() + reason[1:] + ".")
+            return
         try:
             entry = catalog.find(model_id, variant)
             job = self.manager().enqueue(entry)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -112,6 +113,11 @@ class SettingsDialog(QDialog):
         self.theme.setCurrentText(s.theme)
         self.theme.setAccessibleName("Theme")
         form.addRow("Theme", self.theme)
+        self.offline = QCheckBox("Offline: never download anything")
+        self.offline.setChecked(s.offline)
+        self.offline.setToolTip("PhiDesk uses the network only to download a model you chose; this refuses even that.")
+        self.offline.setAccessibleName("Offline mode")
+        form.addRow("Network", self.offline)
         return page
 
     def _sampling(self, s: Settings) -> QWidget:
@@ -168,7 +174,8 @@ class SettingsDialog(QDialog):
                            max_new_tokens=self.max_new.value())
         return replace(self.settings, system_prompt=self.system.toPlainText().strip(),
                        context_cap=self.context.value(), provider=self.provider.currentText(),
-                       theme=self.theme.currentText(), gpu_index=self.gpu.currentData(), sampling=sampling)
+                       theme=self.theme.currentText(), gpu_index=self.gpu.currentData(), sampling=sampling,
+                       offline=self.offline.isChecked())
 
     def result_conversation(self) -> tuple[str | None, str | None] | None:
         if self.conversation_tab is None:

@@ -266,8 +266,12 @@ def _hub() -> Any:
 
 
 def _check_online() -> None:
+    from phidesk import privacy, settings
+
     if _offline():
         raise DownloadError("offline: HF_HUB_OFFLINE is set, so nothing can be downloaded (unset it to download)")
+    if (reason := privacy.offline_reason(settings.load().offline)) is not None:
+        raise DownloadError(reason)
 
 
 def _http_error(status: int, what: str) -> DownloadError | None:
