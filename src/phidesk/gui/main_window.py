@@ -10,6 +10,8 @@ Nothing here waits: the worker runs in its own process, the client on the bridge
 from __future__ import annotations
 
 import json
+import logging
+import sqlite3
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -41,10 +43,14 @@ from phidesk.gui.composer import Composer
 from phidesk.gui.conversations import ConversationList
 from phidesk.gui.images import ImageKeeper, ImageLoader, ImagePreview
 from phidesk.gui.model_pane import ModelPane
+from phidesk.gui.saver import AnswerSaver
 from phidesk.gui.settings_dialog import SettingsDialog
 from phidesk.models import library
 from phidesk.settings import Settings
 from phidesk.store import Store, export_json, export_markdown, import_json
+from phidesk.store.pending import is_disk_full
+
+log = logging.getLogger(__name__)
 
 FLUSH_INTERVAL_MS = 500  # a streaming answer reaches the database at least this often
 
@@ -126,6 +132,9 @@ class MainWindow(QMainWindow):
         self.about_button.clicked.connect(self.open_about)
         self.statusBar().addPermanentWidget(self.about_button)
 
+        self.saver = AnswerSaver(store, self)  # answers survive a full disk: kept in memory, written later
+        self.saver.problem.connect(self.show_notice)
+        self.saver.recovered.connect(self._on_saved_again)
         self._flush_timer = QTimer(self)
         self._flush_timer.setInterval(FLUSH_INTERVAL_MS)
         self._flush_timer.timeout.connect(self._flush)
@@ -322,15 +331,25 @@ class MainWindow(QMainWindow):
         if self.bridge.busy or self.bridge.current is None:
             self._on_keep_failed(text, images, "The model is not ready: send the message again.")
             return
-        if self.conversation_id is None:
-            summary = self.store.create_conversation(model_id=self.model_id)
-            self.conversation_id = summary.id
-        if self._editing is not None:
-            self.store.delete_messages_from(self.conversation_id, self._editing)
-            self.chat.truncate(self._editing)
-            self._editing = None
-        self.store.add_message(self.conversation_id, "user", text, images=images)
-        self.store.auto_title(self.conversation_id, text)
+        try:
+            if self.conversation_id is None:
+                summary = self.store.create_conversation(model_id=self.model_id)
+                self.conversation_id = summary.id
+            if self._editing is not None:
+                self.store.delete_messages_from(self.conversation_id, self._editing)
+                self.chat.truncate(self._editing)
+                self._editing = None
+            self.store.add_message(self.conversation_id, "user", text, images=images)
+        except sqlite3.Error as exc:  # a full disk: the question waits in the composer, nothing half-stored
+            log.warning("could not store the question: %s", exc)
+            self._on_keep_failed(text, images, (
+                f"The disk holding {self.store.path.parent} is full: free some disk space, then send again."
+                if is_disk_full(exc) else f"Your message could not be stored ({exc}): send it again."))
+            return
+        try:
+            self.store.auto_title(self.conversation_id, text)
+        except sqlite3.Error as exc:
+            log.warning("no automatic title: %s", exc)
         self.chat.add_message("user", text, images=images)
         self._start_answer()
 
@@ -338,9 +357,16 @@ class MainWindow(QMainWindow):
         assert self.conversation_id is not None
         messages = self._engine_messages(self.conversation_id)
         sampling = self.prefs.sampling
-        stored = self.store.add_message(self.conversation_id, "assistant", "", model=self.model_id,
-                                        provider=self.bridge.current.provider if self.bridge.current else None,
-                                        settings=asdict(sampling), status="streaming")
+        try:
+            stored = self.store.add_message(self.conversation_id, "assistant", "", model=self.model_id,
+                                            provider=self.bridge.current.provider if self.bridge.current else None,
+                                            settings=asdict(sampling), status="streaming")
+        except sqlite3.Error as exc:
+            log.warning("could not start an answer: %s", exc)
+            self.show_notice(f"The disk holding {self.store.path.parent} is full: no answer was started. Free some "
+                             "space, then press Regenerate." if is_disk_full(exc)
+                             else f"The answer could not be started ({exc}): press Regenerate to try again.")
+            return
         self.streaming_id = stored.id
         self.streaming = self.chat.add_message("assistant", "", model=self.model_id, note="thinking…")
         self._prefill_started = time.monotonic()
@@ -402,8 +428,13 @@ class MainWindow(QMainWindow):
     def _flush(self) -> None:
         """Write the streaming answer to the database (timer, at least once a second)."""
         if self._dirty and self.streaming is not None and self.streaming_id is not None:
-            self.store.update_message(self.streaming_id, content=self.streaming.text)
+            self.saver.put(self.streaming_id, content=self.streaming.text)
             self._dirty = False
+        self.saver.save()
+
+    @Slot()
+    def _on_saved_again(self) -> None:
+        self.show_notice("There is disk space again: every answer is saved.")
 
     @Slot(object)
     def _on_finished(self, stats: AnswerStats) -> None:
@@ -441,7 +472,8 @@ class MainWindow(QMainWindow):
         widget.set_text(widget.text)
         widget.set_prefill(1, 1, None)
         data = stats_dict(stats) if stats else None
-        self.store.update_message(message_id, content=widget.text, status=status, stats=data)
+        self.saver.put(message_id, content=widget.text, status=status, stats=data)
+        self.saver.save()
         if status == "error":
             widget.set_note("failed")
         elif stats is not None:
@@ -523,6 +555,12 @@ class MainWindow(QMainWindow):
         except (UserError, OSError) as exc:
             self.show_notice(f"Could not import {path.name}: {exc}")
             return
+        except sqlite3.Error as exc:  # nothing was imported: the import is one transaction
+            log.warning("import of %s failed: %s", path, exc)
+            reason = ("the disk is full; free some space and import again" if is_disk_full(exc)
+                      else f"the database refused it ({exc})")
+            self.show_notice(f"Could not import {path.name}: {reason}. Nothing was imported.")
+            return
         self.sidebar.refresh(summary.id)
         self.open_conversation(summary.id)
 
@@ -603,10 +641,39 @@ class MainWindow(QMainWindow):
         if self.bridge.busy:
             self.bridge.stop()
         self._flush()
-        self.save_ui()
+        if not self.saver.save() and not self._may_close_unsaved():
+            event.ignore()
+            return
+        try:
+            self.save_ui()
+        except (OSError, UserError) as exc:  # a full disk must not keep the engine running or the app open
+            log.warning("window state not saved: %s", exc)
         self.models.close_downloads()
         self.bridge.shutdown()
         super().closeEvent(event)
+
+    def _may_close_unsaved(self) -> bool:
+        """The disk is still full: say what would be lost, offer to copy it, and let the user decide."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "Answers not saved yet",
+                          f"{len(self.saver.pending)} answer(s) could not be saved because the disk holding "
+                          f"{self.store.path.parent} is full. Free some space and press Retry, or copy them "
+                          "to the clipboard before quitting.", parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        retry = box.addButton("Retry", QMessageBox.ButtonRole.AcceptRole)
+        copy = box.addButton("Copy and quit", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Keep PhiDesk open", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(retry)
+        while True:
+            box.exec()
+            clicked = box.clickedButton()
+            if clicked is retry:
+                if self.saver.save():
+                    return True
+                continue
+            if clicked is copy:
+                QGuiApplication.clipboard().setText("\n\n---\n\n".join(self.saver.pending.texts()))
+                return True
+            return False
 
 
 def _image_cost_text(image_tokens: list[int], prompt_tokens: int) -> str:
