@@ -119,7 +119,7 @@ def test_a_question_sent_onto_a_full_disk_waits_in_the_composer(qtbot: object, w
     filler = fill(small_data)
     window.composer.editor.setPlainText("What is the capital of France?")
     window.composer._on_submit()
-    qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=10_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(window.banner.isVisible, timeout=10_000)  # type: ignore[attr-defined]
     assert "is full" in window.banner.text()
     assert window.composer.editor.toPlainText() == "What is the capital of France?"
     assert not window.bridge.busy
