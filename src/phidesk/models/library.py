@@ -181,6 +181,13 @@ def _no_space(needed: int, folder: Path) -> UserError:
     return UserError(f"not enough disk space: needs {needed / 1e6:,.0f} MB free in {folder}", code="disk_full")
 
 
+def _check_space(src: Path, dest: Path) -> None:
+    """UserError when *dest*'s disk has less room than a copy of *src* needs."""
+    needed = sum(f.stat().st_size for f in _model_files(src)) + FREE_SPACE_MARGIN
+    if shutil.disk_usage(dest).free < needed:
+        raise _no_space(needed, dest.parent)
+
+
 def _copy_model_folder(src: Path, dest: Path, *, link: bool = False) -> None:
     """Copy the model's files into *dest* (the library never shares a file with a folder outside it).
 
@@ -188,9 +195,6 @@ def _copy_model_folder(src: Path, dest: Path, *, link: bool = False) -> None:
     A link inside *src* is copied as the file it points at.
     """
     files = _model_files(src)
-    needed = sum(f.stat().st_size for f in files) + FREE_SPACE_MARGIN
-    if not link and shutil.disk_usage(dest).free < needed:
-        raise _no_space(needed, dest.parent)
     try:
         for file in files:
             target = dest / file.name
@@ -203,7 +207,7 @@ def _copy_model_folder(src: Path, dest: Path, *, link: bool = False) -> None:
             shutil.copyfile(file.resolve(), target)
     except OSError as exc:
         if jsonfile.is_disk_full(exc):
-            raise _no_space(needed, dest.parent) from None
+            raise _no_space(sum(f.stat().st_size for f in files) + FREE_SPACE_MARGIN, dest.parent) from None
         raise
 
 
@@ -253,6 +257,8 @@ def import_path(path: str | Path, model_id: str | None = None, replace: bool = F
         else:
             _check_links(src)
             info = read_model_folder(src)
+            if not link:
+                _check_space(src, staging)
             if progress:
                 progress(f"{'linking' if link else 'copying'} {info.size_bytes / 1e6:.0f} MB")
             _copy_model_folder(src, staging, link=link)
