@@ -37,7 +37,7 @@ def starter_source() -> Path:
 
 @pytest.fixture
 def starter_installed(phidesk_home: Path, starter_source: Path) -> Path:
-    """The starter installed in this test's PHIDESK_HOME (hard links: instant)."""
+    """The starter installed in this test's PHIDESK_HOME (hard links to the read-only cache: instant)."""
     from phidesk.models import starter
 
     return starter.ensure_starter().path
@@ -45,9 +45,9 @@ def starter_installed(phidesk_home: Path, starter_source: Path) -> Path:
 
 @pytest.fixture
 def model_copy(tmp_path: Path, starter_source: Path) -> Path:
-    """A private copy of the starter model folder that a test may damage."""
+    """A private copy of the starter model folder that a test may damage (writable: the cache is read-only)."""
     dest = tmp_path / "model-copy"
-    shutil.copytree(starter_source, dest)
+    shutil.copytree(starter_source, dest, copy_function=shutil.copyfile)
     return dest
 
 

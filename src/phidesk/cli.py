@@ -338,8 +338,7 @@ def cmd_models(args: argparse.Namespace) -> int:
         library.resolve(args.id)
         if library.installed(args.id) is None:
             raise UserError(f"'{args.id}' is not an installed model id (see 'phidesk models list')")
-        prefs.default_model = args.id
-        settings.save(prefs)
+        settings.update({"default_model": args.id})  # only this key: other settings stay as they are now
         print(f"default model: {args.id}")
         return EXIT_OK
     if command == "catalog":

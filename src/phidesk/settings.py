@@ -1,22 +1,27 @@
 """User settings: a typed schema with a version number and migrations, stored as JSON.
 
-A damaged settings file is never silently overwritten: it is set aside as
-``settings.json.bad`` and the defaults are used. Unknown keys are kept as they are, so a
-newer PhiDesk's settings survive a round trip through an older one.
+A damaged settings file (bad JSON, too large, nested too deeply, a bad version) is never
+silently overwritten: it is set aside as ``settings.json.bad-<timestamp>`` (never replacing
+an earlier one) and the defaults are used. Unknown keys are kept as they are, so a newer
+PhiDesk's settings survive a round trip through an older one.
+
+Several processes share the file (two windows, the CLI). A writer never writes back its
+start-up copy: :func:`update` takes the inter-process lock, reads the file as it is now,
+changes only the keys it was given (``sampling`` and ``ui`` one level down) and replaces
+the file atomically. So a window closing writes its ``ui`` and nothing else.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
-import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from phidesk import paths
+from phidesk import jsonfile, paths
 from phidesk.engine.protocol import PROVIDERS, Sampling
 from phidesk.errors import UserError
 
@@ -25,6 +30,8 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
 THEMES = ("system", "light", "dark")
 DEFAULT_CONTEXT_CAP = 4096
+MAX_BYTES = 1024 * 1024
+MERGED = ("sampling", "ui")  # objects whose keys update() changes one by one
 
 # version N -> function turning a version-N dict into a version-N+1 dict
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
@@ -112,28 +119,116 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _read(path: Path) -> dict[str, Any]:
+    """The stored dict, migrated. FileNotFoundError; JSONFileError or ValueError when damaged."""
+    data = jsonfile.read(path, max_bytes=MAX_BYTES)
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
+    return migrate(data)
+
+
+def _set_aside(path: Path, reason: object) -> None:
+    """Move a damaged file to a new ``<name>.bad-<timestamp>`` (never over an earlier one)."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for n in range(1000):
+        bad = path.with_name(f"{path.name}.bad-{stamp}" + (f"-{n}" if n else ""))
+        try:
+            os.link(path, bad)  # fails if *bad* exists: nothing is ever overwritten
+        except FileExistsError:
+            continue
+        except OSError:  # a file system without hard links
+            if bad.exists():
+                continue
+            path.replace(bad)
+        else:
+            path.unlink()
+        log.warning("settings file %s was unreadable (%s); kept it as %s", path, reason, bad)
+        return
+    raise jsonfile.JSONFileError(f"{path}: damaged, and too many damaged copies are kept beside it")
+
+
+def _read_or_set_aside(path: Path) -> dict[str, Any]:
+    """The stored dict; {} when there is none or it was damaged (then set aside). Call under the lock."""
+    try:
+        return _read(path)
+    except FileNotFoundError:
+        return {}
+    except (ValueError, jsonfile.JSONFileError) as exc:  # JSONFileError is a UserError, not a ValueError
+        _set_aside(path, exc)
+        return {}
+
+
 def load(path: Path | None = None) -> Settings:
     path = path or paths.settings_file()
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict):
-            raise ValueError("not a JSON object")
-        return Settings.from_dict(data)
+        return Settings.from_dict(_read(path))
     except FileNotFoundError:
         return Settings()
-    except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError and a bad version are ValueErrors
-        bad = path.with_name(path.name + ".bad")
-        path.replace(bad)
-        log.warning("settings file %s was unreadable (%s); kept it as %s", path, exc, bad)
-        return Settings()
+    except (ValueError, jsonfile.JSONFileError) as exc:
+        try:
+            with jsonfile.locked(path):  # another process may be replacing it right now: look again
+                return Settings.from_dict(_read_or_set_aside(path))
+        except OSError as os_exc:  # a read-only folder: use the defaults, leave the file
+            log.warning("settings file %s is unreadable (%s) and cannot be set aside (%s)", path, exc, os_exc)
+            return Settings()
+
+
+def changes(old: Settings, new: Settings) -> dict[str, Any]:
+    """What *new* changes relative to *old*, in the form :func:`update` takes."""
+    before, after = old.to_dict(), new.to_dict()
+    delta: dict[str, Any] = {}
+    for key, value in after.items():
+        if key in MERGED and isinstance(value, dict) and isinstance(before.get(key), dict):
+            inner = {k: v for k, v in value.items() if before[key].get(k, _MISSING) != v}
+            if inner:
+                delta[key] = inner
+        elif before.get(key, _MISSING) != value:
+            delta[key] = value
+    return delta
+
+
+_MISSING = object()
+
+
+def _check(delta: Mapping[str, Any]) -> None:
+    known = {f.name for f in fields(Settings)} - {"extra", "sampling_extra", "version"}
+    for key, value in delta.items():
+        if key not in known:
+            raise ValueError(f"settings.update: unknown setting {key!r}")
+        check, message = _CHECKS.get(key, (lambda _v: True, ""))
+        if not check(value):
+            raise UserError(message)
+    if "sampling" in delta:
+        if not isinstance(delta["sampling"], dict):
+            raise UserError("sampling must be an object")
+        Sampling.from_dict({**asdict(Sampling()), **delta["sampling"]}).validate()
+
+
+def update(delta: Mapping[str, Any], path: Path | None = None) -> Settings:
+    """Change only the keys in *delta* in the file as it is now, atomically, under the inter-process lock.
+
+    ``sampling`` and ``ui`` are merged key by key. Returns the settings now stored. A full disk is a
+    DiskFullError ("disk full: …") and leaves the old file as it was.
+    """
+    path = path or paths.settings_file()
+    _check(delta)
+    with jsonfile.locked(path):
+        data = _read_or_set_aside(path)
+        for key, value in delta.items():
+            if key in MERGED and isinstance(data.get(key), dict):
+                data[key] = {**data[key], **value}
+            else:
+                data[key] = value
+        data["version"] = max(SCHEMA_VERSION, data.get("version", SCHEMA_VERSION))
+        jsonfile.write_atomic(path, data)
+    return Settings.from_dict(data)
 
 
 def save(settings: Settings, path: Path | None = None) -> None:
-    """Write atomically: a crash mid-write leaves the old file, never half a file."""
+    """Write all of *settings* (replacing what is stored), atomically and under the lock.
+
+    The app itself uses :func:`update`, so that it never writes back values another process changed.
+    """
     path = path or paths.settings_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(settings.to_dict(), fh, indent=2, ensure_ascii=False)
-        fh.write("\n")
-    Path(tmp).replace(path)
+    with jsonfile.locked(path):
+        jsonfile.write_atomic(path, settings.to_dict())

@@ -161,3 +161,45 @@ def test_unexpected_failure_exits_1_with_log_path(phidesk_home: Path, starter_so
     assert "Traceback" not in result.stderr
     log_text = (phidesk_home / "logs" / "phidesk.log").read_text(encoding="utf-8")
     assert "Traceback" in log_text
+
+
+def _install_deeply_nested_model(model_copy: Path) -> None:
+    from phidesk import paths
+
+    (model_copy / "genai_config.json").write_text('{"model": ' + "[" * 50_000 + "]" * 50_000 + "}", encoding="utf-8")
+    shutil.copytree(model_copy, paths.models_dir() / "deep")
+
+
+def test_a_deeply_nested_model_is_listed_broken_and_the_starter_still_works(starter_installed: Path,
+                                                                             model_copy: Path) -> None:
+    _install_deeply_nested_model(model_copy)
+    listed = phidesk("models", "list")
+    assert listed.returncode == 0, listed.stderr
+    lines = {line[2:].split()[0]: line for line in listed.stdout.splitlines()}
+    assert "BROKEN" not in lines["starter"]
+    assert "BROKEN:" in lines["deep"]
+    assert "genai_config.json: nested 50001 levels deep" in lines["deep"]
+    assert_one_line_error(phidesk("chat", "-m", "deep", "hi"), "model 'deep' is broken", "nested")
+    assert phidesk("chat", "--max-tokens", "3", "hi").returncode == 0  # the default is still the starter
+
+
+def test_a_deeply_nested_settings_file_is_set_aside(starter_installed: Path, phidesk_home: Path) -> None:
+    from phidesk import paths
+
+    paths.settings_file().parent.mkdir(parents=True, exist_ok=True)
+    paths.settings_file().write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    result = phidesk("models", "list")
+    assert result.returncode == 0, result.stderr
+    assert "starter" in result.stdout
+    assert [p.name.startswith("settings.json.bad-") for p in paths.settings_file().parent.glob("settings.json*")] == [
+        True]
+
+
+def test_import_on_a_full_disk_is_one_line(phidesk_home: Path, model_copy: Path) -> None:
+    from phidesk import paths
+    from tests.small_disk import small_disk
+
+    with small_disk(paths.models_dir()):
+        assert_one_line_error(phidesk("models", "import", str(model_copy), "--id", "big"),
+                              "not enough disk space: needs ", f"MB free in {paths.models_dir()}")
+        assert list(paths.models_dir().iterdir()) == []

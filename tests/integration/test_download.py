@@ -370,3 +370,11 @@ def test_a_hub_that_differs_from_the_catalog_is_reported_not_guessed(hub: HubSer
         download_blocking(wrong)
     assert nothing_installed()
     assert not [r for r in hub.log if r.file]  # refused before any file was fetched
+
+
+def test_a_deeply_nested_state_file_is_skipped(phidesk_home: Path) -> None:
+    staging = paths.models_dir() / f"{download.STAGING_PREFIX}phi-cpu"
+    staging.mkdir(parents=True)
+    (staging / download.STATE_FILE).write_text('{"key": "phi-cpu", "entry": ' + "[" * 100_000 + "]" * 100_000
+                                               + "}", encoding="utf-8")
+    assert download.pending_on_disk() == []

@@ -218,3 +218,12 @@ def test_listing_exact_sizes_must_match_to_the_byte() -> None:
     listing["model.onnx.data"] = 10_000_001
     assert check_listing(entry, listing) == ["someone/tiny-onnx/cpu/model.onnx.data: 10,000,001 bytes on the hub, "
                                              "10,000,000 expected"]
+
+
+def test_a_deeply_nested_catalog_is_a_one_line_error(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "catalog.json"
+    path.write_text('{"version": 1, "entries": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    monkeypatch.setenv("PHIDESK_CATALOG", str(path))
+    with pytest.raises(UserError) as excinfo:
+        load_catalog()
+    assert str(excinfo.value) == f"the model catalog is damaged: {path}: nested 100001 levels deep (at most 16 allowed)"

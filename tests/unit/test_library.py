@@ -12,6 +12,7 @@ from phidesk import paths
 from phidesk.errors import ModelFolderError, UserError
 from phidesk.models import library
 from phidesk.models.library import MANIFEST, default_model_id, import_path, installed, list_models, remove, resolve
+from tests.small_disk import small_disk
 
 
 def _entries() -> list[str]:
@@ -298,3 +299,93 @@ def test_default_model_none_when_all_broken(phidesk_home: Path, starter_source: 
     import_path(starter_source, "starter")
     (paths.models_dir() / "starter" / "model.onnx.data").unlink()
     assert default_model_id("starter") is None
+
+
+# --- the library shares no file with a folder outside it ------------------------------------
+
+
+def test_import_copies_so_editing_the_installed_model_leaves_the_source_alone(
+        phidesk_home: Path, model_copy: Path) -> None:
+    first = import_path(model_copy, "first")
+    second = import_path(model_copy, "second")
+    original = (model_copy / "genai_config.json").read_bytes()
+    with (first.path / "genai_config.json").open("ab") as fh:  # a user edits the installed model's files
+        fh.write(b"\n")
+    (first.path / "tokenizer.json").write_bytes(b"{}")
+    assert (model_copy / "genai_config.json").read_bytes() == original
+    assert (second.path / "genai_config.json").read_bytes() == original
+    assert (model_copy / "tokenizer.json").stat().st_size > 2
+    for file in model_copy.iterdir():
+        assert not (first.path / file.name).samefile(file)
+
+
+def test_import_refuses_a_link_that_points_outside_the_folder(
+        phidesk_home: Path, model_copy: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("password", encoding="utf-8")
+    (model_copy / "secret.txt").symlink_to(secret)
+    with pytest.raises(ModelFolderError) as excinfo:
+        import_path(model_copy, "linked")
+    assert str(excinfo.value) == (f"{model_copy}: secret.txt is a link to {secret}, outside the model folder "
+                                  "(copy the file into the folder instead)")
+    assert _entries() == []
+
+
+def test_import_copies_a_link_inside_the_folder_as_a_file(phidesk_home: Path, model_copy: Path) -> None:
+    (model_copy / "tokenizer.json").rename(model_copy / "real-tokenizer.json")
+    (model_copy / "tokenizer.json").symlink_to("real-tokenizer.json")
+    model = import_path(model_copy, "linked")
+    assert model.usable
+    installed_tokenizer = model.path / "tokenizer.json"
+    assert not installed_tokenizer.is_symlink()
+    assert installed_tokenizer.read_bytes() == (model_copy / "real-tokenizer.json").read_bytes()
+
+
+def test_installed_model_with_a_link_outside_is_listed_broken(phidesk_home: Path, starter_source: Path) -> None:
+    model = import_path(starter_source, "mine")
+    (model.path / "secret.txt").symlink_to("/etc/hostname")
+    listed = {m.id: m for m in list_models()}
+    assert not listed["mine"].usable
+    assert "secret.txt is a link to /etc/hostname, outside the model folder" in (listed["mine"].problem or "")
+
+
+def test_starter_cache_is_read_only_and_the_installed_starter_links_to_it(starter_installed: Path,
+                                                                          starter_source: Path) -> None:
+    for file in starter_source.iterdir():
+        assert file.stat().st_mode & 0o222 == 0, file
+        assert (starter_installed / file.name).samefile(file)  # hard links: the starter installs instantly
+
+
+def test_deeply_nested_genai_config_is_listed_broken_beside_the_starter(starter_installed: Path,
+                                                                         model_copy: Path) -> None:
+    (model_copy / "genai_config.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    shutil.copytree(model_copy, paths.models_dir() / "deep")
+    listed = {m.id: m for m in list_models()}
+    assert listed["starter"].usable
+    assert not listed["deep"].usable
+    assert "genai_config.json: nested 100000 levels deep" in (listed["deep"].problem or "")
+    with pytest.raises(ModelFolderError, match=r"model 'deep' is broken: .*nested"):
+        resolve("deep")
+    assert default_model_id("deep") == "starter"
+
+
+def test_import_on_a_full_disk_says_so_and_leaves_nothing(phidesk_home: Path, model_copy: Path) -> None:
+    with small_disk(paths.models_dir()):
+        with pytest.raises(UserError) as excinfo:
+            import_path(model_copy, "big")
+        needed = sum(f.stat().st_size for f in model_copy.iterdir()) + library.FREE_SPACE_MARGIN
+        assert str(excinfo.value) == f"not enough disk space: needs {needed / 1e6:,.0f} MB free in {paths.models_dir()}"
+        assert _entries() == []
+
+
+def test_disk_filling_up_during_the_copy_says_so_and_leaves_nothing(
+        phidesk_home: Path, model_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another program fills the disk after the free-space check: the copy itself hits ENOSPC."""
+    real_usage = shutil.disk_usage
+    monkeypatch.setattr(library.shutil, "disk_usage",
+                        lambda p: real_usage(p)._replace(free=10**12))  # the check is passed, the disk is not bigger
+    with small_disk(paths.models_dir()):
+        with pytest.raises(UserError) as excinfo:
+            import_path(model_copy, "big")
+        assert str(excinfo.value).startswith("not enough disk space: needs ")
+        assert _entries() == []

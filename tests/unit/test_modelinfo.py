@@ -248,3 +248,32 @@ def test_blank_tokenizer_template_is_no_template(model_copy: Path) -> None:
     (model_copy / "chat_template.jinja").unlink()
     _set_tokenizer_template(model_copy, "   ")
     _expect_error(model_copy, "no chat template")
+
+
+# --- hostile JSON and templates: bounded before they are parsed ---------------------------
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+def test_deeply_nested_genai_config_is_a_one_line_error(model_copy: Path) -> None:
+    (model_copy / "genai_config.json").write_text('{"model": ' + DEEP + "}", encoding="utf-8")
+    _expect_error(model_copy, "genai_config.json: nested 100001 levels deep (at most 64 allowed)")
+
+
+def test_deeply_nested_tokenizer_config_is_a_one_line_error(model_copy: Path) -> None:
+    (model_copy / "chat_template.jinja").unlink()
+    (model_copy / "tokenizer_config.json").write_text('{"chat_template": ' + DEEP + "}", encoding="utf-8")
+    _expect_error(model_copy, "tokenizer_config.json: nested")
+
+
+def test_genai_config_with_a_huge_integer_is_a_one_line_error(model_copy: Path) -> None:
+    config = (model_copy / "genai_config.json").read_text(encoding="utf-8")
+    (model_copy / "genai_config.json").write_text(config.replace('"context_length": 8192', '"context_length": '
+                                                                 + "9" * 5000), encoding="utf-8")
+    _expect_error(model_copy, "genai_config.json: not valid JSON")
+
+
+def test_chat_template_that_is_not_text_is_a_one_line_error(model_copy: Path) -> None:
+    (model_copy / "chat_template.jinja").write_bytes(b"\xff\xfe{{ messages }}\x81")
+    _expect_error(model_copy, "chat_template.jinja: not UTF-8 text")

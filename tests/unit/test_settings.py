@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import subprocess
+import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +16,17 @@ from phidesk import paths, settings
 from phidesk.engine.protocol import Sampling
 from phidesk.errors import UserError
 from phidesk.settings import DEFAULT_CONTEXT_CAP, SCHEMA_VERSION, Settings
+from tests.small_disk import fill, small_disk
 
 
 def _write(path: Path, data: object) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def _set_aside(folder: Path) -> list[str]:
+    """The texts of the damaged settings files kept in *folder*, oldest name first."""
+    return [p.read_text(encoding="utf-8") for p in sorted(folder.glob("settings.json.bad-*"))]
 
 
 def test_defaults() -> None:
@@ -58,7 +67,8 @@ def test_save_leaves_no_temporary_files(tmp_path: Path) -> None:
     path = tmp_path / "cfg" / "settings.json"
     settings.save(Settings(provider="cpu"), path)
     settings.save(Settings(provider="cuda"), path)
-    assert sorted(p.name for p in path.parent.iterdir()) == ["settings.json"]
+    # the lock file stays (removing it would race with another process taking it)
+    assert sorted(p.name for p in path.parent.iterdir()) == [".settings.json.lock", "settings.json"]
     assert settings.load(path).provider == "cuda"
 
 
@@ -119,22 +129,21 @@ def test_corrupt_json_is_set_aside(tmp_path: Path) -> None:
     path.write_text('{"provider": "cpu",', encoding="utf-8")
     assert settings.load(path) == Settings()
     assert not path.exists()
-    bad = tmp_path / "settings.json.bad"
-    assert bad.read_text(encoding="utf-8") == '{"provider": "cpu",'
+    assert _set_aside(tmp_path) == ['{"provider": "cpu",']
 
 
 def test_json_that_is_not_an_object_is_set_aside(tmp_path: Path) -> None:
     path = tmp_path / "settings.json"
     path.write_text("[1, 2]", encoding="utf-8")
     assert settings.load(path) == Settings()
-    assert (tmp_path / "settings.json.bad").read_text(encoding="utf-8") == "[1, 2]"
+    assert _set_aside(tmp_path) == ["[1, 2]"]
 
 
 def test_binary_garbage_is_set_aside(phidesk_home: Path) -> None:
     path = paths.settings_file()
     path.write_bytes(b"\xff\xfe\x81garbage")
     assert settings.load() == Settings()
-    assert path.with_name("settings.json.bad").read_bytes() == b"\xff\xfe\x81garbage"
+    assert [p.read_bytes() for p in path.parent.glob("settings.json.bad-*")] == [b"\xff\xfe\x81garbage"]
 
 
 @pytest.mark.parametrize("version", ["x", None, [1]], ids=["text", "null", "list"])
@@ -260,3 +269,99 @@ def test_a_finder_process_serial_number_is_not_taken_for_a_command(monkeypatch: 
     monkeypatch.setattr(entry, "_has_display", lambda: False)
     assert entry.main(["-psn_0_12345", "models", "list"]) == 0
     assert seen == [["models", "list"]]
+
+
+# --- hostile files, two writers, a full disk ----------------------------------------------------
+
+
+def test_deeply_nested_settings_file_is_set_aside(phidesk_home: Path) -> None:
+    path = paths.settings_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    deep = '{"ui": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    path.write_text(deep, encoding="utf-8")
+    assert settings.load() == Settings()
+    assert not path.exists()
+    assert _set_aside(path.parent) == [deep]
+
+
+def test_a_second_damaged_file_does_not_overwrite_the_first_backup(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text("first damage", encoding="utf-8")
+    settings.load(path)
+    path.write_text("second damage", encoding="utf-8")
+    settings.load(path)
+    assert sorted(_set_aside(tmp_path)) == ["first damage", "second damage"]
+
+
+def test_update_writes_only_the_given_keys(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    _write(path, {"version": 1, "theme": "dark", "accent": "teal", "sampling": {"temperature": 0.3, "future": 1},
+                  "ui": {"geometry": "AAA", "other": 2}})
+    stored = settings.update({"default_model": "zeta", "sampling": {"top_k": 5}, "ui": {"geometry": "BBB"}}, path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data == {"version": 1, "theme": "dark", "accent": "teal", "default_model": "zeta",
+                    "sampling": {"temperature": 0.3, "future": 1, "top_k": 5}, "ui": {"geometry": "BBB", "other": 2}}
+    assert stored.default_model == "zeta"
+    assert stored.sampling.top_k == 5
+    assert stored.sampling.temperature == 0.3
+
+
+def test_update_refuses_a_bad_value_and_leaves_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    _write(path, {"version": 1, "theme": "dark"})
+    with pytest.raises(UserError, match="theme must be one of"):
+        settings.update({"theme": "purple"}, path)
+    with pytest.raises(UserError, match="temperature"):
+        settings.update({"sampling": {"temperature": -1}}, path)
+    assert json.loads(path.read_text(encoding="utf-8")) == {"version": 1, "theme": "dark"}
+
+
+def test_changes_lists_only_what_differs() -> None:
+    old = Settings(theme="dark", ui={"geometry": "A", "splitter": [1, 2, 3]})
+    new = Settings(theme="dark", provider="cpu", sampling=Sampling(top_k=3),
+                   ui={"geometry": "B", "splitter": [1, 2, 3]})
+    assert settings.changes(old, new) == {"provider": "cpu", "sampling": {"top_k": 3}, "ui": {"geometry": "B"}}
+    assert settings.changes(old, old) == {}
+
+
+def test_a_change_by_one_writer_survives_the_other_writers_close(phidesk_home: Path) -> None:
+    """Two windows start with the same settings; A changes the theme, another process changes the
+    default model, then B closes and writes its window size: all three changes are kept."""
+    settings.save(Settings(provider="cpu"))
+    window_a, window_b = settings.load(), settings.load()
+    settings.update(settings.changes(window_a, replace(window_a, theme="dark")))
+    other = subprocess.run([sys.executable, "-c", "from phidesk import settings; "
+                            "settings.update({'default_model': 'zeta'})"],
+                           capture_output=True, text=True, check=False, timeout=60)
+    assert other.returncode == 0, other.stderr
+    settings.update(settings.changes(window_b, replace(window_b, ui={"geometry": "B"})))
+    now = settings.load()
+    assert (now.theme, now.default_model, now.ui, now.provider) == ("dark", "zeta", {"geometry": "B"}, "cpu")
+
+
+def test_writers_in_several_processes_lose_no_update(phidesk_home: Path) -> None:
+    """Eight processes each add their own key to 'ui' twenty times at once: every one of them is there."""
+    settings.save(Settings())
+    script = ("import sys\nfrom phidesk import settings\n"
+              "for i in range(20):\n    settings.update({'ui': {f'{sys.argv[1]}-{i}': i}})\n")
+    procs = [subprocess.Popen([sys.executable, "-c", script, f"p{n}"], stderr=subprocess.PIPE, text=True)
+             for n in range(8)]
+    for proc in procs:
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    assert len(settings.load().ui) == 8 * 20
+
+
+def test_settings_write_on_a_full_disk_says_so_and_keeps_the_old_file(tmp_path: Path) -> None:
+    with small_disk(tmp_path / "config") as disk:
+        path = disk / "settings.json"
+        settings.save(Settings(theme="dark"), path)
+        before = path.read_bytes()
+        fill(disk)
+        with pytest.raises(UserError) as excinfo:
+            settings.save(Settings(theme="light", system_prompt="x" * 100_000), path)
+        assert str(excinfo.value) == f"disk full: could not write {path} (it is unchanged)"
+        with pytest.raises(UserError, match=r"^disk full: "):
+            settings.update({"system_prompt": "y" * 100_000}, path)
+        assert path.read_bytes() == before
+        assert sorted(p.name for p in disk.iterdir()) == [".settings.json.lock", "filler", "settings.json"]

@@ -643,3 +643,10 @@ def test_import_rejected_by_the_database_rolls_back(store: Store, db_path: Path)
         import_json(store, _valid())
     assert _counts(db_path) == (1, 1)
     assert _titles(store) == ["existing"]
+
+
+def test_deeply_nested_import_is_refused_before_parsing(store: Store) -> None:
+    with pytest.raises(UserError) as excinfo:
+        import_json(store, '{"format": "phidesk.conversation", "messages": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    assert str(excinfo.value) == "the file: nested 100001 levels deep (at most 16 allowed)"
+    assert store.list_conversations() == []

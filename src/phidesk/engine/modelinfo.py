@@ -1,6 +1,8 @@
 """A model folder → ModelInfo, or a ModelFolderError that says in one line what is wrong.
 
-Reads genai_config.json with ``json`` (the runtime has no getters for it), finds the chat
+Reads genai_config.json with ``json`` (the runtime has no getters for it), bounded in size and
+nesting first (``phidesk.jsonfile``): the worker calls this before the runtime parses the same
+file, so a hostile folder is refused here with its reason instead of crashing anything. Finds the chat
 template, and checks that every file the model needs is really there, including the
 external-data files (``*.onnx.data``) that an ``.onnx`` graph points at. It never imports
 onnxruntime_genai, so the GUI and the CLI can call it freely.
@@ -8,13 +10,13 @@ onnxruntime_genai, so the GUI and the CLI can call it freely.
 
 from __future__ import annotations
 
-import json
 import mmap
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from phidesk import jsonfile
 from phidesk.errors import ModelFolderError
 
 # The Phi-3 chat format, for Phi-3 models whose folder carries no template.
@@ -49,18 +51,18 @@ class ModelInfo:
         return self.path.name
 
 
+# Bounds for the JSON files of a model folder (a tokenizer_config.json can carry a long added-token table).
+CONFIG_MAX_BYTES = 32 * 1024 * 1024
+TEMPLATE_MAX_BYTES = 1024 * 1024
+
+
 def _load_json(path: Path, what: str) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return jsonfile.read_object(path, max_bytes=CONFIG_MAX_BYTES)
     except FileNotFoundError:
         raise ModelFolderError(f"{path.parent}: no {path.name} ({what})") from None
-    except UnicodeDecodeError:
-        raise ModelFolderError(f"{path}: not a text file") from None
-    except json.JSONDecodeError as exc:
-        raise ModelFolderError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
-    if not isinstance(data, dict):
-        raise ModelFolderError(f"{path}: expected a JSON object")
-    return data
+    except jsonfile.JSONFileError as exc:
+        raise ModelFolderError(str(exc)) from None
 
 
 def external_data_files(onnx_path: Path) -> set[str]:
@@ -86,7 +88,14 @@ def external_data_files(onnx_path: Path) -> set[str]:
 def _find_template(folder: Path, model_type: str) -> tuple[str, str]:
     jinja = folder / "chat_template.jinja"
     if jinja.is_file():
-        return jinja.read_text(encoding="utf-8"), jinja.name
+        try:
+            if jinja.stat().st_size > TEMPLATE_MAX_BYTES:
+                raise ModelFolderError(f"{jinja}: larger than {TEMPLATE_MAX_BYTES // 1024} KB")
+            return jinja.read_bytes().decode("utf-8"), jinja.name
+        except UnicodeDecodeError:
+            raise ModelFolderError(f"{jinja}: not UTF-8 text") from None
+        except OSError as exc:
+            raise ModelFolderError(f"{jinja}: cannot be read ({exc.strerror or exc})") from None
     tok_config = folder / "tokenizer_config.json"
     if tok_config.is_file():
         template = _load_json(tok_config, "tokenizer settings").get("chat_template")

@@ -581,8 +581,14 @@ class MainWindow(QMainWindow):
         reload = ((new.context_cap, new.provider, new.gpu_index)
                   != (self.prefs.context_cap, self.prefs.provider, self.prefs.gpu_index))
         theme_changed = new.theme != self.prefs.theme
+        changed = dialog.changes()
         self.prefs = new
-        settings_module.save(self.prefs)
+        if changed:
+            try:  # only what the user changed: another window's or the CLI's settings stay as they are
+                settings_module.update(changed)
+            except (UserError, OSError) as exc:
+                log.warning("could not save the settings: %s", exc)
+                self.show_notice(f"The settings apply to this window but could not be saved: {exc}")
         if theme_changed:
             from phidesk.gui.app import apply_theme, is_dark
 
@@ -620,9 +626,14 @@ class MainWindow(QMainWindow):
             self.splitter.setSizes(sizes)
 
     def save_ui(self) -> None:
-        self.prefs.ui = {"geometry": bytes(self.saveGeometry().toBase64().data()).decode("ascii"),
-                         "splitter": self.splitter.sizes()}
-        settings_module.save(self.prefs)
+        """Write the window's geometry, and nothing else (other settings may have changed meanwhile)."""
+        ui = {"geometry": bytes(self.saveGeometry().toBase64().data()).decode("ascii"),
+              "splitter": self.splitter.sizes()}
+        self.prefs.ui = {**self.prefs.ui, **ui}
+        try:
+            settings_module.update({"ui": ui})
+        except (UserError, OSError) as exc:  # closing must not fail because the settings cannot be written
+            log.warning("could not save the window's size and layout: %s", exc)
 
     @Slot()
     def open_about(self) -> None:

@@ -52,7 +52,7 @@ def probe(model: Path, tokens: int, provider: str) -> dict[str, float]:
     from phidesk.models import library
     from phidesk.store import Store
 
-    library.import_path(model, "probe")
+    library.import_path(model, "probe", link=True)  # a throw-away library that nothing edits: links, as before
     prefs = settings.Settings(default_model="probe", provider=provider,
                               sampling=Sampling(temperature=0, max_new_tokens=tokens, min_new_tokens=tokens))
     app = create_app()

@@ -4,6 +4,7 @@ own model and system prompt."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from phidesk.engine.protocol import PROVIDERS
 from phidesk.settings import THEMES, Settings
+from phidesk.settings import changes as settings_changes
 
 PRESETS = {
     "(none)": "",
@@ -176,6 +178,10 @@ class SettingsDialog(QDialog):
                        context_cap=self.context.value(), provider=self.provider.currentText(),
                        theme=self.theme.currentText(), gpu_index=self.gpu.currentData(), sampling=sampling,
                        offline=self.offline.isChecked())
+
+    def changes(self) -> dict[str, Any]:
+        """Only the settings the user changed here, for ``settings.update`` (never the whole start-up copy)."""
+        return settings_changes(self.settings, self.result_settings())
 
     def result_conversation(self) -> tuple[str | None, str | None] | None:
         if self.conversation_tab is None:

@@ -12,7 +12,6 @@ significant digits; ``check_listing`` compares them with a real listing with som
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from functools import cache
@@ -20,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from phidesk import jsonfile
 from phidesk.errors import UserError
 
 VARIANTS = ("cpu", "cuda", "dml")
@@ -199,8 +199,8 @@ def _load(override: str | None) -> tuple[CatalogEntry, ...]:
     else:
         text = resources.files("phidesk.resources").joinpath("catalog.json").read_text(encoding="utf-8")
     try:
-        return parse_catalog(json.loads(text))
-    except (json.JSONDecodeError, ValueError) as exc:
+        return parse_catalog(jsonfile.loads(text, override or "catalog.json", max_depth=16))
+    except (jsonfile.JSONFileError, ValueError) as exc:
         raise UserError(f"the model catalog is damaged: {exc}") from None
 
 

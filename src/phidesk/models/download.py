@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from phidesk import paths
+from phidesk import jsonfile, paths
 from phidesk.engine.modelinfo import read_model_folder
 from phidesk.errors import UserError
 from phidesk.models import library
@@ -45,6 +45,7 @@ CHUNK = 1 << 20  # hashing and state-saving granularity; network pieces arrive i
 RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0)  # waits between the 6 attempts of one request
 DISK_MARGIN = 1.05
 STATE_FILE = "state.json"
+STATE_MAX_BYTES = 4 * 1024 * 1024
 FILES_DIR = "files"
 PART = ".part"
 STAGING_PREFIX = ".download-"
@@ -204,8 +205,11 @@ def discard(entry_or_key: Downloadable | str) -> None:
 
 def _read_state(folder: Path) -> dict[str, Any] | None:
     try:
-        data = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = jsonfile.read(folder / STATE_FILE, max_bytes=STATE_MAX_BYTES, max_depth=16)
+    except FileNotFoundError:
+        return None
+    except (OSError, jsonfile.JSONFileError) as exc:
+        log.warning("download state %s is unreadable: %s", folder / STATE_FILE, exc)
         return None
     return data if isinstance(data, dict) and isinstance(data.get("key"), str) else None
 

