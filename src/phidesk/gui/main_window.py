@@ -44,7 +44,14 @@ from phidesk.gui.model_pane import ModelPane
 from phidesk.gui.settings_dialog import SettingsDialog
 from phidesk.models import library
 from phidesk.settings import Settings
-from phidesk.store import Store, export_json, export_markdown, import_json
+from phidesk.store import (
+    ConversationChangedError,
+    ConversationMissingError,
+    Store,
+    export_json,
+    export_markdown,
+    import_json,
+)
 
 FLUSH_INTERVAL_MS = 500  # a streaming answer reaches the database at least this often
 
@@ -58,6 +65,10 @@ builds on Hugging Face (<code>microsoft/Phi-3.5-mini-instruct-onnx</code>) and a
 <p>Type below and press Enter. Esc stops an answer; Ctrl+N starts a new chat; Ctrl+, opens the settings.</p>
 """
 RETURNED = {"bad_image", "prompt_too_long"}  # failures that give the question back to the composer
+
+CHANGED_ELSEWHERE = "This conversation was changed in another window and has been reloaded."
+DELETED_ELSEWHERE = "This conversation was deleted in another window."
+KEPT_TEXT = " Your message is still in the box below: send it again if you still want to."
 
 NO_MODEL = """
 <h2>Welcome to PhiDesk</h2>
@@ -73,6 +84,7 @@ class MainWindow(QMainWindow):
         self.bridge = bridge or EngineBridge(self)
         self.setWindowTitle("PhiDesk")
         self.conversation_id: int | None = None
+        self._ids: list[int] = []  # the store ids of the messages shown, in order (what the user saw)
         self.model_id: str | None = None  # the model the bridge has (or is loading)
         self.streaming: MessageWidget | None = None
         self.streaming_id: int | None = None
@@ -194,6 +206,7 @@ class MainWindow(QMainWindow):
             return
         self.conversation_id = None
         self.chat.clear()
+        self._ids = []
         self.sidebar.set_current(None)
         self._editing = None
         default = library.default_model_id(self.prefs.default_model)
@@ -214,6 +227,7 @@ class MainWindow(QMainWindow):
         self.conversation_id = conversation_id
         self._editing = None
         self.chat.clear()
+        self._ids = [message.id for message in conversation.messages]
         for message in conversation.messages:
             widget = self.chat.add_message(message.role, message.content, model=message.model,
                                            images=list(message.images))
@@ -226,6 +240,30 @@ class MainWindow(QMainWindow):
         wanted = conversation.model_id or library.default_model_id(self.prefs.default_model)
         if wanted and wanted != self.model_id:
             self.load_model(wanted)
+
+    def _last_id(self) -> int | None:
+        return self._ids[-1] if self._ids else None
+
+    def _changed_elsewhere(self, exc: ConversationChangedError | ConversationMissingError, text: str = "",
+                           images: list[str] | None = None) -> None:
+        """Another window or process changed (or deleted) this conversation since it was shown: show it as it
+        is now, say so, and give back what the user typed."""
+        self._editing = None
+        conversation_id = self.conversation_id
+        if isinstance(exc, ConversationMissingError) or conversation_id is None:
+            self.new_conversation()
+            notice = DELETED_ELSEWHERE
+        else:
+            self.conversation_id = None  # so that open_conversation reads it again
+            self.open_conversation(conversation_id)
+            notice = CHANGED_ELSEWHERE
+        if text or images:
+            self.composer.set_text(text)
+            self.composer.clear_images()
+            self.composer.add_images(list(images or []))
+            notice += KEPT_TEXT
+        self.sidebar.refresh(self.conversation_id)
+        self.show_notice(notice)
 
     def _engine_messages(self, conversation_id: int) -> list[Message]:
         conversation = self.store.get_conversation(conversation_id)
@@ -325,11 +363,18 @@ class MainWindow(QMainWindow):
         if self.conversation_id is None:
             summary = self.store.create_conversation(model_id=self.model_id)
             self.conversation_id = summary.id
-        if self._editing is not None:
-            self.store.delete_messages_from(self.conversation_id, self._editing)
-            self.chat.truncate(self._editing)
-            self._editing = None
-        self.store.add_message(self.conversation_id, "user", text, images=images)
+            self._ids = []
+        editing, self._editing = self._editing, None
+        try:  # by id, and only if the conversation is still what the window shows
+            if editing is not None and editing < len(self._ids):
+                self.store.delete_from_message(self.conversation_id, self._ids[editing], last_id=self._last_id())
+                self.chat.truncate(editing)
+                del self._ids[editing:]
+            user = self.store.add_message(self.conversation_id, "user", text, images=images, after=self._last_id())
+        except (ConversationChangedError, ConversationMissingError) as exc:
+            self._changed_elsewhere(exc, text, images)
+            return
+        self._ids.append(user.id)
         self.store.auto_title(self.conversation_id, text)
         self.chat.add_message("user", text, images=images)
         self._start_answer()
@@ -338,9 +383,14 @@ class MainWindow(QMainWindow):
         assert self.conversation_id is not None
         messages = self._engine_messages(self.conversation_id)
         sampling = self.prefs.sampling
-        stored = self.store.add_message(self.conversation_id, "assistant", "", model=self.model_id,
-                                        provider=self.bridge.current.provider if self.bridge.current else None,
-                                        settings=asdict(sampling), status="streaming")
+        try:
+            stored = self.store.add_message(self.conversation_id, "assistant", "", model=self.model_id,
+                                            provider=self.bridge.current.provider if self.bridge.current else None,
+                                            settings=asdict(sampling), status="streaming", after=self._last_id())
+        except (ConversationChangedError, ConversationMissingError) as exc:
+            self._changed_elsewhere(exc)
+            return
+        self._ids.append(stored.id)
         self.streaming_id = stored.id
         self.streaming = self.chat.add_message("assistant", "", model=self.model_id, note="thinking…")
         self._prefill_started = time.monotonic()
@@ -425,8 +475,13 @@ class MainWindow(QMainWindow):
         if self.conversation_id is None or not users:
             return
         question = users[-1]
-        self.store.delete_messages_from(self.conversation_id, question.position)
+        try:
+            self.store.delete_from_message(self.conversation_id, self._ids[question.position], last_id=self._last_id())
+        except (ConversationChangedError, ConversationMissingError) as exc:
+            self._changed_elsewhere(exc, question.text, question.images)
+            return
         self.chat.truncate(question.position)
+        del self._ids[question.position:]
         self.composer.set_text(question.text)
         self.composer.clear_images()
         self.composer.add_images(question.images)
@@ -464,10 +519,15 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _on_regenerate(self, position: int) -> None:
-        if self.bridge.busy or self.conversation_id is None:
+        if self.bridge.busy or self.conversation_id is None or position >= len(self._ids):
             return
-        self.store.delete_messages_from(self.conversation_id, position)
+        try:  # by id, and only if the conversation is still what the window shows
+            self.store.delete_from_message(self.conversation_id, self._ids[position], last_id=self._last_id())
+        except (ConversationChangedError, ConversationMissingError) as exc:
+            self._changed_elsewhere(exc)
+            return
         self.chat.truncate(position)
+        del self._ids[position:]
         self._start_answer()
 
     @Slot(int)
@@ -481,27 +541,50 @@ class MainWindow(QMainWindow):
         self.show_notice("Editing a message: send it to replace it and everything after it.")
 
     # --- sidebar actions ---------------------------------------------------------------------------
+    def _gone(self, conversation_id: int) -> None:
+        """A sidebar action on a conversation another window deleted: say so and show the list as it is."""
+        if conversation_id == self.conversation_id and not self.bridge.busy:
+            self.new_conversation()
+        self.sidebar.refresh(self.conversation_id)
+        self.show_notice(DELETED_ELSEWHERE)
+
     def _on_rename(self, conversation_id: int) -> None:
-        current = self.store.get_conversation(conversation_id).title
-        title, ok = QInputDialog.getText(self, "Rename conversation", "Title:", text=current)
-        if ok and title.strip():
-            self.store.rename(conversation_id, title.strip())
-            self.sidebar.refresh()
+        try:
+            current = self.store.get_conversation(conversation_id).title
+            title, ok = QInputDialog.getText(self, "Rename conversation", "Title:", text=current)
+            if ok and title.strip():
+                self.store.rename(conversation_id, title.strip())
+        except ConversationMissingError:
+            self._gone(conversation_id)
+            return
+        self.sidebar.refresh()
 
     def _on_delete(self, conversation_id: int) -> None:
         if self.bridge.busy and conversation_id == self.conversation_id:
             return
-        title = self.store.get_conversation(conversation_id).title
-        answer = QMessageBox.question(self, "Delete conversation", f"Delete “{title}” for good?")
-        if answer != QMessageBox.StandardButton.Yes:
+        try:
+            title = self.store.get_conversation(conversation_id).title
+            answer = QMessageBox.question(self, "Delete conversation", f"Delete “{title}” for good?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            self.store.delete_conversation(conversation_id)
+        except ConversationMissingError:
+            self._gone(conversation_id)
             return
-        self.store.delete_conversation(conversation_id)
+        except ConversationChangedError:
+            self.show_notice("Another window is still writing an answer in this conversation: "
+                             "delete it once that answer is finished.")
+            return
         if conversation_id == self.conversation_id:
             self.new_conversation()
         self.sidebar.refresh()
 
     def _on_export(self, conversation_id: int, kind: str) -> None:
-        conversation = self.store.get_conversation(conversation_id)
+        try:
+            conversation = self.store.get_conversation(conversation_id)
+        except ConversationMissingError:
+            self._gone(conversation_id)
+            return
         suffix = ".md" if kind == "md" else ".json"
         path, _ = QFileDialog.getSaveFileName(self, "Export conversation",
                                               str(Path.home() / f"{conversation.title[:40]}{suffix}"))
