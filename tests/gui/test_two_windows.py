@@ -106,3 +106,20 @@ def test_opening_a_second_window_leaves_the_first_windows_answer_streaming(
     (final,) = [m for m in b.store.get_conversation(a.conversation_id or 0).messages if m.id == answer_id]
     assert final.status == "cancelled"
     assert final.content == a.chat.messages[-1].text
+
+
+def test_opening_a_conversation_deleted_elsewhere_says_so(qtbot: object, windows: list[MainWindow]) -> None:
+    window = _window(qtbot, Sampling(temperature=0, max_new_tokens=20))
+    windows.append(window)
+    with Store() as other:
+        kept = other.create_conversation("Kept")
+        other.add_message(kept.id, "user", "still here")
+        gone = other.create_conversation("Gone soon")
+        other.add_message(gone.id, "user", "hello")
+        window.sidebar.refresh()
+        window.open_conversation(kept.id)
+        other.delete_conversation(gone.id)
+    window.open_conversation(gone.id)  # a click on the stale entry in the sidebar
+    assert DELETED_ELSEWHERE in window.banner.text()
+    assert window.conversation_id == kept.id  # what was open stays open
+    assert [w.text for w in window.chat.messages] == ["still here"]

@@ -221,8 +221,8 @@ class MainWindow(QMainWindow):
             return
         try:
             conversation = self.store.get_conversation(conversation_id)
-        except UserError as exc:
-            self.show_notice(str(exc))
+        except ConversationMissingError:
+            self._gone(conversation_id)
             return
         self.conversation_id = conversation_id
         self._editing = None
@@ -256,7 +256,7 @@ class MainWindow(QMainWindow):
         else:
             self.conversation_id = None  # so that open_conversation reads it again
             self.open_conversation(conversation_id)
-            notice = CHANGED_ELSEWHERE
+            notice = CHANGED_ELSEWHERE if self.conversation_id == conversation_id else DELETED_ELSEWHERE
         if text or images:
             self.composer.set_text(text)
             self.composer.clear_images()
@@ -291,7 +291,10 @@ class MainWindow(QMainWindow):
         self.status_model.setText(f"loading {model_id}…")
         self.bridge.load(model.path, self.prefs.provider, self.prefs.context_cap, self.prefs.gpu_index)
         if self.conversation_id is not None and force:
-            self.store.set_model(self.conversation_id, model_id)
+            try:
+                self.store.set_model(self.conversation_id, model_id)
+            except ConversationMissingError:
+                self._gone(self.conversation_id)
 
     @Slot(object)
     def _on_loaded(self, event: Loaded) -> None:
@@ -543,7 +546,7 @@ class MainWindow(QMainWindow):
     # --- sidebar actions ---------------------------------------------------------------------------
     def _gone(self, conversation_id: int) -> None:
         """A sidebar action on a conversation another window deleted: say so and show the list as it is."""
-        if conversation_id == self.conversation_id and not self.bridge.busy:
+        if self.conversation_id in (None, conversation_id) and not self.bridge.busy:
             self.new_conversation()
         self.sidebar.refresh(self.conversation_id)
         self.show_notice(DELETED_ELSEWHERE)
