@@ -123,3 +123,23 @@ def test_opening_a_conversation_deleted_elsewhere_says_so(qtbot: object, windows
     assert DELETED_ELSEWHERE in window.banner.text()
     assert window.conversation_id == kept.id  # what was open stays open
     assert [w.text for w in window.chat.messages] == ["still here"]
+
+
+def test_an_edit_on_a_stale_view_is_refused_and_the_edited_text_kept(
+        qtbot: object, windows: list[MainWindow]) -> None:
+    window = _window(qtbot, Sampling(temperature=0, max_new_tokens=20))
+    windows.append(window)
+    _send(qtbot, window, "What is the capital of France?")
+    conversation_id = window.conversation_id or 0
+    with Store() as other:  # another process extends the conversation
+        other.add_message(conversation_id, "user", "Written elsewhere")
+        other.add_message(conversation_id, "assistant", "Answered elsewhere")
+    before = _stored(window.store, conversation_id)
+    qtbot.mouseClick(window.chat.messages[0].edit_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    window.composer.editor.setPlainText("What is the capital of Spain?")
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    assert _stored(window.store, conversation_id) == before  # nothing deleted, nothing added
+    assert window.composer.editor.toPlainText() == "What is the capital of Spain?"
+    assert CHANGED_ELSEWHERE in window.banner.text()
+    assert [w.text for w in window.chat.messages][-1] == "Answered elsewhere"
+    assert not window.bridge.busy
