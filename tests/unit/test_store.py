@@ -71,40 +71,40 @@ def test_default_path_is_in_the_data_folder(phidesk_home: Path) -> None:
 
 
 def test_wal_mode_and_schema_version(store: Store, db_path: Path) -> None:
-    assert store.schema_version == 1 == schema.latest_version()
+    assert store.schema_version == 2 == schema.latest_version()
     assert _sql(db_path, "PRAGMA journal_mode") == [("wal",)]
-    assert _sql(db_path, "PRAGMA user_version") == [(1,)]
+    assert _sql(db_path, "PRAGMA user_version") == [(2,)]
 
 
-def test_fake_v2_migration_runs_on_reopen(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fake_v3_migration_runs_on_reopen(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with Store(db_path) as store:
-        kept = store.create_conversation("Before v2")
+        kept = store.create_conversation("Before v3")
         store.add_message(kept.id, "user", "still here")
     monkeypatch.setitem(
         schema.MIGRATIONS,
-        2,
+        3,
         schema.sql(
             "ALTER TABLE conversations ADD COLUMN colour TEXT NOT NULL DEFAULT 'blue'",
             "UPDATE conversations SET colour = 'green'",
         ),
     )
     with Store(db_path) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == 3
         assert store.get_conversation(kept.id).messages[0].content == "still here"
-    assert _sql(db_path, "PRAGMA user_version") == [(2,)]
-    assert _sql(db_path, "SELECT title, colour FROM conversations") == [("Before v2", "green")]
-    with Store(db_path) as store:  # already at v2: nothing runs twice
-        assert store.schema_version == 2
+    assert _sql(db_path, "PRAGMA user_version") == [(3,)]
+    assert _sql(db_path, "SELECT title, colour FROM conversations") == [("Before v3", "green")]
+    with Store(db_path) as store:  # already at v3: nothing runs twice
+        assert store.schema_version == 3
 
 
 def test_failed_migration_leaves_the_previous_version(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     Store(db_path).close()
     monkeypatch.setitem(
-        schema.MIGRATIONS, 2, schema.sql("ALTER TABLE conversations ADD COLUMN colour TEXT", "NOT VALID SQL")
+        schema.MIGRATIONS, 3, schema.sql("ALTER TABLE conversations ADD COLUMN colour TEXT", "NOT VALID SQL")
     )
     with pytest.raises(UserError, match="not a usable conversation database"):
         Store(db_path)
-    assert _sql(db_path, "PRAGMA user_version") == [(1,)]
+    assert _sql(db_path, "PRAGMA user_version") == [(2,)]
     columns = [row[1] for row in _sql(db_path, "PRAGMA table_info(conversations)")]
     assert "colour" not in columns  # the first statement of the step was rolled back too
 
@@ -368,15 +368,15 @@ def test_update_message(store: Store) -> None:
         store.update_message(999, content="x")
 
 
-def test_delete_messages_from_position(store: Store) -> None:
+def test_delete_from_message(store: Store) -> None:
     conv = store.create_conversation()
-    for i in range(5):
-        store.add_message(conv.id, "user" if i % 2 == 0 else "assistant", f"m{i}")
-    store.delete_messages_from(conv.id, 3)
+    ids = [store.add_message(conv.id, "user" if i % 2 == 0 else "assistant", f"m{i}").id for i in range(5)]
+    assert store.delete_from_message(conv.id, ids[3], last_id=ids[4]) == ids[3:]
     assert [m.content for m in store.get_conversation(conv.id).messages] == ["m0", "m1", "m2"]
-    again = store.add_message(conv.id, "assistant", "regenerated")
+    again = store.add_message(conv.id, "assistant", "regenerated", after=ids[2])
     assert again.position == 3
-    store.delete_messages_from(conv.id, 0)
+    assert again.id not in ids  # ids are never reused
+    store.delete_from_message(conv.id, ids[0])
     assert store.get_conversation(conv.id).messages == ()
     assert store.list_conversations()[0].message_count == 0
     assert store.add_message(conv.id, "user", "fresh start").position == 0

@@ -1,4 +1,8 @@
-"""Start-up of the desktop app: QApplication, theme, the store, the window, the event loop.
+"""Start-up of the desktop app: QApplication, one instance per data folder, theme, the store, the window.
+
+``phidesk gui [FILE ...]``: an image is attached to the composer, a conversation ``.json`` imported. When
+PhiDesk already runs for this user and data folder, the launch hands its files to that window (which comes
+forward) and exits 0 (:mod:`phidesk.gui.instance`).
 
 The window is shown before anything slow happens: the model loads in the worker process
 after the window is up, and the conversation list is one indexed SQLite query.
@@ -11,6 +15,7 @@ import sys
 import threading
 from collections.abc import Sequence
 from importlib import resources
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QImage, QPalette, QPixmap
@@ -18,7 +23,8 @@ from PySide6.QtWidgets import QApplication
 
 from phidesk import __version__, logs, settings
 from phidesk.errors import UserError
-from phidesk.store import Store, files
+from phidesk.store import Store
+from phidesk.store import files as store_files
 
 log = logging.getLogger(__name__)
 
@@ -94,16 +100,35 @@ def _start_housekeeping(store: Store) -> None:
 
     def run() -> None:
         try:
-            files.sweep(store.path)
+            store_files.sweep(store.path)
         except OSError as exc:
             log.warning("image housekeeping failed: %s", exc)
 
     threading.Thread(target=run, name="image-housekeeping", daemon=True).start()
 
 
+USAGE = "usage: phidesk gui [IMAGE or conversation .json ...]"
+
+
 def main(argv: Sequence[str] = ()) -> int:
     log_path = logs.setup()
     app = create_app(argv)
+    files = app.arguments()[1:]  # what Qt left: its own options (-style…) are taken out
+    option = next((a for a in files if a.startswith("-")), None)
+    if option is not None:
+        print(f"phidesk gui: unknown option {option} ({USAGE})", file=sys.stderr)
+        return 2
+    files = [str(Path(f).expanduser().absolute()) for f in files]
+    from phidesk.gui.instance import SingleInstance, open_arguments
+
+    instance = SingleInstance()
+    if not instance.claim():
+        if instance.hand_over(files):
+            log.info("PhiDesk already runs for this data folder: handed it %d file(s)", len(files))
+            return 0
+        print("phidesk: PhiDesk already runs for this data folder but does not answer: close it (or end its "
+              f"process) and start again (log: {log_path})", file=sys.stderr)
+        return 1
     prefs = settings.load()
     apply_theme(prefs.theme)
     from phidesk.gui.main_window import MainWindow
@@ -112,9 +137,13 @@ def main(argv: Sequence[str] = ()) -> int:
     store = Store()
     window = MainWindow(store, prefs)
     window.chat.set_dark(is_dark())
+    instance.received.connect(lambda args: open_arguments(window, args))
     window.show()
     log.info("window shown; log at %s", log_path)
     _start_housekeeping(store)
+    if files:
+        open_arguments(window, files)
     code = app.exec()
     store.close()
+    instance.release()
     return int(code)

@@ -47,7 +47,14 @@ from phidesk.gui.saver import AnswerSaver
 from phidesk.gui.settings_dialog import SettingsDialog
 from phidesk.models import library
 from phidesk.settings import Settings
-from phidesk.store import Store, export_json, export_markdown, import_json
+from phidesk.store import (
+    ConversationChangedError,
+    ConversationMissingError,
+    Store,
+    export_json,
+    export_markdown,
+    import_json,
+)
 from phidesk.store.pending import is_disk_full
 
 log = logging.getLogger(__name__)
@@ -65,6 +72,10 @@ builds on Hugging Face (<code>microsoft/Phi-3.5-mini-instruct-onnx</code>) and a
 """
 RETURNED = {"bad_image", "prompt_too_long"}  # failures that give the question back to the composer
 
+CHANGED_ELSEWHERE = "This conversation was changed in another window and has been reloaded."
+DELETED_ELSEWHERE = "This conversation was deleted in another window."
+KEPT_TEXT = " Your message is still in the box below: send it again if you still want to."
+
 NO_MODEL = """
 <h2>Welcome to PhiDesk</h2>
 <p>No model is installed yet. Run <code>phidesk models starter</code> for a small model to start with, or
@@ -79,6 +90,7 @@ class MainWindow(QMainWindow):
         self.bridge = bridge or EngineBridge(self)
         self.setWindowTitle("PhiDesk")
         self.conversation_id: int | None = None
+        self._ids: list[int] = []  # the store ids of the messages shown, in order (what the user saw)
         self.model_id: str | None = None  # the model the bridge has (or is loading)
         self.streaming: MessageWidget | None = None
         self.streaming_id: int | None = None
@@ -203,6 +215,7 @@ class MainWindow(QMainWindow):
             return
         self.conversation_id = None
         self.chat.clear()
+        self._ids = []
         self.sidebar.set_current(None)
         self._editing = None
         default = library.default_model_id(self.prefs.default_model)
@@ -217,12 +230,13 @@ class MainWindow(QMainWindow):
             return
         try:
             conversation = self.store.get_conversation(conversation_id)
-        except UserError as exc:
-            self.show_notice(str(exc))
+        except ConversationMissingError:
+            self._gone(conversation_id)
             return
         self.conversation_id = conversation_id
         self._editing = None
         self.chat.clear()
+        self._ids = [message.id for message in conversation.messages]
         for message in conversation.messages:
             widget = self.chat.add_message(message.role, message.content, model=message.model,
                                            images=list(message.images))
@@ -235,6 +249,30 @@ class MainWindow(QMainWindow):
         wanted = conversation.model_id or library.default_model_id(self.prefs.default_model)
         if wanted and wanted != self.model_id:
             self.load_model(wanted)
+
+    def _last_id(self) -> int | None:
+        return self._ids[-1] if self._ids else None
+
+    def _changed_elsewhere(self, exc: ConversationChangedError | ConversationMissingError, text: str = "",
+                           images: list[str] | None = None) -> None:
+        """Another window or process changed (or deleted) this conversation since it was shown: show it as it
+        is now, say so, and give back what the user typed."""
+        self._editing = None
+        conversation_id = self.conversation_id
+        if isinstance(exc, ConversationMissingError) or conversation_id is None:
+            self.new_conversation()
+            notice = DELETED_ELSEWHERE
+        else:
+            self.conversation_id = None  # so that open_conversation reads it again
+            self.open_conversation(conversation_id)
+            notice = CHANGED_ELSEWHERE if self.conversation_id == conversation_id else DELETED_ELSEWHERE
+        if text or images:
+            self.composer.set_text(text)
+            self.composer.clear_images()
+            self.composer.add_images(list(images or []))
+            notice += KEPT_TEXT
+        self.sidebar.refresh(self.conversation_id)
+        self.show_notice(notice)
 
     def _engine_messages(self, conversation_id: int) -> list[Message]:
         conversation = self.store.get_conversation(conversation_id)
@@ -262,7 +300,10 @@ class MainWindow(QMainWindow):
         self.status_model.setText(f"loading {model_id}…")
         self.bridge.load(model.path, self.prefs.provider, self.prefs.context_cap, self.prefs.gpu_index)
         if self.conversation_id is not None and force:
-            self.store.set_model(self.conversation_id, model_id)
+            try:
+                self.store.set_model(self.conversation_id, model_id)
+            except ConversationMissingError:
+                self._gone(self.conversation_id)
 
     @Slot(object)
     def _on_loaded(self, event: Loaded) -> None:
@@ -331,21 +372,29 @@ class MainWindow(QMainWindow):
         if self.bridge.busy or self.bridge.current is None:
             self._on_keep_failed(text, images, "The model is not ready: send the message again.")
             return
-        try:
+        editing, self._editing = self._editing, None
+        try:  # by id, and only if the conversation is still what the window shows
             if self.conversation_id is None:
                 summary = self.store.create_conversation(model_id=self.model_id)
                 self.conversation_id = summary.id
-            if self._editing is not None:
-                self.store.delete_messages_from(self.conversation_id, self._editing)
-                self.chat.truncate(self._editing)
-                self._editing = None
-            self.store.add_message(self.conversation_id, "user", text, images=images)
+                self._ids = []
+            if editing is not None and editing < len(self._ids):
+                self.store.delete_from_message(self.conversation_id, self._ids[editing], last_id=self._last_id())
+                self.chat.truncate(editing)
+                del self._ids[editing:]
+                editing = None
+            user = self.store.add_message(self.conversation_id, "user", text, images=images, after=self._last_id())
+        except (ConversationChangedError, ConversationMissingError) as exc:
+            self._changed_elsewhere(exc, text, images)
+            return
         except sqlite3.Error as exc:  # a full disk: the question waits in the composer, nothing half-stored
             log.warning("could not store the question: %s", exc)
+            self._editing = editing  # an edit not yet applied stays an edit
             self._on_keep_failed(text, images, (
                 f"The disk holding {self.store.path.parent} is full: free some disk space, then send again."
                 if is_disk_full(exc) else f"Your message could not be stored ({exc}): send it again."))
             return
+        self._ids.append(user.id)
         try:
             self.store.auto_title(self.conversation_id, text)
         except sqlite3.Error as exc:
@@ -360,13 +409,17 @@ class MainWindow(QMainWindow):
         try:
             stored = self.store.add_message(self.conversation_id, "assistant", "", model=self.model_id,
                                             provider=self.bridge.current.provider if self.bridge.current else None,
-                                            settings=asdict(sampling), status="streaming")
+                                            settings=asdict(sampling), status="streaming", after=self._last_id())
+        except (ConversationChangedError, ConversationMissingError) as exc:
+            self._changed_elsewhere(exc)
+            return
         except sqlite3.Error as exc:
             log.warning("could not start an answer: %s", exc)
             self.show_notice(f"The disk holding {self.store.path.parent} is full: no answer was started. Free some "
                              "space, then press Regenerate." if is_disk_full(exc)
                              else f"The answer could not be started ({exc}): press Regenerate to try again.")
             return
+        self._ids.append(stored.id)
         self.streaming_id = stored.id
         self.streaming = self.chat.add_message("assistant", "", model=self.model_id, note="thinking…")
         self._prefill_started = time.monotonic()
@@ -456,8 +509,13 @@ class MainWindow(QMainWindow):
         if self.conversation_id is None or not users:
             return
         question = users[-1]
-        self.store.delete_messages_from(self.conversation_id, question.position)
+        try:
+            self.store.delete_from_message(self.conversation_id, self._ids[question.position], last_id=self._last_id())
+        except (ConversationChangedError, ConversationMissingError) as exc:
+            self._changed_elsewhere(exc, question.text, question.images)
+            return
         self.chat.truncate(question.position)
+        del self._ids[question.position:]
         self.composer.set_text(question.text)
         self.composer.clear_images()
         self.composer.add_images(question.images)
@@ -496,10 +554,15 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _on_regenerate(self, position: int) -> None:
-        if self.bridge.busy or self.conversation_id is None:
+        if self.bridge.busy or self.conversation_id is None or position >= len(self._ids):
             return
-        self.store.delete_messages_from(self.conversation_id, position)
+        try:  # by id, and only if the conversation is still what the window shows
+            self.store.delete_from_message(self.conversation_id, self._ids[position], last_id=self._last_id())
+        except (ConversationChangedError, ConversationMissingError) as exc:
+            self._changed_elsewhere(exc)
+            return
         self.chat.truncate(position)
+        del self._ids[position:]
         self._start_answer()
 
     @Slot(int)
@@ -513,27 +576,50 @@ class MainWindow(QMainWindow):
         self.show_notice("Editing a message: send it to replace it and everything after it.")
 
     # --- sidebar actions ---------------------------------------------------------------------------
+    def _gone(self, conversation_id: int) -> None:
+        """A sidebar action on a conversation another window deleted: say so and show the list as it is."""
+        if self.conversation_id in (None, conversation_id) and not self.bridge.busy:
+            self.new_conversation()
+        self.sidebar.refresh(self.conversation_id)
+        self.show_notice(DELETED_ELSEWHERE)
+
     def _on_rename(self, conversation_id: int) -> None:
-        current = self.store.get_conversation(conversation_id).title
-        title, ok = QInputDialog.getText(self, "Rename conversation", "Title:", text=current)
-        if ok and title.strip():
-            self.store.rename(conversation_id, title.strip())
-            self.sidebar.refresh()
+        try:
+            current = self.store.get_conversation(conversation_id).title
+            title, ok = QInputDialog.getText(self, "Rename conversation", "Title:", text=current)
+            if ok and title.strip():
+                self.store.rename(conversation_id, title.strip())
+        except ConversationMissingError:
+            self._gone(conversation_id)
+            return
+        self.sidebar.refresh()
 
     def _on_delete(self, conversation_id: int) -> None:
         if self.bridge.busy and conversation_id == self.conversation_id:
             return
-        title = self.store.get_conversation(conversation_id).title
-        answer = QMessageBox.question(self, "Delete conversation", f"Delete “{title}” for good?")
-        if answer != QMessageBox.StandardButton.Yes:
+        try:
+            title = self.store.get_conversation(conversation_id).title
+            answer = QMessageBox.question(self, "Delete conversation", f"Delete “{title}” for good?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            self.store.delete_conversation(conversation_id)
+        except ConversationMissingError:
+            self._gone(conversation_id)
             return
-        self.store.delete_conversation(conversation_id)
+        except ConversationChangedError:
+            self.show_notice("Another window is still writing an answer in this conversation: "
+                             "delete it once that answer is finished.")
+            return
         if conversation_id == self.conversation_id:
             self.new_conversation()
         self.sidebar.refresh()
 
     def _on_export(self, conversation_id: int, kind: str) -> None:
-        conversation = self.store.get_conversation(conversation_id)
+        try:
+            conversation = self.store.get_conversation(conversation_id)
+        except ConversationMissingError:
+            self._gone(conversation_id)
+            return
         suffix = ".md" if kind == "md" else ".json"
         path, _ = QFileDialog.getSaveFileName(self, "Export conversation",
                                               str(Path.home() / f"{conversation.title[:40]}{suffix}"))

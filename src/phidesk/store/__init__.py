@@ -1,10 +1,12 @@
 """The conversation history: a Qt-free SQLite store of conversations and messages, with export and import.
 
 It owns ``conversations.sqlite3`` in the data folder (WAL, schema version in ``PRAGMA user_version``,
-migrations in :mod:`phidesk.store.schema`). One thread writes (the GUI's); every write is committed at
-once, so a crash loses nothing already written. Modules: ``records`` (the values handed out),
-``conversations`` (the Store), ``schema`` (tables and migrations), ``text`` (search folding, snippets,
-titles), ``transfer`` (Markdown and JSON export, validated JSON import).
+migrations in :mod:`phidesk.store.schema`). Each Store is used by one thread; several processes may open one
+database, and writes that depend on what a window shows are checked (``ConversationChangedError``,
+``ConversationMissingError``). Every write is committed at once, so a crash loses nothing already written.
+Modules: ``records`` (the values handed out), ``conversations`` (the Store), ``schema`` (tables and migrations),
+``writers`` (who writes a streaming answer), ``text`` (search folding, snippets, titles), ``transfer``
+(Markdown and JSON export, validated JSON import).
 """
 
 from phidesk.store.conversations import Store
@@ -13,6 +15,8 @@ from phidesk.store.records import (
     ROLES,
     STATUSES,
     Conversation,
+    ConversationChangedError,
+    ConversationMissingError,
     ConversationSummary,
     NewMessage,
     StoredMessage,
@@ -24,6 +28,8 @@ __all__ = [
     "ROLES",
     "STATUSES",
     "Conversation",
+    "ConversationChangedError",
+    "ConversationMissingError",
     "ConversationSummary",
     "NewMessage",
     "Store",

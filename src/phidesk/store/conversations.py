@@ -1,10 +1,17 @@
-"""The Store: conversations and their messages in one SQLite file, written by one thread (the GUI's).
+"""The Store: conversations and their messages in one SQLite file; each Store is used by one thread.
 
 Every write is its own transaction and is committed before the method returns, so killing the
 process (even ``kill -9``) loses nothing already written. The database runs in WAL mode with
 ``synchronous=NORMAL``: a commit survives the process dying; only a power cut may lose the last few.
-An answer still marked ``streaming`` when the store opens was cut off by a crash: it becomes
-``interrupted``, its text kept.
+
+Several processes may open one database (a second window, the CLI, a test). Writes that depend on what a
+window shows say so: ``add_message(..., after=ID)`` and ``delete_from_message(conversation, message, last_id=ID)``
+name the last message the caller knew, and refuse with :class:`ConversationChangedError` when the conversation's
+last message is another one now (message ids are never reused, and messages are only ever appended or cut
+off from some point to the end, so "same last message" means "same conversation"); a conversation deleted
+meanwhile raises :class:`ConversationMissingError`. Neither cuts off an answer another live process is writing.
+An answer still marked ``streaming`` when a store opens becomes ``interrupted`` (text kept) only if its
+writer is gone (:mod:`phidesk.store.writers`); a store that closes marks its own unfinished answers so.
 """
 
 from __future__ import annotations
@@ -12,17 +19,19 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from types import TracebackType
+from types import EllipsisType, TracebackType
 from typing import Any
 
 from phidesk import paths
 from phidesk.errors import UserError
-from phidesk.store import schema
+from phidesk.store import schema, writers
 from phidesk.store.records import (
     DEFAULT_TITLE,
     Conversation,
+    ConversationChangedError,
+    ConversationMissingError,
     ConversationSummary,
     NewMessage,
     StoredMessage,
@@ -56,12 +65,16 @@ _SEARCH = f"""
 
 
 class Store:
-    """The conversation history. Open once, use from one thread, ``close()`` (or use it as a context manager)."""
+    """The conversation history. Open, use from one thread, ``close()`` (or use it as a context manager).
+
+    Other Store objects, in this process or others, may have the same database open.
+    """
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path if path is not None else paths.data_dir() / FILE_NAME
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._last_time = 0.0
+        self.writer = writers.new_writer()
         self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=True)
         try:
             self._db.row_factory = sqlite3.Row
@@ -71,17 +84,35 @@ class Store:
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.execute("PRAGMA foreign_keys = ON")
             self._version = schema.migrate(self._db, name=str(self.path))
-            self._db.execute("UPDATE messages SET status = 'interrupted' WHERE status = 'streaming'")
+            self._recover_streaming()
         except sqlite3.DatabaseError as exc:
-            self._db.close()
+            self._close_db()
             raise UserError(f"{self.path} is not a usable conversation database ({exc})") from exc
         except BaseException:
-            self._db.close()
+            self._close_db()
             raise
+
+    def _recover_streaming(self) -> None:
+        """Answers whose writer is gone (crashed, killed, closed) become ``interrupted``; live ones stay."""
+        rows = self._db.execute("SELECT id, writer FROM messages WHERE status = 'streaming'").fetchall()
+        for row in rows:
+            if not writers.is_alive(row["writer"]):
+                self._db.execute(
+                    "UPDATE messages SET status = 'interrupted' WHERE id = ? AND status = 'streaming'", (row["id"],)
+                )
 
     # --- lifetime -----------------------------------------------------------------------------
 
     def close(self) -> None:
+        """Close; an answer this store was still writing becomes ``interrupted`` (nobody can finish it now)."""
+        with suppress(sqlite3.Error):  # already closed, or the disk refuses: the next start-up recovers it
+            self._db.execute(
+                "UPDATE messages SET status = 'interrupted' WHERE status = 'streaming' AND writer = ?", (self.writer,)
+            )
+        self._close_db()
+
+    def _close_db(self) -> None:
+        writers.release(self.writer)
         self._db.close()  # closing twice is harmless
 
     def __enter__(self) -> Store:
@@ -143,8 +174,15 @@ class Store:
         self._set(conversation_id, "system_prompt", text)
 
     def delete_conversation(self, conversation_id: int) -> None:
-        """Delete it and its messages. Deleting one that is already gone is not an error."""
-        self._db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
+        """Delete it and its messages. Deleting one that is already gone is not an error; one with an answer
+        another live process is still writing is refused (:class:`ConversationChangedError`)."""
+        with self._transaction() as db:
+            streaming = db.execute(
+                "SELECT id, status, writer FROM messages WHERE conversation_id = ? AND status = 'streaming'",
+                (conversation_id,),
+            ).fetchall()
+            self._check_not_written_elsewhere(conversation_id, streaming)
+            db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
 
     def auto_title(self, conversation_id: int, first_user_text: str) -> None:
         """Name a conversation after its first message, unless it already has a name of its own."""
@@ -196,8 +234,14 @@ class Store:
         settings: dict[str, Any] | None = None,
         stats: dict[str, Any] | None = None,
         status: str = "complete",
+        after: int | EllipsisType | None = ...,
     ) -> StoredMessage:
-        """Append a message at the end of the conversation; the conversation moves to the top of the list."""
+        """Append a message at the end of the conversation; the conversation moves to the top of the list.
+
+        ``after``: the id of the last message the caller knew (None: it knew the conversation empty). If the
+        conversation ends with another message now, or with an answer another process is still writing,
+        nothing is written and :class:`ConversationChangedError` is raised. ``...`` (the default): no check.
+        """
         check_role(role)
         check_status(status)
         message = NewMessage(role, content, tuple(images), model, provider, settings, stats, status)
@@ -205,10 +249,19 @@ class Store:
         with self._transaction() as db:
             if db.execute("SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)).fetchone() is None:
                 raise _missing(conversation_id)
+            if after is not ...:
+                last = db.execute(
+                    "SELECT id, status, writer FROM messages WHERE conversation_id = ? ORDER BY position DESC LIMIT 1",
+                    (conversation_id,),
+                ).fetchone()
+                if (last["id"] if last else None) != after:
+                    raise _changed(conversation_id)
+                if last is not None:
+                    self._check_not_written_elsewhere(conversation_id, [last])
             (position,) = db.execute(
                 "SELECT coalesce(max(position) + 1, 0) FROM messages WHERE conversation_id = ?", (conversation_id,)
             ).fetchone()
-            message_id = self._insert_message(db, conversation_id, position, message, now)
+            message_id = self._insert_message(db, conversation_id, position, message, now, writer=self.writer)
             db.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (now, conversation_id))
         return StoredMessage(
             message_id,
@@ -255,14 +308,36 @@ class Store:
         if cursor.rowcount == 0:
             raise UserError(f"there is no message with id {message_id}")
 
-    def delete_messages_from(self, conversation_id: int, position: int) -> None:
-        """Delete the message at ``position`` and every one after it (Edit, Regenerate)."""
+    def delete_from_message(
+        self, conversation_id: int, message_id: int, *, last_id: int | EllipsisType | None = ...
+    ) -> list[int]:
+        """Delete message ``message_id`` and every one after it (Edit, Regenerate); return the ids deleted.
+
+        ``last_id``: the id of the last message the caller knew (``...``: no check). Refused with
+        :class:`ConversationChangedError`, deleting nothing, when the message is no longer in the conversation,
+        the conversation ends with another message now, or an answer among those to delete is still being
+        written by another live process; :class:`ConversationMissingError` when the conversation is gone.
+        """
         with self._transaction() as db:
-            deleted = db.execute(
-                "DELETE FROM messages WHERE conversation_id = ? AND position >= ?", (conversation_id, position)
-            ).rowcount
-            if deleted:
-                db.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (self._now(), conversation_id))
+            if db.execute("SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)).fetchone() is None:
+                raise _missing(conversation_id)
+            row = db.execute(
+                "SELECT position FROM messages WHERE id = ? AND conversation_id = ?", (message_id, conversation_id)
+            ).fetchone()
+            if row is None:
+                raise _changed(conversation_id)
+            doomed = db.execute(
+                "SELECT id, status, writer FROM messages WHERE conversation_id = ? AND position >= ? ORDER BY position",
+                (conversation_id, row["position"]),
+            ).fetchall()
+            if last_id is not ... and doomed[-1]["id"] != last_id:
+                raise _changed(conversation_id)
+            self._check_not_written_elsewhere(conversation_id, doomed)
+            db.execute(
+                "DELETE FROM messages WHERE conversation_id = ? AND position >= ?", (conversation_id, row["position"])
+            )
+            db.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (self._now(), conversation_id))
+        return [r["id"] for r in doomed]
 
     # --- internals ----------------------------------------------------------------------------
 
@@ -278,12 +353,26 @@ class Store:
             raise
         self._db.execute("COMMIT")
 
+    def _check_not_written_elsewhere(self, conversation_id: int, rows: Sequence[sqlite3.Row]) -> None:
+        for row in rows:
+            if row["status"] == "streaming" and row["writer"] != self.writer and writers.is_alive(row["writer"]):
+                raise ConversationChangedError(
+                    f"an answer in conversation {conversation_id} is still being written elsewhere"
+                )
+
     def _insert_message(
-        self, db: sqlite3.Connection, conversation_id: int, position: int, message: NewMessage, now: float
+        self,
+        db: sqlite3.Connection,
+        conversation_id: int,
+        position: int,
+        message: NewMessage,
+        now: float,
+        *,
+        writer: str | None = None,
     ) -> int:
         cursor = db.execute(
             "INSERT INTO messages (conversation_id, position, role, content, images, model, provider, settings,"
-            " stats, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " stats, status, created_at, updated_at, writer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 conversation_id,
                 position,
@@ -297,6 +386,7 @@ class Store:
                 message.status,
                 now if message.created_at is None else message.created_at,
                 now,
+                writer,
             ),
         )
         return cursor.lastrowid or 0
@@ -319,5 +409,9 @@ def _clean_title(title: str) -> str:
     return title
 
 
-def _missing(conversation_id: int) -> UserError:
-    return UserError(f"there is no conversation with id {conversation_id}")
+def _missing(conversation_id: int) -> ConversationMissingError:
+    return ConversationMissingError(f"there is no conversation with id {conversation_id}")
+
+
+def _changed(conversation_id: int) -> ConversationChangedError:
+    return ConversationChangedError(f"conversation {conversation_id} has changed since it was read")

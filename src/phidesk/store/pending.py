@@ -10,13 +10,18 @@ it is written; :meth:`PendingWrites.texts` gives what is waiting, for a last-cha
 from __future__ import annotations
 
 import errno
+import logging
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from phidesk.errors import UserError
+
 if TYPE_CHECKING:
     from phidesk.store.conversations import Store
+
+log = logging.getLogger(__name__)
 
 FULL_CODES = {13}  # SQLITE_FULL
 IOERR_CODE = 10  # SQLITE_IOERR (and its extended codes): what a full tmpfs can give
@@ -46,7 +51,10 @@ class PendingWrites:
         Raises sqlite3.Error (or OSError) when the database still refuses; what was not written stays.
         """
         for message_id in list(self.waiting):
-            store.update_message(message_id, **self.waiting[message_id])
+            try:
+                store.update_message(message_id, **self.waiting[message_id])
+            except UserError as exc:  # the message is gone (its conversation was deleted): nothing to save into
+                log.warning("answer %d not saved: %s", message_id, exc)
             del self.waiting[message_id]
 
 

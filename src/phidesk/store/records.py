@@ -69,6 +69,18 @@ class NewMessage:
     created_at: float | None = None  # None: the time of writing
 
 
+class ConversationMissingError(UserError):
+    """The conversation is not (or no longer) in the store: deleted, perhaps by another window."""
+
+    code = "conversation_missing"
+
+
+class ConversationChangedError(UserError):
+    """The conversation is no longer what the caller last read (another window or process changed it)."""
+
+    code = "conversation_changed"
+
+
 def check_role(role: str) -> None:
     if role not in ROLES:
         raise UserError(f"a message's role must be system, user or assistant, not {role!r}")

@@ -62,7 +62,39 @@ _V1 = sql(
     "CREATE INDEX messages_streaming ON messages (status) WHERE status = 'streaming'",
 )
 
-MIGRATIONS: dict[int, Migration] = {1: _V1}
+# Version 2: two processes on one database. Message ids are never reused (AUTOINCREMENT), so "the last message
+# the view knew" identifies what a window saw; each message records its writer (pid, process start time, store), so
+# the start-up recovery of ``streaming`` answers leaves alone an answer another live process is still writing.
+_V2 = sql(
+    """
+    CREATE TABLE messages_v2 (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        position        INTEGER NOT NULL,
+        role            TEXT    NOT NULL CHECK (role IN ('system', 'user', 'assistant')),
+        content         TEXT    NOT NULL,
+        images          TEXT    NOT NULL DEFAULT '[]',  -- JSON list of file paths
+        model           TEXT,
+        provider        TEXT,
+        settings        TEXT,                           -- JSON object or NULL
+        stats           TEXT,                           -- JSON object or NULL
+        status          TEXT    NOT NULL CHECK (status IN ('complete', 'streaming', 'cancelled', 'error',
+                                                           'interrupted')),
+        created_at      REAL    NOT NULL,
+        updated_at      REAL    NOT NULL,
+        writer          TEXT,                           -- "pid:start time:store" of the process that wrote it
+        UNIQUE (conversation_id, position)
+    )
+    """,
+    "INSERT INTO messages_v2 (id, conversation_id, position, role, content, images, model, provider, settings,"
+    " stats, status, created_at, updated_at) SELECT id, conversation_id, position, role, content, images, model,"
+    " provider, settings, stats, status, created_at, updated_at FROM messages",
+    "DROP TABLE messages",  # nothing references messages: no cascade
+    "ALTER TABLE messages_v2 RENAME TO messages",
+    "CREATE INDEX messages_streaming ON messages (status) WHERE status = 'streaming'",
+)
+
+MIGRATIONS: dict[int, Migration] = {1: _V1, 2: _V2}
 
 
 def latest_version() -> int:
