@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -40,13 +41,16 @@ class RawWorker:
         with log.open("ab") as err:
             self.proc = subprocess.Popen(worker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err)
         self.events: queue.Queue[Event] = queue.Queue()
+        self.beats: queue.Queue[float] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
         assert self.proc.stdout is not None
         for line in self.proc.stdout:
             event = event_from_wire(line)
-            if event.kind not in ("alive", "phase"):
+            if event.kind == "alive":
+                self.beats.put(time.monotonic())
+            elif event.kind != "phase":
                 self.events.put(event)
 
     def send(self, line: bytes) -> None:
@@ -93,6 +97,18 @@ def test_malformed_requests_are_answered_and_the_worker_keeps_serving(starter_so
             pass
         assert isinstance(event, Finished)
         assert event.id == 9
+    finally:
+        worker.close()
+
+
+def test_an_idle_worker_beats(starter_source: Path, tmp_path: Path) -> None:
+    """Heartbeats are what tells a slow worker from a stopped one: they come while nothing else does."""
+    worker = RawWorker(tmp_path / "worker.log")
+    try:
+        assert isinstance(worker.next(), Ready)
+        beats = [worker.beats.get(timeout=30) for _ in range(3)]  # a hang guard, not a measurement
+        assert beats == sorted(beats)
+        assert worker.events.empty()  # nothing but heartbeats while idle
     finally:
         worker.close()
 

@@ -10,7 +10,14 @@ into the runtime that cannot be interrupted and may take minutes on a CPU) the w
 process is ended, and the next request starts a fresh one and reloads the model. If a
 worker dies on its own the caller gets ``Failed(code="worker_died")`` and the next
 request gets a fresh worker too. A worker's exit status is never taken as proof that it
-finished: only its ``done`` event is.
+finished: only its ``done`` event is; a crash is named by its signal.
+
+Silence is bounded: the worker beats about once a second, and one silent for longer than a
+bound scaled to the model (load: its size; answer: its size and the prompt still to read; a
+generous floor) is ended and reported, and the next request gets a fresh worker. Rendering the
+chat template (native code that holds the interpreter's lock, so the worker cannot time it out
+itself) is announced by the worker and bounded separately; a loop or a crash there is reported
+as the template's fault. Lines on the event pipe that are not events are logged and skipped.
 """
 
 from __future__ import annotations
@@ -61,6 +68,9 @@ STOP_GRACE_S = 5.0  # a worker that has not acknowledged a stop by then is ended
 SILENCE_FLOOR_S = 60.0
 SILENCE_PER_GB_S = 30.0  # + this per GB of weights while answering (a 64-token slice on a slow CPU)
 LOAD_BYTES_PER_S = 20e6  # + weights / this while loading (a slow disk)
+# + this × GB of weights × prompt tokens still to read: a vision turn reads its whole prompt (images
+# included) in one call, and a text prompt's slices are sized by speed (generous: 0.1 s per token per GB).
+PREFILL_S_PER_TOKEN_GB = 0.1
 RENDER_LIMIT_S = 20.0  # a chat template renders in milliseconds; one that loops is cut off here
 POLL_S = 0.25  # how often a waiting caller looks at the silence
 NOISE_LINES = 20  # lines on the event pipe that are not events: this many are logged per worker
@@ -129,6 +139,7 @@ class EngineClient:
         self.render_limit_s = render_limit_s
         self._weights = 0
         self._last_poll = 0.0
+        self._prefill_left = 0  # prompt tokens the running answer has still to read
         self._watch: _Watch | None = None
         self.loaded: Loaded | None = None
         self._lock = threading.RLock()
@@ -214,7 +225,8 @@ class EngineClient:
             return self.silence_limit_s
         if self._phase == "loading":
             return SILENCE_FLOOR_S + self._weights / LOAD_BYTES_PER_S
-        return SILENCE_FLOOR_S + SILENCE_PER_GB_S * self._weights / 1e9
+        gb = self._weights / 1e9
+        return SILENCE_FLOOR_S + SILENCE_PER_GB_S * gb + PREFILL_S_PER_TOKEN_GB * gb * self._prefill_left
 
     def _overdue(self, pid: int) -> Failed | None:
         """If worker *pid* has been silent for too long: end it and say so."""
@@ -355,7 +367,7 @@ class EngineClient:
                     return
             assert self._proc is not None
             pid, request_id = self._proc.pid, next(self._ids)
-            self._active_id, self._phase = request_id, "prefill"
+            self._active_id, self._phase, self._prefill_left = request_id, "prefill", 0
             ended = False
             try:
                 for event in self._stream(pid, request_id, messages, sampling, images):
@@ -409,10 +421,11 @@ class EngineClient:
             if getattr(event, "id", request_id) != request_id:
                 continue  # a late event of an earlier, cancelled answer
             if isinstance(event, PrefillProgress):
+                self._prefill_left = max(0, event.total - event.done)
                 seen.prompt_tokens, seen.new_prompt_tokens = event.prompt_tokens, event.done
                 seen.dropped_turns = event.dropped_turns
             elif isinstance(event, Token):
-                self._phase = "decode"
+                self._phase, self._prefill_left = "decode", 0
                 seen.generated_tokens += 1
             yield event
             if isinstance(event, (Finished, Failed)):
