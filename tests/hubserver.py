@@ -15,7 +15,8 @@ It speaks the part of the hub's HTTP API that huggingface_hub 2.4 uses to list a
 Faults, set per test: drop the connection after given offsets of a file (each once, across
 successive requests), corrupt bytes of a file (the advertised sha256 stays that of the good
 file), answer a status (404, 401, 503…) for a repo or a file, throttle to N bytes/s, add hostile
-names to the listing. Every request is logged (method, path, file, Range, status, bytes sent).
+names to the listing, stall a body after an offset (the connection stays open, silent), answer a
+file with a redirect to itself (a loop). Every request is logged (method, path, file, Range, status, bytes sent).
 """
 
 from __future__ import annotations
@@ -128,6 +129,9 @@ class HubServer:
         self.started = 0  # requests received so far (the log has them once answered)
         self._finished = 0  # requests whose handler has returned (answered, dropped or failed)
         self._drops: dict[str, list[int]] = {}
+        self._stalls: dict[str, list[int]] = {}
+        self._loops: set[str] = set()
+        self.unstall = threading.Event()  # set: stalled bodies end (closing the connection)
         self._corrupt: dict[str, dict[int, int]] = {}
         self._status: dict[str, list[int | None]] = {}  # repo id or repo/file → [status, times left]
         self._lock = threading.Lock()
@@ -152,6 +156,7 @@ class HubServer:
         self.close()
 
     def close(self) -> None:
+        self.unstall.set()
         if self._thread.is_alive():
             self._server.shutdown()
             self._thread.join(5)
@@ -177,6 +182,17 @@ class HubServer:
         """Close the connection once the body of *path* reaches each offset (one drop per offset)."""
         with self._lock:
             self._drops[f"{repo_id}/{path}"] = sorted(offsets)
+
+    def stall_after(self, repo_id: str, path: str, *offsets: int) -> None:
+        """Stop sending the body of *path* at each offset (once each) and keep the connection open and
+        silent until ``unstall`` is set or the client goes away: a hub connection that hangs."""
+        with self._lock:
+            self._stalls[f"{repo_id}/{path}"] = sorted(offsets)
+
+    def redirect_loop(self, repo_id: str, path: str) -> None:
+        """Answer every request for *path* with a 302 to the same address."""
+        with self._lock:
+            self._loops.add(f"{repo_id}/{path}")
 
     def corrupt(self, repo_id: str, path: str, *offsets: int) -> None:
         """Serve the byte at each offset inverted; listing and headers still advertise the good file."""
@@ -225,9 +241,9 @@ class HubServer:
                 return status
         return None
 
-    def _next_drop(self, key: str, start: int, end: int) -> int | None:
+    def _next_drop(self, key: str, start: int, end: int, table: str = "drops") -> int | None:
         with self._lock:
-            offsets = self._drops.get(key, [])
+            offsets = (self._drops if table == "drops" else self._stalls).get(key, [])
             for offset in offsets:
                 if start < offset < end:
                     offsets.remove(offset)
@@ -389,6 +405,13 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(method, status, {"error": "not served"}, self.path, headers=headers, file=file_path)
             return
         assert repo is not None
+        if f"{repo_id}/{file_path}" in hub._loops:
+            self.send_response(302)
+            self.send_header("Location", f"{hub.endpoint}{request_path}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            record(302)
+            return
         sha256, blob = hub_file.digests()
         size = hub_file.size
         if hub_file.lfs and hub.redirect_lfs and not via_cdn:
@@ -439,8 +462,9 @@ class _Handler(BaseHTTPRequestHandler):
                    record: Callable[[int, int], None]) -> None:
         hub = self.hub
         drop_at = hub._next_drop(key, start, end)
+        stall_at = hub._next_drop(key, start, end, table="stalls")
         corrupt = hub._corrupt.get(key, {})
-        stop = drop_at if drop_at is not None else end
+        stop = min(x for x in (drop_at, stall_at, end) if x is not None)
         sent = 0
         began = time.monotonic()
         try:
@@ -457,7 +481,17 @@ class _Handler(BaseHTTPRequestHandler):
                     if delay > 0:
                         time.sleep(delay)
             self.wfile.flush()
-            if drop_at is not None:
+            if stall_at is not None and stop == stall_at:
+                self.connection.settimeout(0.2)
+                while not hub.unstall.wait(0.2):  # silent until released, or until the client hangs up
+                    try:
+                        if self.connection.recv(1, socket.MSG_PEEK) == b"":
+                            break
+                    except TimeoutError:
+                        continue
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+            elif drop_at is not None:
                 self.close_connection = True
                 self.connection.shutdown(socket.SHUT_RDWR)
         except (ConnectionError, TimeoutError, OSError):

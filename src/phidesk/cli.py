@@ -385,6 +385,9 @@ def _download(args: argparse.Namespace) -> int:
         bar.close()
         _err("paused: run the same command again to resume where it stopped")
         return 130
+    except BaseException:
+        bar.close()  # the error goes on a line of its own, not after the bar
+        raise
     bar.close()
     print(f"installed '{model_id}' (verified). Chat with it: phidesk chat -m {model_id}")
     return EXIT_OK

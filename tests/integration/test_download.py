@@ -378,3 +378,58 @@ def test_a_deeply_nested_state_file_is_skipped(phidesk_home: Path) -> None:
     (staging / download.STATE_FILE).write_text('{"key": "phi-cpu", "entry": ' + "[" * 100_000 + "]" * 100_000
                                                + "}", encoding="utf-8")
     assert download.pending_on_disk() == []
+
+
+# --- a hub that misbehaves ------------------------------------------------------------------------------------
+STALL_AT = 3 << 20
+
+
+@pytest.mark.parametrize("action", ["pause", "cancel"])
+def test_pause_and_cancel_cut_a_stalled_connection(hub: HubServer, starter_source: Path, action: str) -> None:
+    # The hub sends 3 MiB of the data file, then keeps the connection open and silent: before, the
+    # download thread sat in its read for the 60 s read timeout before it saw pause or cancel.
+    hub.stall_after(REPO, f"{SUB}/{DATA}", STALL_AT)
+    before_data = sum((starter_source / name).stat().st_size for name in MODEL_FILES[:MODEL_FILES.index(DATA)])
+    with DownloadManager(retry_delays=FAST_RETRIES) as manager:
+        job = manager.enqueue(Entry())
+        wait_for(lambda: job_state(manager, job.key).bytes_done >= before_data + STALL_AT, what="the stall")
+        staging = download.staging_dir(Entry())
+        getattr(manager, action)(job.key)
+        # A hang guard well under the 60 s read timeout (the time it takes is measured elsewhere, not here).
+        wait_for(lambda: job_state(manager, job.key).state in ("paused", "cancelled", "failed"), timeout=20,
+                 what=f"the download to take the {action}")
+        if action == "cancel":
+            assert job_state(manager, job.key).state == "cancelled"
+            wait_for(lambda: not staging.exists(), timeout=20, what="the staging folder to go")
+            assert nothing_installed()
+            return
+        assert job_state(manager, job.key).state == "paused"
+        assert (staging / "files" / f"{DATA}.part").stat().st_size == STALL_AT
+        manager.resume(job.key)
+        wait_for(lambda: job.state in ("done", "failed"), what="the download to end")
+        assert job.state == "done", job.error
+    assert resumed_ranges(hub, DATA) == [STALL_AT]
+    assert sha256(paths.models_dir() / "phi-test" / DATA) == sha256(starter_source / DATA)
+
+
+def test_a_redirect_loop_is_a_download_error(hub: HubServer) -> None:
+    hub.redirect_loop(REPO, f"{SUB}/{DATA}")
+    with pytest.raises(DownloadError, match=r"^the hub redirected too many times \(a redirect loop\?\): .*model"):
+        download_blocking(Entry(), retry_delays=FAST_RETRIES)
+    assert nothing_installed()
+
+
+@pytest.mark.parametrize(
+    "name", ["x" * 5000, "a/" * 300 + "x", "é" * 200 + ".json", f"{'d' * 256}/x"],
+    ids=["5000-chars", "600-chars-deep", "400-bytes-name", "256-char-folder"],
+)
+def test_over_long_names_in_the_listing_are_refused_in_one_short_line(hub: HubServer, phidesk_home: Path,
+                                                                       name: str) -> None:
+    hub.add_hostile(REPO, f"{SUB}/{name}")
+    for attempt in (lambda: hub_listing(Entry()), lambda: download_blocking(Entry(files=()))):
+        with pytest.raises(DownloadError, match="unsafe file name") as info:
+            attempt()
+        assert "\n" not in str(info.value)
+        assert len(str(info.value)) < 300
+    assert not [r for r in hub.log if r.file]
+    assert nothing_installed()

@@ -94,6 +94,22 @@ def test_cli_ctrl_c_leaves_a_resumable_download(hub: HubServer, phidesk_home: Pa
     assert library.installed("phi-test") is not None
 
 
+@pytest.mark.parametrize("fault", ["long-name", "traversal", "redirect-loop"])
+def test_cli_download_from_a_hostile_hub_exits_2_with_one_line(hub: HubServer, phidesk_home: Path,
+                                                               fault: str) -> None:
+    if fault == "redirect-loop":
+        hub.redirect_loop(REPO, f"{SUB}/model.onnx.data")
+    else:
+        hub.add_hostile(REPO, f"{SUB}/{'x' * 5000}" if fault == "long-name" else f"{SUB}/../x")
+    result = phidesk("models", "download", "phi-test", "--variant", "cpu")
+    assert result.returncode == 2, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip() and "%|" not in line]  # minus the bar
+    assert len(lines) == 1, result.stderr
+    assert len(lines[0]) < 300
+    assert ("redirect loop" if fault == "redirect-loop" else "unsafe file name") in lines[0]
+    assert library.installed("phi-test") is None
+
+
 def test_cli_hardware_json_has_the_promised_keys(phidesk_home: Path) -> None:
     import psutil
 

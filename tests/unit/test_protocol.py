@@ -10,18 +10,21 @@ import pytest
 
 from phidesk.engine.protocol import (
     EVENT_TYPES,
+    Alive,
     AnswerStats,
     Event,
     Failed,
     Finished,
     Loaded,
     Measured,
+    Phase,
     PrefillProgress,
     Ready,
     Sampling,
     Token,
     event_from_wire,
     event_to_wire,
+    parse_request,
 )
 from phidesk.errors import UserError
 
@@ -130,6 +133,8 @@ EVENTS: list[Event] = [
     Failed(id=None, code="load_failed", message="could not load: ошибка", user_error=False),
     Failed(id=5, code="prompt_too_long", message="too long", user_error=True),
     Measured(id=6, data={"decode_tok_s": 91.5, "generated_tokens": 128}),
+    Alive(),
+    Phase(phase="render"),
 ]
 
 
@@ -176,5 +181,33 @@ def test_event_from_wire_accepts_line_without_newline() -> None:
 
 
 def test_event_kinds_are_unique() -> None:
-    assert len(EVENT_TYPES) == 7
+    assert len(EVENT_TYPES) == 9
     assert all(kind == cls.kind for kind, cls in EVENT_TYPES.items())
+
+
+# Lines a library may print on the event pipe before the worker takes fd 1 over, and damaged ones:
+# each is a ValueError, never another exception (the client's reader thread skips ValueErrors only).
+NOT_EVENTS = [b"42", b"[1,2]", b'"ready"', b"null", b"{}", b'{"ev": 3}', b'{"ev": "nope"}', b'{"ev": "token", "x": 1}',
+              b'{"ev": "done", "id": 1}', b'{"ev": "done", "id": 1, "stats": [1]}', b"\xff\xfe{", b"", b"not json"]
+
+
+@pytest.mark.parametrize("line", NOT_EVENTS)
+def test_event_from_wire_refuses_what_is_not_an_event_with_a_value_error(line: bytes) -> None:
+    with pytest.raises(ValueError, match="not an event"):
+        event_from_wire(line)
+
+
+@pytest.mark.parametrize(
+    ("line", "fragment"),
+    [(b"[1,2]", "object"), (b'"generate"', "object"), (b"42", "object"), (b"\xff\xfe", "unreadable"),
+     (b"{oops", "unreadable"), (b'{"id": 1}', "op"), (b'{"op": 7}', "op"), (b'{"op": "stop", "id": "x"}', "id"),
+     (b'{"op": "stop", "id": true}', "id"), (b'{"op": "stop", "id": 1.5}', "id")],
+)
+def test_parse_request_refuses_malformed_lines_in_one_line(line: bytes, fragment: str) -> None:
+    with pytest.raises(ValueError, match=fragment) as info:
+        parse_request(line)
+    assert "\n" not in str(info.value)
+
+
+def test_parse_request_accepts_a_request() -> None:
+    assert parse_request(b'{"op": "stop", "id": 3}\n') == {"op": "stop", "id": 3}

@@ -10,7 +10,14 @@ into the runtime that cannot be interrupted and may take minutes on a CPU) the w
 process is ended, and the next request starts a fresh one and reloads the model. If a
 worker dies on its own the caller gets ``Failed(code="worker_died")`` and the next
 request gets a fresh worker too. A worker's exit status is never taken as proof that it
-finished: only its ``done`` event is.
+finished: only its ``done`` event is; a crash is named by its signal.
+
+Silence is bounded: the worker beats about once a second, and one silent for longer than a
+bound scaled to the model (load: its size; answer: its size and the prompt still to read; a
+generous floor) is ended and reported, and the next request gets a fresh worker. Rendering the
+chat template (native code that holds the interpreter's lock, so the worker cannot time it out
+itself) is announced by the worker and bounded separately; a loop or a crash there is reported
+as the template's fault. Lines on the event pipe that are not events are logged and skipped.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import itertools
 import logging
 import os
 import queue
+import signal
 import subprocess
 import threading
 import time
@@ -30,6 +38,7 @@ from typing import IO, Any
 
 from phidesk import paths
 from phidesk.engine.protocol import (
+    Alive,
     AnswerStats,
     Event,
     Failed,
@@ -37,6 +46,7 @@ from phidesk.engine.protocol import (
     Loaded,
     Measured,
     Message,
+    Phase,
     PrefillProgress,
     Ready,
     Sampling,
@@ -52,6 +62,18 @@ WORKER_FLAG = "--phidesk-worker"  # how a frozen app starts itself as a worker (
 READY_TIMEOUT_S = 120.0
 STOP_WAIT_S = 0.1  # how long stop() waits for the worker's own stats before making them up
 STOP_GRACE_S = 5.0  # a worker that has not acknowledged a stop by then is ended
+# A worker silent for longer than this is reported and ended (SIGSTOP, a hang). It beats about once
+# a second, but native code holding the interpreter's lock silences it: a model load (scaled by the
+# weights' size), a prefill slice (about a second, at least 64 tokens: scaled too), a chat template.
+SILENCE_FLOOR_S = 60.0
+SILENCE_PER_GB_S = 30.0  # + this per GB of weights while answering (a 64-token slice on a slow CPU)
+LOAD_BYTES_PER_S = 20e6  # + weights / this while loading (a slow disk)
+# + this × GB of weights × prompt tokens still to read: a vision turn reads its whole prompt (images
+# included) in one call, and a text prompt's slices are sized by speed (generous: 0.1 s per token per GB).
+PREFILL_S_PER_TOKEN_GB = 0.1
+RENDER_LIMIT_S = 20.0  # a chat template renders in milliseconds; one that loops is cut off here
+POLL_S = 0.25  # how often a waiting caller looks at the silence
+NOISE_LINES = 20  # lines on the event pipe that are not events: this many are logged per worker
 
 
 def worker_command() -> list[str]:
@@ -67,6 +89,16 @@ class _Exited(Event):
 
 
 @dataclass
+class _Watch:
+    """What the reader thread of one worker saw last: when, and in which phase."""
+
+    pid: int
+    heard: float
+    phase: str = ""
+    noise: int = 0
+
+
+@dataclass
 class _StopMarker(Event):
     """Internal: wakes a waiting ``generate`` when ``stop`` is called."""
 
@@ -74,16 +106,41 @@ class _StopMarker(Event):
 
 
 def _describe_exit(code: int | None) -> str:
+    """An exit as it was: only SIGKILL (what the kernel's out-of-memory killer sends) hints at memory."""
     if code is None:
         return "its output ended"
     if code < 0:
-        return f"killed by signal {-code}; out of memory?"
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = "unknown signal"
+        if -code == getattr(signal, "SIGKILL", 9):
+            return f"killed by signal {-code} ({name}); out of memory?"
+        if name in ("SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGABRT"):
+            return f"crashed: signal {-code} ({name})"
+        return f"ended by signal {-code} ({name})"
     return f"exit status {code}"
 
 
+def _weights_bytes(folder: Path) -> int:
+    """The size of a model folder's files (its weights, mostly), for the silence bounds."""
+    try:
+        return sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
+    except OSError:
+        return 0
+
+
 class EngineClient:
-    def __init__(self, log_path: Path | None = None) -> None:
+    def __init__(self, log_path: Path | None = None, *, silence_limit_s: float | None = None,
+                 render_limit_s: float = RENDER_LIMIT_S) -> None:
+        """*silence_limit_s* overrides the bound derived from the model's size (tests)."""
         self.log_path = log_path or paths.logs_dir() / "worker.log"
+        self.silence_limit_s = silence_limit_s
+        self.render_limit_s = render_limit_s
+        self._weights = 0
+        self._last_poll = 0.0
+        self._prefill_left = 0  # prompt tokens the running answer has still to read
+        self._watch: _Watch | None = None
         self.loaded: Loaded | None = None
         self._lock = threading.RLock()
         self._write_lock = threading.Lock()
@@ -113,23 +170,34 @@ class EngineClient:
             )
         self._proc = proc
         assert proc.stdout is not None
-        self._reader = threading.Thread(target=self._read_events, args=(proc, proc.stdout), daemon=True,
+        watch = self._watch = _Watch(proc.pid, time.monotonic())
+        self._reader = threading.Thread(target=self._read_events, args=(proc, proc.stdout, watch), daemon=True,
                                         name=f"phidesk-events-{proc.pid}")
         self._reader.start()
-        event = self._wait_for(proc.pid, (Ready,), READY_TIMEOUT_S)
+        event = self._wait_for(proc.pid, (Ready,), READY_TIMEOUT_S, watch=False)
         if not isinstance(event, Ready):
             self._end_worker()
             raise EngineError(f"the model process did not start ({self._exit_text(event)}); see {self.log_path}",
                               "worker_died")
 
-    def _read_events(self, proc: subprocess.Popen[bytes], stream: IO[bytes]) -> None:
-        """Reader thread, one per worker: events into the queue; at the end, the exit and the pipes."""
+    def _read_events(self, proc: subprocess.Popen[bytes], stream: IO[bytes], watch: _Watch) -> None:
+        """Reader thread, one per worker: events into the queue; at the end, the exit and the pipes.
+
+        Heartbeats and phases only update *watch*. A line that is not an event (something printed on
+        fd 1 before the worker could redirect it) is logged, a few per worker, and skipped.
+        """
         with stream:
             for line in stream:
+                watch.heard = time.monotonic()
                 try:
                     event = event_from_wire(line)
-                except (ValueError, KeyError, TypeError):
-                    log.warning("worker %s: unreadable event %r", proc.pid, line[:200])
+                except ValueError as exc:
+                    self._log_noise(watch, line, exc)
+                    continue
+                if isinstance(event, Alive):
+                    continue
+                if isinstance(event, Phase):
+                    watch.phase = event.phase
                     continue
                 if isinstance(event, (Finished, Failed)) and event.id is not None:
                     self._acked.add(event.id)
@@ -140,6 +208,57 @@ class EngineClient:
                 proc.stdin.close()
         self._events.put((proc.pid, _Exited(returncode=returncode)))
 
+    def _log_noise(self, watch: _Watch, line: bytes, exc: ValueError) -> None:
+        watch.noise += 1
+        if watch.noise > NOISE_LINES + 1:
+            return
+        text = (f"skipped {len(line)} bytes on the event pipe ({exc}): {line[:200]!r}" if watch.noise <= NOISE_LINES
+                else f"more lines that are not events follow; they are not logged (limit {NOISE_LINES})")
+        log.warning("worker %s: %s", watch.pid, text)
+        with contextlib.suppress(OSError), self.log_path.open("a", encoding="utf-8") as fh:
+            fh.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} client: worker[{watch.pid}] {text}\n")
+
+    def _silence_limit(self, watch: _Watch) -> float:
+        if watch.phase == "render":
+            return self.render_limit_s
+        if self.silence_limit_s is not None:
+            return self.silence_limit_s
+        if self._phase == "loading":
+            return SILENCE_FLOOR_S + self._weights / LOAD_BYTES_PER_S
+        gb = self._weights / 1e9
+        return SILENCE_FLOOR_S + SILENCE_PER_GB_S * gb + PREFILL_S_PER_TOKEN_GB * gb * self._prefill_left
+
+    def _overdue(self, pid: int) -> Failed | None:
+        """If worker *pid* has been silent for too long: end it and say so."""
+        watch = self._watch
+        if watch is None or watch.pid != pid:
+            return None
+        now = time.monotonic()
+        if now - self._last_poll > 5 * POLL_S + 1:  # this process itself was asleep (a laptop's lid):
+            watch.heard = max(watch.heard, now)     # the worker gets its time again
+        self._last_poll = now
+        limit = self._silence_limit(watch)
+        if now - watch.heard <= limit:
+            return None
+        log.warning("worker %s silent for over %.0f s (phase %r): ending it", pid, limit, watch.phase)
+        self._end_worker()
+        if watch.phase == "render":
+            return Failed(code="bad_template", user_error=True,
+                          message=f"the model's chat template did not finish within {limit:.0f} s (does it loop?); "
+                          "the model process was ended")
+        return Failed(code="worker_died", message=f"the model process did not respond for {limit:.0f} s "
+                      f"(stopped or stuck); it was ended and will be restarted for the next message. "
+                      f"Log: {self.log_path}")
+
+    def _exit_failure(self, pid: int, event: _Exited) -> Failed | None:
+        """A worker that ended while rendering the chat template: the template's fault, said so."""
+        watch = self._watch
+        if watch is None or watch.pid != pid or watch.phase != "render" or pid in self._ended_on_purpose:
+            return None
+        return Failed(code="bad_template", user_error=True,
+                      message=f"the model's chat template crashed the model process "
+                      f"({_describe_exit(event.returncode)}); it cannot be used")
+
     def _exit_text(self, event: Event | None) -> str:
         if isinstance(event, _Exited):
             return _describe_exit(event.returncode)
@@ -147,17 +266,25 @@ class EngineClient:
             return event.message
         return "no answer in time"
 
-    def _wait_for(self, pid: int, kinds: tuple[type[Event], ...], timeout: float) -> Event | None:
-        """Next event of *kinds* (or Failed / _Exited) from worker *pid*; None on timeout."""
+    def _wait_for(self, pid: int, kinds: tuple[type[Event], ...], timeout: float, *,
+                  watch: bool = True) -> Event | None:
+        """Next event of *kinds* (or Failed / _Exited) from worker *pid*; None on timeout.
+
+        With *watch*, a worker silent for too long is ended and a Failed saying so is returned.
+        """
         deadline = time.monotonic() + timeout
         while (left := deadline - time.monotonic()) > 0:
             try:
-                event_pid, event = self._events.get(timeout=left)
+                event_pid, event = self._events.get(timeout=min(left, POLL_S))
             except queue.Empty:
-                return None
+                if watch and (overdue := self._overdue(pid)) is not None:
+                    return overdue
+                continue
             if event_pid != pid:
                 continue
-            if isinstance(event, (*kinds, Failed, _Exited)):
+            if isinstance(event, _Exited):
+                return self._exit_failure(pid, event) or event
+            if isinstance(event, (*kinds, Failed)):
                 return event
         return None
 
@@ -193,6 +320,7 @@ class EngineClient:
         with self._lock:
             self._load_args = {"op": "load", "path": str(path), "provider": provider,
                                "context_cap": context_cap, "gpu_index": gpu_index}
+            self._weights = _weights_bytes(Path(path))
             return self._load()
 
     def _load(self) -> Loaded:
@@ -210,6 +338,8 @@ class EngineClient:
             self.loaded = event
             return event
         if isinstance(event, Failed):
+            if event.code == "bad_template" and self._proc is not None:
+                self._end_worker()  # it may still be inside the template; the next load starts afresh
             raise EngineError(event.message, event.code, user_error=event.user_error)
         self._proc = None
         raise EngineError(f"the model process stopped while loading ({self._exit_text(event)}); "
@@ -237,7 +367,7 @@ class EngineClient:
                     return
             assert self._proc is not None
             pid, request_id = self._proc.pid, next(self._ids)
-            self._active_id, self._phase = request_id, "prefill"
+            self._active_id, self._phase, self._prefill_left = request_id, "prefill", 0
             ended = False
             try:
                 for event in self._stream(pid, request_id, messages, sampling, images):
@@ -259,7 +389,14 @@ class EngineClient:
             yield Failed(id=request_id, code=exc.code, message=str(exc))
             return
         while True:
-            event_pid, event = self._events.get()
+            try:
+                event_pid, event = self._events.get(timeout=POLL_S)
+            except queue.Empty:
+                if (overdue := self._overdue(pid)) is not None:
+                    overdue.id = request_id
+                    yield overdue
+                    return
+                continue
             if isinstance(event, _StopMarker):
                 if event.id == request_id:
                     yield self._finish_cancelled(pid, request_id, seen)
@@ -272,6 +409,9 @@ class EngineClient:
                 if pid in self._ended_on_purpose:
                     seen.finish_reason = "cancelled"
                     yield Finished(id=request_id, stats=seen)
+                elif (template := self._exit_failure(pid, event)) is not None:
+                    template.id = request_id
+                    yield template
                 else:
                     why = _describe_exit(event.returncode)
                     yield Failed(id=request_id, code="worker_died",
@@ -281,10 +421,11 @@ class EngineClient:
             if getattr(event, "id", request_id) != request_id:
                 continue  # a late event of an earlier, cancelled answer
             if isinstance(event, PrefillProgress):
+                self._prefill_left = max(0, event.total - event.done)
                 seen.prompt_tokens, seen.new_prompt_tokens = event.prompt_tokens, event.done
                 seen.dropped_turns = event.dropped_turns
             elif isinstance(event, Token):
-                self._phase = "decode"
+                self._phase, self._prefill_left = "decode", 0
                 seen.generated_tokens += 1
             yield event
             if isinstance(event, (Finished, Failed)):

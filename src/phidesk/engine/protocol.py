@@ -183,8 +183,26 @@ class Measured(Event):
     data: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass
+class Alive(Event):
+    """The worker's heartbeat (about once a second while its threads can run); the client's reader
+    thread takes it as a sign of life and hands it to nobody."""
+
+    kind: ClassVar[str] = "alive"
+
+
+@dataclass
+class Phase(Event):
+    """What the worker is about to do when that may hold it silent: ``render`` (the model's chat
+    template, native code that holds the interpreter's lock) or ``""`` (that is over). Read by the
+    client's reader thread, which bounds each phase's silence, like ``Alive``."""
+
+    kind: ClassVar[str] = "phase"
+    phase: str = ""
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
-    cls.kind: cls for cls in (Ready, Loaded, PrefillProgress, Token, Finished, Failed, Measured)
+    cls.kind: cls for cls in (Ready, Loaded, PrefillProgress, Token, Finished, Failed, Measured, Alive, Phase)
 }
 
 
@@ -199,8 +217,30 @@ def event_to_wire(event: Event) -> bytes:
 
 
 def event_from_wire(line: bytes) -> Event:
-    data = json.loads(line)
-    cls = EVENT_TYPES[data.pop("ev")]
-    if cls is Finished:
-        return Finished(id=data["id"], stats=AnswerStats.from_dict(data["stats"]))
-    return cls(**data)
+    """One event from one line; ValueError for anything else (a line some library printed, say)."""
+    try:
+        data = json.loads(line)
+        if not isinstance(data, dict) or not isinstance(data.get("ev"), str) or data["ev"] not in EVENT_TYPES:
+            raise ValueError("not an event")
+        cls = EVENT_TYPES[data.pop("ev")]
+        if cls is Finished:
+            if not isinstance(data.get("stats"), dict):
+                raise ValueError("an event without stats")
+            return Finished(id=data["id"], stats=AnswerStats.from_dict(data["stats"]))
+        return cls(**data)
+    except (ValueError, KeyError, TypeError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        raise ValueError(f"not an event: {exc}") from None
+
+
+def parse_request(line: bytes) -> dict[str, Any]:
+    """One request from one line of the worker's stdin; ValueError (one line) for anything else."""
+    try:
+        data = json.loads(line)
+    except ValueError as exc:  # includes invalid UTF-8
+        raise ValueError(f"unreadable request ({type(exc).__name__})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("op"), str):
+        raise ValueError(f"a request must be an object with an 'op', not {type(data).__name__}")
+    request_id = data.get("id")
+    if request_id is not None and (not isinstance(request_id, int) or isinstance(request_id, bool)):
+        raise ValueError("a request's id must be a whole number")
+    return data

@@ -33,6 +33,7 @@ from phidesk import privacy
 from phidesk.engine.modelinfo import ModelInfo, read_model_folder
 from phidesk.engine.prompt import PromptTooLongError, SliceSizer, answer_reserve, common_prefix, fit_conversation
 from phidesk.engine.protocol import (
+    Alive,
     AnswerStats,
     Event,
     Failed,
@@ -40,15 +41,23 @@ from phidesk.engine.protocol import (
     Loaded,
     Measured,
     Message,
+    Phase,
     PrefillProgress,
     Ready,
     Sampling,
     Token,
     event_to_wire,
+    parse_request,
 )
 from phidesk.errors import UserError
 
 log = logging.getLogger("phidesk.worker")
+
+HEARTBEAT_S = 1.0  # Alive events while the worker's threads can run (the client bounds silence)
+MAX_TEMPLATE_CHARS = 256 * 1024  # real chat templates are a few KB; a bigger one is refused
+RENDER_BASE_CHARS = 64 * 1024  # what a template may add to a conversation (markers, system text)
+RENDER_FACTOR = 8  # … plus this many times the conversation's own text
+PROBE = [Message("user", "Hello!")]  # rendered once at load, so a broken template fails the load
 
 def peak_rss_mb() -> float:
     """Peak resident memory of this process, in MiB."""
@@ -123,18 +132,36 @@ class Worker:
             self.out.flush()
 
     def read_requests(self, stdin: BinaryIO) -> None:
-        """Reader thread: stop requests take effect at once, the rest are queued."""
+        """Reader thread: stop requests take effect at once, the rest are queued.
+
+        A line that is not a request is answered with a Failed event and the reader goes on:
+        one bad line must not leave every later request unanswered.
+        """
         for line in stdin:
             try:
-                request = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if request.get("op") == "stop":
-                with self.stop_lock:
-                    self.stop_ids.add(int(request.get("id", -1)))
-            else:
-                self.requests.put(request)
+                request = parse_request(line)
+                if request["op"] == "stop":
+                    if request.get("id") is None:
+                        raise ValueError("a stop request needs the id of the answer to stop")
+                    with self.stop_lock:
+                        self.stop_ids.add(int(request["id"]))
+                else:
+                    self.requests.put(request)
+            except Exception as exc:
+                log.warning("bad request line (%d bytes): %s", len(line), exc)
+                self.emit(Failed(id=None, code="bad_request", message=str(exc)))
         self.requests.put(None)  # the parent went away
+
+    def heartbeat(self) -> None:
+        """Heartbeat thread: an Alive event every HEARTBEAT_S, so the client can tell a slow worker
+        from a stopped one. It stays silent only while native code holds the interpreter's lock
+        (a model load, a prefill slice, a chat template): the client bounds those by phase."""
+        while True:
+            time.sleep(HEARTBEAT_S)
+            try:
+                self.emit(Alive())
+            except OSError:  # the parent went away
+                return
 
     def stop_requested(self, request_id: int) -> bool:
         with self.stop_lock:
@@ -146,6 +173,8 @@ class Worker:
             op = request.get("op")
             request_id = request.get("id")
             try:
+                if op not in ("load", "generate", "bare", "unload", "shutdown"):
+                    raise UserError(f"unknown request {str(op)[:40]!r}", "bad_request")
                 if op == "load":
                     self.load(request["path"], request.get("provider", "auto"), int(request["context_cap"]),
                               request.get("gpu_index"))
@@ -171,6 +200,9 @@ class Worker:
     def load(self, path: str, provider: str, context_cap: int, gpu_index: int | None = None) -> None:
         self.unload()
         info = read_model_folder(path)
+        if len(info.chat_template) > MAX_TEMPLATE_CHARS:  # checked first: the runtime parses the file as it loads
+            raise UserError(f"the model's chat template ({info.template_source}) has {len(info.chat_template):,} "
+                            f"characters; at most {MAX_TEMPLATE_CHARS:,} are accepted", "bad_template")
         started = time.perf_counter()
         reasons: list[str] = []
         for candidate in provider_candidates(provider):
@@ -194,6 +226,15 @@ class Worker:
         self.tokenizer = self.og.Tokenizer(self.model)
         self.info = info
         self.max_length = max(16, min(context_cap, info.context_length))
+        try:
+            self.render(PROBE)  # a template that loops or crashes does so here, in the bounded phase
+        except UserError:
+            self.unload()
+            raise
+        except Exception as exc:
+            self.unload()
+            raise UserError(f"the model's chat template ({info.template_source}) cannot be used: "
+                            f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", "bad_template") from None
         self.emit(Loaded(path=str(info.path), model_type=info.model_type, provider=self.provider,
                          fallback_reasons=reasons, max_length=self.max_length,
                          context_length=info.context_length, vision=info.vision,
@@ -203,8 +244,18 @@ class Worker:
     def render(self, messages: list[Message]) -> str:
         assert self.info is not None
         payload = json.dumps([{"role": m.role, "content": m.content} for m in messages], ensure_ascii=False)
-        return str(self.tokenizer.apply_chat_template(payload, template_str=self.info.chat_template,
+        # Native code that holds the interpreter's lock: a template that loops cannot be timed out from a
+        # thread here, so the client is told, and bounds this phase's silence (and reports a crash in it).
+        self.emit(Phase(phase="render"))
+        text = str(self.tokenizer.apply_chat_template(payload, template_str=self.info.chat_template,
                                                       add_generation_prompt=True))
+        self.emit(Phase(phase=""))
+        limit = RENDER_BASE_CHARS + RENDER_FACTOR * sum(len(m.content) for m in messages)
+        if len(text) > limit:
+            raise UserError(f"the model's chat template made a prompt of {len(text):,} characters from "
+                            f"{len(payload):,} characters of conversation (at most {limit:,}); "
+                            "the template looks broken", "bad_template")
+        return text
 
     def encode(self, text: str) -> list[int]:
         """Tokens for a rendered prompt, reusing the cache's own tokens where the text extends it.
@@ -464,6 +515,7 @@ def main() -> int:
     reader = threading.Thread(target=worker.read_requests, args=(sys.stdin.buffer,), daemon=True,
                               name="phidesk-requests")
     reader.start()
+    threading.Thread(target=worker.heartbeat, daemon=True, name="phidesk-heartbeat").start()
     worker.serve()
     out.flush()
     # Skip interpreter teardown: native destructors of a half-used runtime can be slow.

@@ -19,6 +19,7 @@ Qt-free and onnxruntime_genai-free: the GUI and the CLI both use it.
 from __future__ import annotations
 
 import collections
+import contextlib
 import copy
 import hashlib
 import json
@@ -26,6 +27,7 @@ import logging
 import os
 import re
 import shutil
+import socket
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -183,11 +185,22 @@ def staging_dir(entry_or_key: Downloadable | str) -> Path:
     return paths.models_dir() / f"{STAGING_PREFIX}{model}-{variant}"
 
 
+MAX_NAME_BYTES = 255  # one file or folder name (most file systems)
+MAX_PATH_CHARS = 512  # a whole relative path (Windows' MAX_PATH is 260 with the models folder in front)
+
+
 def _safe_relpath(name: str) -> bool:
-    """A '/'-separated relative path that stays inside the folder it is joined to."""
-    if not name or "\\" in name or "\0" in name or name.startswith("/") or ":" in name:
+    """A '/'-separated relative path of sane length that stays inside the folder it is joined to."""
+    if not name or len(name) > MAX_PATH_CHARS or "\\" in name or "\0" in name or name.startswith("/") or ":" in name:
         return False
-    return all(part not in ("", ".", "..") for part in name.split("/"))
+    return all(part not in ("", ".", "..") and len(part.encode("utf-8", "surrogatepass")) <= MAX_NAME_BYTES
+               for part in name.split("/"))
+
+
+def _shown(name: str, limit: int = 80) -> str:
+    """A name from outside, for a one-line message: repr'd (no control characters) and cut short."""
+    text = repr(name)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(name):,} characters)"
 
 
 def _gb(n: float) -> str:
@@ -307,6 +320,8 @@ def _translate(exc: Exception, what: str) -> Exception:
         if status == 429 or status >= 500:
             return _RetryableError(f"HTTP {status} from the hub")
         return DownloadError(f"the hub refused the request for {what}: {str(exc).splitlines()[0]}")
+    if isinstance(exc, httpx2.TooManyRedirects):
+        return DownloadError(f"the hub redirected too many times (a redirect loop?): {what}")
     if isinstance(exc, httpx2.TransportError):
         return _RetryableError(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
     return exc
@@ -340,11 +355,11 @@ def _list(entry: Downloadable, revision: str | None, stop: Callable[[], None] | 
             path = str(item.path)
             if not path.startswith(prefix):
                 if not _safe_relpath(path):
-                    raise DownloadError(f"the hub listing of {what} has an unsafe file name: {path!r}")
+                    raise DownloadError(f"the hub listing of {what} has an unsafe file name: {_shown(path)}")
                 continue  # outside the subfolder: not ours
             rel = path[len(prefix):]
             if not _safe_relpath(rel):
-                raise DownloadError(f"the hub listing of {what} has an unsafe file name: {path!r}")
+                raise DownloadError(f"the hub listing of {what} has an unsafe file name: {_shown(path)}")
             lfs = item.lfs
             metas[rel] = FileMeta(rel, int(item.size), str(lfs.sha256) if lfs else None,
                                   str(item.blob_id) if item.blob_id else None)
@@ -432,6 +447,19 @@ class _Download:
         self._speed_t = 0.0
         self._speed_done = 0
         self._lock = threading.Lock()
+        self._live: Any = None  # the response being read, so that interrupt() can cut it
+
+    def interrupt(self) -> None:
+        """From another thread, after a pause or cancel was asked for: cut the connection being read,
+        so that a stalled one does not hold the download for its read timeout (60 s). Shutting the
+        socket down wakes a read that is blocked in it; the download thread then sees the request."""
+        with self._lock:
+            response = self._live
+        stream = response.extensions.get("network_stream") if response is not None else None
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
 
     # --- progress and control ----------------------------------------------------------------
     def _stop(self) -> None:
@@ -483,7 +511,7 @@ class _Download:
         metas = []
         for rel in wanted:
             if not _safe_relpath(rel):
-                raise DownloadError(f"unsafe file name in the catalog entry {entry.key}: {rel!r}")
+                raise DownloadError(f"unsafe file name in the catalog entry {entry.key}: {_shown(rel)}")
             if rel not in listing:
                 raise DownloadError(f"not found on the hub: {_entry_what(entry)}/{rel}")
             metas.append(listing[rel])
@@ -583,6 +611,7 @@ class _Download:
                 if digest.count < meta.size:
                     raise _RetryableError("the connection ended early")
             except _RetryableError as exc:
+                self._stop()  # a connection cut by interrupt() is a pause or cancel, not a network error
                 progressed = (part.stat().st_size if part.is_file() else 0) > before
                 attempt = 0 if progressed else attempt
                 if attempt >= len(self.delays):
@@ -625,6 +654,9 @@ class _Download:
         what = f"{_entry_what(self.entry)}/{meta.path}"
         try:
             with session.stream("GET", url, headers=headers, timeout=httpx2.Timeout(60.0, connect=20.0)) as resp:
+                with self._lock:
+                    self._live = resp
+                self._stop()  # asked just before the response could be cut
                 status = resp.status_code
                 known = _http_error(status, what)
                 if known is not None:
@@ -661,10 +693,15 @@ class _Download:
                             fh.flush()
                             self._save_state()
                         self._stop()
+        except httpx2.TooManyRedirects:
+            raise DownloadError(f"the hub redirected too many times (a redirect loop?): {what}") from None
         except httpx2.TransportError as exc:
             raise _RetryableError(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__) from None
         except OSError as exc:
             raise DownloadError(f"could not write {part}: {exc.strerror or exc}") from None
+        finally:
+            with self._lock:
+                self._live = None
 
 
 # --- entry points ------------------------------------------------------------------------------------------
@@ -712,6 +749,7 @@ class DownloadManager:
         self._queue: collections.deque[str] = collections.deque()
         self._control: dict[str, str] = {}
         self._running: str | None = None
+        self._runner: _Download | None = None
         self._closed = False
         self._thread = threading.Thread(target=self._loop, name="phidesk-downloads", daemon=True)
         self._thread.start()
@@ -737,13 +775,19 @@ class DownloadManager:
             job = self._jobs.get(key)
             if job is None:
                 return
-            if key == self._running:
+            running = key == self._running
+            if running:
                 self._control[key] = "pause"
+                runner = self._runner
+            elif job.state != "queued":
                 return
-            if job.state != "queued":
-                return
-            self._queue.remove(key)
-            job.state = "paused"
+            else:
+                self._queue.remove(key)
+                job.state = "paused"
+        if running:
+            if runner is not None:
+                runner.interrupt()
+            return
         self._emit(job)
 
     def resume(self, key: str) -> Job | None:
@@ -773,13 +817,17 @@ class DownloadManager:
         """Stop and forget a download; its staging folder is deleted."""
         with self._cond:
             job = self._jobs.get(key)
-            if key == self._running:
+            running, runner = key == self._running, self._runner
+            if running:
                 self._control[key] = "cancel"
-                return
-            if key in self._queue:
+            elif key in self._queue:
                 self._queue.remove(key)
-            if job is not None and job.state not in ("done",):
+            if not running and job is not None and job.state not in ("done",):
                 job.state = "cancelled"
+        if running:
+            if runner is not None:
+                runner.interrupt()
+            return
         discard(key)
         if job is not None:
             self._emit(job)
@@ -798,9 +846,12 @@ class DownloadManager:
         """Pause the running download (its staging folder stays for next time) and stop the thread."""
         with self._cond:
             self._closed = True
+            runner = self._runner
             if self._running:
                 self._control[self._running] = "pause"
             self._cond.notify_all()
+        if runner is not None:
+            runner.interrupt()
         self._thread.join(timeout)
 
     def __enter__(self) -> DownloadManager:
@@ -836,6 +887,8 @@ class DownloadManager:
     def _run(self, key: str, job: Job) -> None:
         runner = _Download(job.entry, job, report=self._emit, stop=lambda: self._control.get(key),
                            free_space=self._free_space, delays=self._delays)
+        with self._cond:
+            self._runner = runner
         try:
             job.model_id = runner.run()
             job.state = "done"
@@ -853,6 +906,6 @@ class DownloadManager:
         finally:
             job.speed_bps, job.current_file = 0.0, None
             with self._cond:
-                self._running = None
+                self._running = self._runner = None
                 self._control.pop(key, None)
         self._emit(job)
