@@ -16,6 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from phidesk import settings
 from phidesk.engine.protocol import Sampling
@@ -150,3 +153,37 @@ def test_an_import_onto_a_full_disk_says_so_and_imports_nothing(qtbot: object, w
     window.import_file(source)
     assert len(window.store.list_conversations()) == before + 1
     assert integrity(window.store.path) == "ok"
+
+
+def test_closing_on_a_full_disk_says_what_is_unsaved_and_can_copy_it(qtbot: object, window: MainWindow,
+                                                                     small_data: Path) -> None:
+    filled: list[Path] = []
+
+    def on_token(_text: str) -> None:
+        if not filled and window.streaming is not None and len(window.streaming.text) > 20:
+            filled.append(fill(small_data))
+
+    window.bridge.token.connect(on_token)
+    window.composer.editor.setPlainText("Write a story about a lighthouse.")
+    with qtbot.waitSignal(window.bridge.finished, timeout=TIMEOUT_MS):  # type: ignore[attr-defined]
+        window.composer._on_submit()
+    shown = window.chat.messages[-1].text
+    qtbot.waitUntil(lambda: window.saver.failing, timeout=10_000)  # type: ignore[attr-defined]
+    seen: list[str] = []
+
+    def answer(button: str) -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, lambda: answer(button))
+            return
+        seen.append(box.text())
+        next(b for b in box.buttons() if b.text() == button).click()
+
+    QTimer.singleShot(0, lambda: answer("Keep PhiDesk open"))
+    assert not window.close()  # the user keeps it open: nothing lost
+    assert window.saver.pending.texts() == [shown]
+    QTimer.singleShot(0, lambda: answer("Copy and quit"))
+    assert window.close()
+    assert "could not be saved because the disk" in seen[0]
+    assert QGuiApplication.clipboard().text() == shown
+    assert window.bridge.client._proc is None  # the engine was shut down

@@ -134,7 +134,12 @@ def main(argv: Sequence[str] = ()) -> int:
     from phidesk.gui.main_window import MainWindow
 
     _first_run_starter()
-    store = Store()
+    from phidesk.gui.database import open_store
+
+    store = open_store(log_path)  # a damaged or locked database: a dialog, and the file is left as it is
+    if store is None:
+        instance.release()
+        return 1
     window = MainWindow(store, prefs)
     window.chat.set_dark(is_dark())
     instance.received.connect(lambda args: open_arguments(window, args))

@@ -24,9 +24,8 @@ from pathlib import Path
 from types import EllipsisType, TracebackType
 from typing import Any
 
-from phidesk import paths
 from phidesk.errors import UserError
-from phidesk.store import schema, writers
+from phidesk.store import opening, schema, writers
 from phidesk.store.records import (
     DEFAULT_TITLE,
     Conversation,
@@ -43,7 +42,7 @@ from phidesk.store.records import (
 )
 from phidesk.store.text import casefold, snippet, title_from
 
-FILE_NAME = "conversations.sqlite3"
+FILE_NAME = opening.FILE_NAME
 
 _SUMMARY = """
     SELECT c.id, c.title, c.pinned, c.model_id, c.updated_at, c.created_at,
@@ -71,15 +70,20 @@ class Store:
     """
 
     def __init__(self, path: Path | None = None) -> None:
-        self.path = path if path is not None else paths.data_dir() / FILE_NAME
+        self.path = path if path is not None else opening.default_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._last_time = 0.0
         self.writer = writers.new_writer()
+        opening.check_header(self.path)  # before SQLite may write to a damaged file
         self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=True)
         try:
             self._db.row_factory = sqlite3.Row
             self._db.create_function("casefold", 1, casefold, deterministic=True)
             self._db.execute("PRAGMA busy_timeout = 5000")
+            if (found := schema.user_version(self._db)) > schema.latest_version():  # refused before any write
+                raise opening.StoreOpenError(self.path, "newer", (
+                    f"was written by a newer PhiDesk (schema version {found}; this one knows up to "
+                    f"{schema.latest_version()})"))
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.execute("PRAGMA foreign_keys = ON")
@@ -87,7 +91,10 @@ class Store:
             self._recover_streaming()
         except sqlite3.DatabaseError as exc:
             self._close_db()
-            raise UserError(f"{self.path} is not a usable conversation database ({exc})") from exc
+            locked = "locked" in str(exc).lower() or getattr(exc, "sqlite_errorcode", 0) in (5, 6)  # BUSY, LOCKED
+            kind, reason = (("locked", "is locked by another program (another PhiDesk, or a backup tool)")
+                            if locked else ("damaged", f"is not a usable conversation database ({exc})"))
+            raise opening.StoreOpenError(self.path, kind, reason) from exc
         except BaseException:
             self._close_db()
             raise
