@@ -121,7 +121,7 @@ def test_database_from_a_newer_phidesk_is_refused(db_path: Path) -> None:
 def test_a_file_that_is_not_a_database_is_refused(db_path: Path) -> None:
     db_path.parent.mkdir(parents=True)
     db_path.write_bytes(b"this is a text file, not SQLite\n" * 100)
-    with pytest.raises(UserError, match="not a usable conversation database"):
+    with pytest.raises(UserError, match="is not an SQLite database"):
         Store(db_path)
 
 
