@@ -131,6 +131,7 @@ class HubServer:
         self._drops: dict[str, list[int]] = {}
         self._stalls: dict[str, list[int]] = {}
         self._loops: set[str] = set()
+        self.stall_api = False  # True: API requests (the listing) get no answer until ``unstall`` is set
         self.unstall = threading.Event()  # set: stalled bodies end (closing the connection)
         self._corrupt: dict[str, dict[int, int]] = {}
         self._status: dict[str, list[int | None]] = {}  # repo id or repo/file → [status, times left]
@@ -291,7 +292,10 @@ class _Handler(BaseHTTPRequestHandler):
         if method == "POST":
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         try:
-            if path.startswith("/api/models/"):
+            if path.startswith("/api/models/") and self.hub.stall_api:
+                self.hub.unstall.wait(120)  # the request was read; no header ever comes: a hung hub
+                self.close_connection = True
+            elif path.startswith("/api/models/"):
                 self._api(method, path[len("/api/models/"):], url, query, body)
             elif path.startswith("/cdn/"):
                 repo_id, _, rest = path[len("/cdn/"):].partition("/-/")

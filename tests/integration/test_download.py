@@ -412,6 +412,29 @@ def test_pause_and_cancel_cut_a_stalled_connection(hub: HubServer, starter_sourc
     assert sha256(paths.models_dir() / "phi-test" / DATA) == sha256(starter_source / DATA)
 
 
+@pytest.mark.parametrize("action", ["pause", "cancel"])
+def test_pause_and_cancel_during_a_listing_that_never_answers(hub: HubServer, action: str) -> None:
+    # The hub reads the listing request and sends nothing back (not even headers): before, the download
+    # thread sat inside huggingface_hub's call until the hub gave up.
+    hub.stall_api = True
+    with DownloadManager(retry_delays=FAST_RETRIES) as manager:
+        job = manager.enqueue(Entry())
+        wait_for(lambda: hub.started >= 1, what="the listing request")
+        getattr(manager, action)(job.key)
+        # A hang guard well under the hub's silence (the time it takes is measured elsewhere, not here).
+        wait_for(lambda: job_state(manager, job.key).state in ("paused", "cancelled", "failed"), timeout=20,
+                 what=f"the download to take the {action}")
+        assert job_state(manager, job.key).state == ("paused" if action == "pause" else "cancelled")
+        hub.stall_api = False
+        hub.unstall.set()
+        if action == "pause":
+            manager.resume(job.key)
+            wait_for(lambda: job.state in ("done", "failed"), what="the download to end")
+            assert job.state == "done", job.error
+    if action == "cancel":
+        assert nothing_installed()
+
+
 def test_a_redirect_loop_is_a_download_error(hub: HubServer) -> None:
     hub.redirect_loop(REPO, f"{SUB}/{DATA}")
     with pytest.raises(DownloadError, match=r"^the hub redirected too many times \(a redirect loop\?\): .*model"):

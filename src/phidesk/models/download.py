@@ -365,7 +365,32 @@ def _list(entry: Downloadable, revision: str | None, stop: Callable[[], None] | 
                                   str(item.blob_id) if item.blob_id else None)
         return sha, metas
 
-    return _with_retries(fetch, what, stop, delays)
+    return _with_retries(lambda: _stoppable(fetch, stop), what, stop, delays)
+
+
+def _stoppable(fn: Callable[[], Any], stop: Callable[[], None] | None) -> Any:
+    """Run *fn* (a hub API call through huggingface_hub's session, whose socket cannot be reached to cut it)
+    on its own thread, checking *stop* every 50 ms: a pause or cancel during a listing stalled before its
+    headers takes effect at once; the abandoned call ends on its own at its read timeout, its result dropped."""
+    if stop is None:
+        return fn()
+    box: dict[str, Any] = {}
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # handed to the caller's thread
+            box["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="phidesk-hub-listing", daemon=True).start()
+    while not done.wait(0.05):
+        stop()  # raises _StopRequestedError
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
 
 
 def _with_retries(fn: Callable[[], Any], what: str, stop: Callable[[], None] | None,
