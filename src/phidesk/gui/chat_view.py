@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -43,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from phidesk.gui.images import THUMB, ImageLoader, image_paths_from_mime, thumb_pixmap
 from phidesk.gui.markdown import COPY_SCHEME, escape, render_markdown
+from phidesk.gui.plain import Button, ask, plain_label, tooltip
 
 RENDER_INTERVAL_MS = 60
 
@@ -106,9 +106,12 @@ class MessageWidget(QFrame):
         layout.setContentsMargins(10, 6, 10, 6)
         header = QHBoxLayout()
         who = "You" if role == "user" else (f"Assistant · {model}" if model else "Assistant")
-        self.who = QLabel(f"<b>{who}</b>")
+        self.who = plain_label(who, self)  # a model name comes from a folder or an imported file
+        bold = self.who.font()
+        bold.setBold(True)
+        self.who.setFont(bold)
         header.addWidget(self.who)
-        self.note = QLabel("")
+        self.note = plain_label("", self)
         self.note.setObjectName("message-note")
         self.note.setWordWrap(True)  # a long note (image costs, stats) wraps instead of widening the whole view
         self.note.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -150,7 +153,7 @@ class MessageWidget(QFrame):
             button.setText("…")
             name = f"Image {number}: {Path(path).name}"
             button.setAccessibleName(name)
-            button.setToolTip(f"{name} (click for a preview)")
+            button.setToolTip(tooltip(f"{name} (click for a preview)"))
             button.clicked.connect(lambda _=False, p=path: self.preview_requested.emit(p))
             row.addWidget(button)
             self.image_buttons[path] = button
@@ -178,7 +181,7 @@ class MessageWidget(QFrame):
         button = self.image_buttons.get(path)
         if button is not None and edge == THUMB * 2:
             button.setText("?")
-            button.setToolTip(reason)
+            button.setToolTip(tooltip(reason))
 
     def _action(self, layout: QHBoxLayout, label: str, name: str, slot: Any) -> QPushButton:
         button = QPushButton(label, self)
@@ -237,13 +240,10 @@ class MessageWidget(QFrame):
             return
         if url.scheme() not in {"http", "https", "mailto"}:
             return
-        answer = QMessageBox.question(
-            self, "Open link?",
-            f"This link comes from the model's answer. Open it in your browser?\n\n{url.toString()}",
-            QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        if answer == QMessageBox.StandardButton.Open:
+        answer = ask(self, "Open link?",
+                     f"This link comes from the model's answer. Open it in your browser?\n\n{url.toString()}",
+                     Button.Open | Button.Cancel, Button.Cancel)
+        if answer == Button.Open:
             QDesktopServices.openUrl(url)
 
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from phidesk.engine.images import inspect_image
 from phidesk.errors import UserError
 from phidesk.gui.images import THUMB, ImageLoader, image_paths_from_mime, thumb_pixmap
+from phidesk.gui.plain import tooltip
 
 
 class _Editor(QPlainTextEdit):
@@ -132,13 +133,13 @@ class Composer(QWidget):
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         button.setIconSize(QSize(THUMB, THUMB))
         button.setFixedSize(THUMB + 8, THUMB + 8)
-        button.setToolTip(f"{Path(path).name} (click for a preview)")
+        button.setToolTip(tooltip(f"{Path(path).name} (click for a preview)"))
         button.setAccessibleName(f"Image {Path(path).name}")
         button.clicked.connect(lambda: self.preview_requested.emit(path))
         remove = QToolButton(button)
         remove.setText("✕")
         remove.setAccessibleName(f"Remove image {Path(path).name}")
-        remove.setToolTip(f"Remove {Path(path).name}")
+        remove.setToolTip(tooltip(f"Remove {Path(path).name}"))
         remove.setFixedSize(18, 18)
         remove.move(THUMB + 8 - 19, 1)
         remove.clicked.connect(lambda: self._remove_image(path))

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from phidesk.gui.plain import tooltip
 from phidesk.store import ConversationSummary, Store
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -71,7 +72,7 @@ class ConversationList(QWidget):
         for summary in self.store.list_conversations(self.search.text().strip() or None):
             item = QListWidgetItem(self._label(summary))
             item.setData(ID_ROLE, summary.id)
-            item.setToolTip(summary.snippet or summary.title)
+            item.setToolTip(tooltip(summary.snippet or summary.title))
             self.list.addItem(item)
             if summary.id == wanted:
                 self.list.setCurrentItem(item)

@@ -21,11 +21,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QObject, QSize, Qt, QThreadPool, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QImage, QPixmap
-from PySide6.QtWidgets import QDialog, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QScrollArea, QVBoxLayout, QWidget
 
 from phidesk import paths
 from phidesk.engine.images import scaled_image
 from phidesk.errors import UserError
+from phidesk.gui.plain import plain_label
 
 THUMB = 64  # composer and history thumbnails, in device-independent pixels
 PREVIEW = 1600  # the longest side of a preview
@@ -195,14 +196,14 @@ class ImagePreview(QDialog):
         self.setWindowTitle(Path(path).name)
         self.setAccessibleName(f"Preview of {Path(path).name}")
         layout = QVBoxLayout(self)
-        self.picture = QLabel("Loading…", self)
+        self.picture = plain_label("Loading…", self)  # or the reason it failed
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.picture.setAccessibleName(f"Image {Path(path).name}")
         scroll = QScrollArea(self)
         scroll.setWidget(self.picture)
         scroll.setWidgetResizable(True)
         layout.addWidget(scroll, 1)
-        self.info = QLabel(Path(path).name, self)
+        self.info = plain_label(Path(path).name, self)
         self.info.setAccessibleName("Image details")
         layout.addWidget(self.info)
         screen = QGuiApplication.primaryScreen()
