@@ -11,6 +11,8 @@ Images dropped onto the conversation go to the composer.
 
 from __future__ import annotations
 
+import re
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +27,14 @@ from PySide6.QtGui import (
     QKeyEvent,
     QKeySequence,
     QResizeEvent,
+    QTextCursor,
+    QTextOption,
 )
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -45,6 +50,84 @@ from phidesk.gui.markdown import COPY_SCHEME, escape, render_markdown
 from phidesk.gui.plain import Button, ask, plain_label, tooltip
 
 RENDER_INTERVAL_MS = 60
+LONG_TEXT_CHARS = 32_000
+"""A longer message is shown as plain text in its own scrolling box, fed in pieces: Markdown and one
+full layout of megabytes would hold the GUI thread for seconds."""
+LONG_BLOCK_CHARS = 2_000
+"""In that box a longer line is shown in pieces of this size, each laid out on its own (Qt's line
+breaking costs the square of a paragraph's length when it has no spaces)."""
+FEED_CHARS = 256_000
+"""How much of a long message goes into its box per turn of the event loop."""
+LONG_VIEW_HEIGHT = 480
+_LONG_RUN = re.compile(r"\S{200}")  # a "word" this long: wrap anywhere (linear) rather than at word ends
+
+
+def split_long_lines(text: str, column: int, limit: int = LONG_BLOCK_CHARS) -> tuple[str, int]:
+    """*text* with a line break inserted wherever a line would pass *limit* characters.
+
+    *column* is the length of the line already shown before *text*; returns the text to show and
+    the length of its last line, for the next piece of a stream. Linear in the length of *text*.
+    """
+    out: list[str] = []
+    for number, line in enumerate(text.split("\n")):
+        if number:
+            out.append("\n")
+            column = 0
+        start = 0
+        while column + len(line) - start > limit:
+            take = limit - column
+            out.append(line[start:start + take])
+            out.append("\n")
+            start += take
+            column = 0
+        out.append(line[start:])
+        column += len(line) - start
+    return "".join(out), column
+
+
+class LongText(QPlainTextEdit):
+    """A long message as plain text: fed a piece per event-loop turn, laid out only where it is seen."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFixedHeight(LONG_VIEW_HEIGHT)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.setAcceptDrops(False)
+        self.viewport().setAcceptDrops(False)
+        self._column = 0
+        self._queue: deque[str] = deque()
+        self._timer = QTimer(self)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._drain)
+
+    def feed(self, text: str) -> None:
+        shown, self._column = split_long_lines(text, self._column)
+        self._queue.extend(shown[i:i + FEED_CHARS] for i in range(0, len(shown), FEED_CHARS))
+        if self._queue and not self._timer.isActive():
+            self._timer.start()
+
+    def reset(self) -> None:
+        self._queue.clear()
+        self._timer.stop()
+        self._column = 0
+        self.clear()
+
+    @property
+    def pending(self) -> bool:
+        """Pieces still waiting to be shown."""
+        return bool(self._queue)
+
+    def _drain(self) -> None:
+        if not self._queue:
+            self._timer.stop()
+            return
+        cursor = QTextCursor(self.document())  # not the user's cursor: a selection stays as it is
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertText(self._queue.popleft())
 
 
 class MessageText(QTextBrowser):
@@ -66,6 +149,13 @@ class MessageText(QTextBrowser):
 
     def loadResource(self, kind: int, name: QUrl | str) -> Any:  # noqa: N802 (Qt override)
         return None  # nothing remote, nothing local: model output cannot make us fetch anything
+
+    def set_wrap_anywhere(self, anywhere: bool) -> None:
+        option = self.document().defaultTextOption()
+        wanted = QTextOption.WrapMode.WrapAnywhere if anywhere else QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
+        if option.wrapMode() != wanted:
+            option.setWrapMode(wanted)
+            self.document().setDefaultTextOption(option)
 
     def _fit(self) -> None:
         self.document().setTextWidth(max(50, self.viewport().width()))
@@ -124,6 +214,9 @@ class MessageWidget(QFrame):
         self.body.setAccessibleName(f"{who} message")
         self.body.anchorClicked.connect(self._on_anchor)
         layout.addWidget(self.body)
+        self.long_view: LongText | None = None  # instead of the body, for a message over LONG_TEXT_CHARS
+        self.long_notice: QLabel | None = None
+        self._fed = 0  # characters of self.text given to long_view
         self.progress = QProgressBar(self)
         self.progress.setAccessibleName("Reading the prompt")
         self.progress.setVisible(False)
@@ -194,6 +287,12 @@ class MessageWidget(QFrame):
         return button
 
     def rerender(self) -> None:
+        if len(self.text) > LONG_TEXT_CHARS:
+            self._render_long()
+            return
+        if self.long_view is not None:  # a long text replaced by a short one
+            self._drop_long_view()
+        self.body.set_wrap_anywhere(bool(_LONG_RUN.search(self.text)))
         if self.role == "user":  # the user's own text is shown exactly as typed, not as Markdown
             self.code_blocks = ()
             self.body.setHtml(f"<p style='white-space: pre-wrap'>{escape(self.text)}</p>")
@@ -202,6 +301,42 @@ class MessageWidget(QFrame):
         self.code_blocks = rendered.code_blocks
         self.body.setHtml(rendered.html)
 
+    def _render_long(self) -> None:
+        """Plain text in a scrolling box, fed in pieces; while streaming, only what is new is added."""
+        view, notice = self.long_view, self.long_notice
+        if view is None or notice is None:
+            view = self.long_view = LongText(self)
+            view.setAccessibleName(self.body.accessibleName())
+            notice = self.long_notice = plain_label("", self)
+            notice.setObjectName("long-notice")
+            notice.setWordWrap(True)
+            layout = self.layout()
+            assert isinstance(layout, QVBoxLayout)
+            index = layout.indexOf(self.body)
+            layout.insertWidget(index + 1, notice)
+            layout.insertWidget(index + 2, view)
+            self.body.hide()
+            self.body.clear()
+            self.code_blocks = ()
+            self._fed = 0
+        notice.setText(f"A long message ({len(self.text):,} characters) is shown as plain text, long lines in "
+                       "pieces. Copy copies all of it exactly.")
+        view.feed(self.text[self._fed:])
+        self._fed = len(self.text)
+
+    def _drop_long_view(self) -> None:
+        for widget in (self.long_view, self.long_notice):
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
+        self.long_view = self.long_notice = None
+        self.body.show()
+
+    @property
+    def shown_fully(self) -> bool:
+        """Everything in self.text is in the widget (a long message is fed over several event-loop turns)."""
+        return self.long_view is None or (not self.long_view.pending and self._fed == len(self.text))
+
     def append(self, text: str) -> None:
         """Streaming: add text; the widget re-renders at most every RENDER_INTERVAL_MS."""
         self.text += text
@@ -209,6 +344,9 @@ class MessageWidget(QFrame):
             self._render_timer.start()
 
     def set_text(self, text: str) -> None:
+        if self.long_view is not None and not text.startswith(self.text):
+            self.long_view.reset()
+            self._fed = 0
         self.text = text
         self._render_timer.stop()
         self.rerender()

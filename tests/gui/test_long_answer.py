@@ -1,0 +1,80 @@
+"""Very long answers (a large max-tokens setting, an imported conversation): shown whole, in linear work.
+
+Qt's line breaking costs the square of a paragraph's length when the paragraph has no spaces: a
+500 KB single-line answer held the GUI thread for minutes. These tests check the structure that keeps
+the work linear (no laid-out paragraph longer than a bound, pieces fed per event-loop turn) and that
+the whole text is there to read and copy; speed figures are in benchmarks/long_answer_gui.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QGuiApplication, QTextOption
+
+from phidesk.gui.chat_view import FEED_CHARS, LONG_BLOCK_CHARS, ChatView, MessageWidget, split_long_lines
+from phidesk.gui.images import ImageLoader
+
+
+def blocks(widget: MessageWidget) -> list[str]:
+    assert widget.long_view is not None
+    document = widget.long_view.document()
+    return [document.findBlockByNumber(n).text() for n in range(document.blockCount())]
+
+
+@pytest.fixture
+def chat(qtbot: object) -> ChatView:
+    view = ChatView(ImageLoader())
+    qtbot.addWidget(view)  # type: ignore[attr-defined]
+    view.resize(800, 600)
+    view.show()
+    return view
+
+
+@pytest.mark.timeout(120, method="thread")  # a hang guard only: before the fix this took many minutes
+def test_a_5_mb_single_line_answer_is_shown_whole_in_bounded_pieces(chat: ChatView, qtbot: object) -> None:
+    text = "".join(chr(0x61 + i % 26) for i in range(5_000_000))  # one "word", no spaces, no newline
+    widget = chat.add_message("assistant", text, model="m")
+    assert widget.long_view is not None
+    assert widget.long_view.pending  # fed over several event-loop turns, not in one
+    qtbot.waitUntil(lambda: widget.shown_fully, timeout=60_000)  # type: ignore[attr-defined]
+    shown = blocks(widget)
+    assert max(len(b) for b in shown) <= LONG_BLOCK_CHARS  # each paragraph laid out alone stays small
+    assert "".join(shown) == text  # all of it is there to read
+    widget.copy_button.click()
+    assert QGuiApplication.clipboard().text() == text  # Copy copies it exactly
+
+
+def test_a_streamed_long_answer_is_fed_only_what_is_new(chat: ChatView, qtbot: object) -> None:
+    widget = chat.add_message("assistant", "", model="m")
+    parts = ["line one\n", "x" * 40_000, "y" * 3_000, "\nlast line"]
+    for part in parts:
+        widget.append(part)
+        widget.rerender()
+    qtbot.waitUntil(lambda: widget.shown_fully, timeout=30_000)  # type: ignore[attr-defined]
+    shown = blocks(widget)
+    assert max(len(b) for b in shown) <= LONG_BLOCK_CHARS
+    assert "".join(shown) == "".join(parts).replace("\n", "")
+    assert shown[0] == "line one"
+    assert shown[-1] == "last line"
+    widget.set_text("short again")  # e.g. regenerate: back to Markdown
+    assert widget.long_view is None
+    assert widget.body.toPlainText().strip() == "short again"
+
+
+def test_a_long_word_in_a_short_answer_wraps_anywhere(chat: ChatView) -> None:
+    widget = chat.add_message("assistant", "see " + "z" * 20_000, model="m")
+    assert widget.long_view is None  # under the limit: still Markdown
+    mode = widget.body.document().defaultTextOption().wrapMode()
+    assert mode == QTextOption.WrapMode.WrapAnywhere  # linear, where word-boundary wrapping is quadratic
+    widget.set_text("ordinary words only")
+    assert widget.body.document().defaultTextOption().wrapMode() == QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
+
+
+def test_split_long_lines_is_exact_and_continues_a_stream() -> None:
+    shown, column = split_long_lines("a" * 5 + "\n" + "b" * 7, 0, limit=3)
+    assert shown == "aaa\naa\nbbb\nbbb\nb"
+    assert column == 1
+    more, column = split_long_lines("cccc", column, limit=3)
+    assert more == "cc\ncc"
+    assert column == 2
+    assert FEED_CHARS > LONG_BLOCK_CHARS
