@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 from phidesk.gui.images import THUMB, ImageLoader, image_paths_from_mime, thumb_pixmap
 from phidesk.gui.markdown import COPY_SCHEME, escape, render_markdown
 from phidesk.gui.plain import Button, ask, plain_label, tooltip
+from phidesk.gui.signals import emit
 
 RENDER_INTERVAL_MS = 60
 LONG_TEXT_CHARS = 32_000
@@ -226,10 +227,10 @@ class MessageWidget(QFrame):
         self.copy_button = self._action(actions, "Copy", "Copy this message", self._on_copy)
         if role == "user":
             self.edit_button = self._action(actions, "Edit", "Edit this message and send it again",
-                                            lambda: self.edit_requested.emit(self.position))
+                                            lambda: emit(self.edit_requested, self.position))
         else:
             self.regen_button = self._action(actions, "Regenerate", "Write this answer again",
-                                             lambda: self.regenerate_requested.emit(self.position))
+                                             lambda: emit(self.regenerate_requested, self.position))
         layout.addLayout(actions)
         self._render_timer = QTimer(self)
         self._render_timer.setSingleShot(True)
@@ -247,7 +248,7 @@ class MessageWidget(QFrame):
             name = f"Image {number}: {Path(path).name}"
             button.setAccessibleName(name)
             button.setToolTip(tooltip(f"{name} (click for a preview)"))
-            button.clicked.connect(lambda _=False, p=path: self.preview_requested.emit(p))
+            button.clicked.connect(lambda _=False, p=path: emit(self.preview_requested, p))
             row.addWidget(button)
             self.image_buttons[path] = button
             image = loader.request(path, THUMB * 2)
@@ -367,14 +368,14 @@ class MessageWidget(QFrame):
                 button.setEnabled(enabled)
 
     def _on_copy(self) -> None:
-        self.copy_requested.emit(self.text)
+        emit(self.copy_requested, self.text)
 
     @Slot(QUrl)
     def _on_anchor(self, url: QUrl) -> None:
         if url.scheme() == COPY_SCHEME:
             index = int(url.path() or -1) if url.path().isdigit() else -1
             if 0 <= index < len(self.code_blocks):
-                self.copy_requested.emit(self.code_blocks[index])
+                emit(self.copy_requested, self.code_blocks[index])
             return
         if url.scheme() not in {"http", "https", "mailto"}:
             return
@@ -472,7 +473,7 @@ class ChatView(QScrollArea):
             source = QGuiApplication.clipboard().mimeData()
             found = image_paths_from_mime(source) if source is not None else []
             if found:
-                self.images_dropped.emit(found)
+                emit(self.images_dropped, found)
                 return
         super().keyPressEvent(event)
 
@@ -484,7 +485,7 @@ class ChatView(QScrollArea):
         found = image_paths_from_mime(event.mimeData())
         if found:
             event.acceptProposedAction()
-            self.images_dropped.emit(found)
+            emit(self.images_dropped, found)
 
     @Slot(str)
     def _on_copy(self, text: str) -> None:

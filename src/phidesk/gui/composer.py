@@ -25,6 +25,7 @@ from phidesk.engine.images import inspect_image
 from phidesk.errors import UserError
 from phidesk.gui.images import THUMB, ImageLoader, image_paths_from_mime, thumb_pixmap
 from phidesk.gui.plain import tooltip
+from phidesk.gui.signals import emit
 
 
 class _Editor(QPlainTextEdit):
@@ -35,7 +36,7 @@ class _Editor(QPlainTextEdit):
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
             event.modifiers() & Qt.KeyboardModifier.ShiftModifier
         ):
-            self.submit.emit()
+            emit(self.submit)
             return
         super().keyPressEvent(event)
 
@@ -45,7 +46,7 @@ class _Editor(QPlainTextEdit):
     def insertFromMimeData(self, source: QMimeData) -> None:  # noqa: N802 (Qt override)
         paths = image_paths_from_mime(source)
         if paths:
-            self.images_offered.emit(paths)
+            emit(self.images_offered, paths)
             return
         super().insertFromMimeData(source)
 
@@ -110,7 +111,7 @@ class Composer(QWidget):
         images = list(self.images)
         self.editor.clear()
         self.clear_images()
-        self.send_requested.emit(text, images)
+        emit(self.send_requested, text, images)
 
     # --- images ----------------------------------------------------------------------------
     @Slot(list)
@@ -119,7 +120,7 @@ class Composer(QWidget):
             try:
                 checked = str(inspect_image(path))  # header only: never a long decode on the GUI thread
             except UserError as exc:
-                self.problem.emit(str(exc))
+                emit(self.problem, str(exc))
                 continue
             if checked not in self.images:
                 self.images.append(checked)
@@ -135,7 +136,7 @@ class Composer(QWidget):
         button.setFixedSize(THUMB + 8, THUMB + 8)
         button.setToolTip(tooltip(f"{Path(path).name} (click for a preview)"))
         button.setAccessibleName(f"Image {Path(path).name}")
-        button.clicked.connect(lambda: self.preview_requested.emit(path))
+        button.clicked.connect(lambda: emit(self.preview_requested, path))
         remove = QToolButton(button)
         remove.setText("✕")
         remove.setAccessibleName(f"Remove image {Path(path).name}")
@@ -171,7 +172,7 @@ class Composer(QWidget):
     def _on_thumb_failed(self, path: str, edge: int, reason: str) -> None:
         if path in self.images and edge == THUMB * 2:  # damaged below a good header: never send it
             self._remove_image(path)
-            self.problem.emit(reason)
+            emit(self.problem, reason)
 
     def _remove_image(self, path: str) -> None:
         button = self.thumb_buttons().get(path)

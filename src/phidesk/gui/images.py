@@ -27,6 +27,7 @@ from phidesk import paths
 from phidesk.engine.images import scaled_image
 from phidesk.errors import UserError
 from phidesk.gui.plain import plain_label
+from phidesk.gui.signals import emit
 
 THUMB = 64  # composer and history thumbnails, in device-independent pixels
 PREVIEW = 1600  # the longest side of a preview
@@ -83,9 +84,9 @@ class ImageKeeper(QObject):
         try:
             copies = [keep_image(path) for path in images]
         except OSError as exc:
-            self.failed.emit(text, images, f"The images could not be kept in PhiDesk's data folder: {exc}")
+            emit(self.failed, text, images, f"The images could not be kept in PhiDesk's data folder: {exc}")
         else:
-            self.kept.emit(text, copies)
+            emit(self.kept, text, copies)
 
 
 def _disk_name(path: str, edge: int) -> str | None:
@@ -136,13 +137,13 @@ class ImageLoader(QObject):
         try:
             image = self._load(path, edge)
         except UserError as exc:
-            self.failed.emit(path, edge, str(exc))
+            emit(self.failed, path, edge, str(exc))
         except Exception as exc:  # a thumbnail must never take the window down
             detail = str(exc).splitlines()[0][:200] if str(exc) else ""
-            self.failed.emit(path, edge, f"{Path(path).name}: the image could not be shown ({type(exc).__name__}"
+            emit(self.failed, path, edge, f"{Path(path).name}: the image could not be shown ({type(exc).__name__}"
                                          f"{': ' + detail if detail else ''})")
         else:
-            self.ready.emit(path, edge, image)
+            emit(self.ready, path, edge, image)
 
     @staticmethod
     def _load(path: str, edge: int) -> QImage:

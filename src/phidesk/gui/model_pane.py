@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from phidesk.errors import UserError
 from phidesk.gui.markdown import escape
 from phidesk.gui.plain import Button, ask, inform, tooltip, warn
+from phidesk.gui.signals import emit
 from phidesk.models import library
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -37,7 +38,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 def _emit_if_alive(signal: Any, *args: Any) -> None:
     """Emit from a background thread; the pane may have been closed and deleted meanwhile."""
     with contextlib.suppress(RuntimeError):  # "Signal source has been deleted"
-        signal.emit(*args)
+        emit(signal, *args)
 
 
 def _mb(value: float) -> str:
@@ -135,7 +136,7 @@ class ModelPane(QWidget):
         self.tree.setAccessibleName("Installed models")
         self.tree.setHeaderLabels(["Model", "Type", "Size", "Context", "Status"])
         self.tree.setRootIsDecorated(False)
-        self.tree.itemDoubleClicked.connect(lambda item, _col: self.load_requested.emit(item.data(0, ID_ROLE)))
+        self.tree.itemDoubleClicked.connect(lambda item, _col: emit(self.load_requested, item.data(0, ID_ROLE)))
         installed_layout.addWidget(self.tree)
         buttons = QHBoxLayout()
         for label, name, slot in (("Load", "Load the selected model", self._on_load),
@@ -304,7 +305,7 @@ class ModelPane(QWidget):
     def _on_load(self) -> None:
         model_id = self._selected_id()
         if model_id is not None:
-            self.load_requested.emit(model_id)
+            emit(self.load_requested, model_id)
 
     @Slot()
     def _on_remove(self) -> None:
