@@ -79,7 +79,7 @@ def test_a_long_word_in_a_short_answer_wraps_anywhere(chat: ChatView) -> None:
 
 
 def test_split_long_lines_is_exact_and_continues_a_stream() -> None:
-    from phidesk.gui.chat_view import FEED_CHARS, LONG_BLOCK_CHARS, split_long_lines
+    from phidesk.gui.long_text import FEED_CHARS, LONG_BLOCK_CHARS, split_long_lines
 
     shown, column = split_long_lines("a" * 5 + "\n" + "b" * 7, 0, limit=3)
     assert shown == "aaa\naa\nbbb\nbbb\nb"
