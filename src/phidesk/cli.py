@@ -21,6 +21,7 @@ from typing import Any, TextIO
 from phidesk import __version__, logs, settings
 from phidesk.engine.protocol import PROVIDERS, Failed, Finished, Loaded, Message, PrefillProgress, Sampling, Token
 from phidesk.errors import EngineError, UserError
+from phidesk.terminal import for_stream, is_terminal, neutralise
 
 log = logging.getLogger("phidesk.cli")
 
@@ -109,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _err(message: str) -> None:
-    print(f"phidesk: {message}", file=sys.stderr, flush=True)
+    print(for_stream(f"phidesk: {message}", sys.stderr), file=sys.stderr, flush=True)
 
 
 def _resolve_model(name: str | None, prefs: settings.Settings) -> Path:
@@ -138,6 +139,7 @@ class _Answer:
 
     def __init__(self, out: TextIO, stream: bool) -> None:
         self.out, self.stream = out, stream
+        self.clean = is_terminal(out)  # model output reaches a terminal only with its controls shown as text
         self.text = ""
         self.stats: Any = None
         self.failed: Failed | None = None
@@ -149,7 +151,7 @@ class _Answer:
                 self._clear_progress()
             self.text += event.text
             if self.stream:
-                self.out.write(event.text)
+                self.out.write(neutralise(event.text) if self.clean else event.text)
                 self.out.flush()
         elif isinstance(event, PrefillProgress):
             if event.dropped_turns and event.done == 0:
@@ -252,9 +254,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def _interactive(client: Any, loaded: Loaded, base: list[Message], sampling: Sampling) -> int:
-    print(f"PhiDesk chat with {Path(loaded.path).name} on {loaded.provider.upper()} "
+    print(for_stream(f"PhiDesk chat with {Path(loaded.path).name} on {loaded.provider.upper()} "
           f"(context {loaded.max_length} tokens). Ctrl+C stops an answer; /bye or Ctrl+D quits; "
-          "/clear starts over; /retry asks again.", file=sys.stderr)
+          "/clear starts over; /retry asks again.", sys.stderr), file=sys.stderr)
     messages = list(base)
     while True:
         try:
@@ -316,7 +318,7 @@ def cmd_models(args: argparse.Namespace) -> int:
                 mark = "*" if r["default"] else " "
                 detail = (f"{r['type']:6} {r['architecture']:8} ctx {r['context_length']:>6}  {r['size_mb']:>8} MB"
                           if r["usable"] else f"BROKEN: {r['problem']}")
-                print(f"{mark} {r['id']:28} {detail}")
+                print(for_stream(f"{mark} {r['id']:28} {detail}", sys.stdout))
         return EXIT_OK
     if command == "starter":
         model = starter.ensure_starter(progress=_err)

@@ -203,3 +203,49 @@ def test_import_on_a_full_disk_is_one_line(phidesk_home: Path, model_copy: Path)
         assert_one_line_error(phidesk("models", "import", str(model_copy), "--id", "big"),
                               "not enough disk space: needs ", f"MB free in {paths.models_dir()}")
         assert list(paths.models_dir().iterdir()) == []
+
+
+def on_a_terminal(*args: str, timeout: float = 300) -> tuple[int, bytes]:
+    """Run ``phidesk ARGS`` with a real pty as its stdout; what the terminal received."""
+    master, slave = os.openpty()
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "phidesk", *args], stdin=subprocess.DEVNULL, stdout=slave,
+                                stderr=subprocess.PIPE, env=dict(os.environ))
+        os.close(slave)
+        received = []
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the process closed its end
+                break
+            if not chunk:
+                break
+            received.append(chunk)
+        code = proc.wait(timeout=timeout)
+        assert proc.stderr is not None
+        proc.stderr.close()
+    finally:
+        os.close(master)
+    return code, b"".join(received)
+
+
+def test_model_names_reach_a_terminal_as_visible_text(phidesk_home: Path) -> None:
+    from phidesk import paths
+
+    (paths.models_dir() / "evil\x1b]0;owned\x07\x1b[2J").mkdir(parents=True)  # a folder name from anywhere
+    code, shown = on_a_terminal("models", "list")
+    assert code == 0
+    assert b"\x1b" not in shown
+    assert b"\x07" not in shown
+    assert b"evil^[]0;owned^G^[[2J" in shown
+    piped = subprocess.run([sys.executable, "-m", "phidesk", "models", "list"], capture_output=True, check=False)
+    assert b"evil\x1b]0;owned\x07\x1b[2J" in piped.stdout  # piped: byte-exact
+
+
+def test_chat_on_a_terminal_never_passes_an_escape_through(starter_installed: Path) -> None:
+    code, shown = on_a_terminal("chat", "--temperature", "0", "--max-tokens", "40",
+                                "Repeat exactly: \x1b[2J\x1b]0;owned\x07 \x1b[6n")
+    assert code == 0
+    assert shown.strip()  # an answer was shown
+    assert b"\x1b" not in shown
+    assert b"\x07" not in shown

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from phidesk.engine.client import EngineClient
 from phidesk.engine.protocol import Failed, Finished, Loaded, Message, PrefillProgress, Sampling, Token
 from phidesk.errors import EngineError
+from phidesk.gui.signals import emit
 
 
 class _Runner(QObject):
@@ -38,28 +39,28 @@ class _Runner(QObject):
     @Slot(str, str, int, object)
     def load(self, path: str, provider: str, context_cap: int, gpu_index: int | None) -> None:
         try:
-            self.loaded.emit(self.client.load(path, provider, context_cap, gpu_index))
+            emit(self.loaded, self.client.load(path, provider, context_cap, gpu_index))
         except EngineError as exc:
-            self.load_failed.emit(str(exc), exc.user_error)
+            emit(self.load_failed, str(exc), exc.user_error)
 
     @Slot(object, object, object)
     def generate(self, messages: list[Message], sampling: Sampling, images: list[str]) -> None:
         try:
             for event in self.client.generate(messages, sampling, images):
                 if isinstance(event, Token):
-                    self.token.emit(event.text)
+                    emit(self.token, event.text)
                 elif isinstance(event, PrefillProgress):
                     if event.image_tokens and event.done == 0:
-                        self.image_cost.emit(list(event.image_tokens), event.prompt_tokens)
-                    self.prefill.emit(event.done, event.total)
+                        emit(self.image_cost, list(event.image_tokens), event.prompt_tokens)
+                    emit(self.prefill, event.done, event.total)
                 elif isinstance(event, Loaded):
-                    self.reloaded.emit(event)
+                    emit(self.reloaded, event)
                 elif isinstance(event, Finished):
-                    self.finished.emit(event.stats)
+                    emit(self.finished, event.stats)
                 elif isinstance(event, Failed):
-                    self.failed.emit(event.code, event.message, event.user_error)
+                    emit(self.failed, event.code, event.message, event.user_error)
         except EngineError as exc:
-            self.failed.emit(exc.code, str(exc), exc.user_error)
+            emit(self.failed, exc.code, str(exc), exc.user_error)
 
     @Slot()
     def unload(self) -> None:
@@ -113,23 +114,23 @@ class EngineBridge(QObject):
     # --- requests (GUI thread; none of them waits) -------------------------------------------
     def load(self, path: str | Path, provider: str, context_cap: int, gpu_index: int | None = None) -> None:
         self._set_busy(True)
-        self._request_load.emit(str(path), provider, context_cap, gpu_index)
+        emit(self._request_load, str(path), provider, context_cap, gpu_index)
 
     def send(self, messages: list[Message], sampling: Sampling, images: list[str] | None = None) -> None:
         self._set_busy(True)
-        self._request_generate.emit(messages, sampling, list(images or []))
+        emit(self._request_generate, messages, sampling, list(images or []))
 
     def stop(self) -> None:
         self.client.stop()
 
     def unload(self) -> None:
         self.current = None
-        self._request_unload.emit()
+        emit(self._request_unload)
 
     def shutdown(self) -> None:
         """End the worker and the engine thread (at application exit)."""
         self.client.stop()
-        self._request_shutdown.emit()
+        emit(self._request_shutdown)
         self._thread.quit()
         self._thread.wait(5000)
 
@@ -137,34 +138,34 @@ class EngineBridge(QObject):
     def _set_busy(self, busy: bool) -> None:
         if busy != self.busy:
             self.busy = busy
-            self.busy_changed.emit(busy)
+            emit(self.busy_changed, busy)
 
     @Slot(object)
     def _on_loaded(self, event: Loaded) -> None:
         self.current = event
         self._set_busy(False)
-        self.loaded.emit(event)
+        emit(self.loaded, event)
 
     @Slot(object)
     def _on_reloaded(self, event: Loaded) -> None:
         self.current = event  # still busy: the answer goes on
-        self.loaded.emit(event)
+        emit(self.loaded, event)
 
     @Slot(str, bool)
     def _on_load_failed(self, message: str, user_error: bool) -> None:
         self.current = None
         self._set_busy(False)
-        self.load_failed.emit(message, user_error)
+        emit(self.load_failed, message, user_error)
 
     @Slot(object)
     def _on_finished(self, stats: Any) -> None:
         self._set_busy(False)
-        self.finished.emit(stats)
+        emit(self.finished, stats)
 
     @Slot(str, str, bool)
     def _on_failed(self, code: str, message: str, user_error: bool) -> None:
         self._set_busy(False)
-        self.failed.emit(code, message, user_error)
+        emit(self.failed, code, message, user_error)
 
 
 def stats_dict(stats: Any) -> dict[str, Any]:

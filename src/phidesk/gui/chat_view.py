@@ -6,11 +6,13 @@ everything, and a link opens in the system browser only after the user confirms.
 A streaming answer re-renders only its own widget, at most every ``RENDER_INTERVAL_MS``;
 the view follows the stream unless the user has scrolled up. A message's images show as
 thumbnails (made off the GUI thread by ``gui.images.ImageLoader``); a click previews one.
+A message over ``LONG_TEXT_CHARS`` is plain text in a scrolling box (``gui.long_text``).
 Images dropped onto the conversation go to the composer.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +27,12 @@ from PySide6.QtGui import (
     QKeyEvent,
     QKeySequence,
     QResizeEvent,
+    QTextOption,
 )
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -42,9 +44,16 @@ from PySide6.QtWidgets import (
 )
 
 from phidesk.gui.images import THUMB, ImageLoader, image_paths_from_mime, thumb_pixmap
+from phidesk.gui.long_text import LongText
 from phidesk.gui.markdown import COPY_SCHEME, escape, render_markdown
+from phidesk.gui.plain import Button, ask, plain_label, tooltip
+from phidesk.gui.signals import emit
 
 RENDER_INTERVAL_MS = 60
+LONG_TEXT_CHARS = 32_000
+"""A longer message is shown as plain text in its own scrolling box, fed in pieces: Markdown and one
+full layout of megabytes would hold the GUI thread for seconds."""
+_LONG_RUN = re.compile(r"\S{200}")  # a "word" this long: wrap anywhere (linear) rather than at word ends
 
 
 class MessageText(QTextBrowser):
@@ -66,6 +75,13 @@ class MessageText(QTextBrowser):
 
     def loadResource(self, kind: int, name: QUrl | str) -> Any:  # noqa: N802 (Qt override)
         return None  # nothing remote, nothing local: model output cannot make us fetch anything
+
+    def set_wrap_anywhere(self, anywhere: bool) -> None:
+        option = self.document().defaultTextOption()
+        wanted = QTextOption.WrapMode.WrapAnywhere if anywhere else QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
+        if option.wrapMode() != wanted:
+            option.setWrapMode(wanted)
+            self.document().setDefaultTextOption(option)
 
     def _fit(self) -> None:
         self.document().setTextWidth(max(50, self.viewport().width()))
@@ -106,9 +122,12 @@ class MessageWidget(QFrame):
         layout.setContentsMargins(10, 6, 10, 6)
         header = QHBoxLayout()
         who = "You" if role == "user" else (f"Assistant · {model}" if model else "Assistant")
-        self.who = QLabel(f"<b>{who}</b>")
+        self.who = plain_label(who, self)  # a model name comes from a folder or an imported file
+        bold = self.who.font()
+        bold.setBold(True)
+        self.who.setFont(bold)
         header.addWidget(self.who)
-        self.note = QLabel("")
+        self.note = plain_label("", self)
         self.note.setObjectName("message-note")
         self.note.setWordWrap(True)  # a long note (image costs, stats) wraps instead of widening the whole view
         self.note.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -121,6 +140,9 @@ class MessageWidget(QFrame):
         self.body.setAccessibleName(f"{who} message")
         self.body.anchorClicked.connect(self._on_anchor)
         layout.addWidget(self.body)
+        self.long_view: LongText | None = None  # instead of the body, for a message over LONG_TEXT_CHARS
+        self.long_notice: QLabel | None = None
+        self._fed = 0  # characters of self.text given to long_view
         self.progress = QProgressBar(self)
         self.progress.setAccessibleName("Reading the prompt")
         self.progress.setVisible(False)
@@ -130,10 +152,10 @@ class MessageWidget(QFrame):
         self.copy_button = self._action(actions, "Copy", "Copy this message", self._on_copy)
         if role == "user":
             self.edit_button = self._action(actions, "Edit", "Edit this message and send it again",
-                                            lambda: self.edit_requested.emit(self.position))
+                                            lambda: emit(self.edit_requested, self.position))
         else:
             self.regen_button = self._action(actions, "Regenerate", "Write this answer again",
-                                             lambda: self.regenerate_requested.emit(self.position))
+                                             lambda: emit(self.regenerate_requested, self.position))
         layout.addLayout(actions)
         self._render_timer = QTimer(self)
         self._render_timer.setSingleShot(True)
@@ -150,8 +172,8 @@ class MessageWidget(QFrame):
             button.setText("…")
             name = f"Image {number}: {Path(path).name}"
             button.setAccessibleName(name)
-            button.setToolTip(f"{name} (click for a preview)")
-            button.clicked.connect(lambda _=False, p=path: self.preview_requested.emit(p))
+            button.setToolTip(tooltip(f"{name} (click for a preview)"))
+            button.clicked.connect(lambda _=False, p=path: emit(self.preview_requested, p))
             row.addWidget(button)
             self.image_buttons[path] = button
             image = loader.request(path, THUMB * 2)
@@ -178,7 +200,7 @@ class MessageWidget(QFrame):
         button = self.image_buttons.get(path)
         if button is not None and edge == THUMB * 2:
             button.setText("?")
-            button.setToolTip(reason)
+            button.setToolTip(tooltip(reason))
 
     def _action(self, layout: QHBoxLayout, label: str, name: str, slot: Any) -> QPushButton:
         button = QPushButton(label, self)
@@ -191,6 +213,12 @@ class MessageWidget(QFrame):
         return button
 
     def rerender(self) -> None:
+        if len(self.text) > LONG_TEXT_CHARS:
+            self._render_long()
+            return
+        if self.long_view is not None:  # a long text replaced by a short one
+            self._drop_long_view()
+        self.body.set_wrap_anywhere(bool(_LONG_RUN.search(self.text)))
         if self.role == "user":  # the user's own text is shown exactly as typed, not as Markdown
             self.code_blocks = ()
             self.body.setHtml(f"<p style='white-space: pre-wrap'>{escape(self.text)}</p>")
@@ -199,6 +227,42 @@ class MessageWidget(QFrame):
         self.code_blocks = rendered.code_blocks
         self.body.setHtml(rendered.html)
 
+    def _render_long(self) -> None:
+        """Plain text in a scrolling box, fed in pieces; while streaming, only what is new is added."""
+        view, notice = self.long_view, self.long_notice
+        if view is None or notice is None:
+            view = self.long_view = LongText(self)
+            view.setAccessibleName(self.body.accessibleName())
+            notice = self.long_notice = plain_label("", self)
+            notice.setObjectName("long-notice")
+            notice.setWordWrap(True)
+            layout = self.layout()
+            assert isinstance(layout, QVBoxLayout)
+            index = layout.indexOf(self.body)
+            layout.insertWidget(index + 1, notice)
+            layout.insertWidget(index + 2, view)
+            self.body.hide()
+            self.body.clear()
+            self.code_blocks = ()
+            self._fed = 0
+        notice.setText(f"A long message ({len(self.text):,} characters) is shown as plain text, long lines in "
+                       "pieces. Copy copies all of it exactly.")
+        view.feed(self.text[self._fed:])
+        self._fed = len(self.text)
+
+    def _drop_long_view(self) -> None:
+        for widget in (self.long_view, self.long_notice):
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
+        self.long_view = self.long_notice = None
+        self.body.show()
+
+    @property
+    def shown_fully(self) -> bool:
+        """Everything in self.text is in the widget (a long message is fed over several event-loop turns)."""
+        return self.long_view is None or (not self.long_view.pending and self._fed == len(self.text))
+
     def append(self, text: str) -> None:
         """Streaming: add text; the widget re-renders at most every RENDER_INTERVAL_MS."""
         self.text += text
@@ -206,6 +270,9 @@ class MessageWidget(QFrame):
             self._render_timer.start()
 
     def set_text(self, text: str) -> None:
+        if self.long_view is not None and not text.startswith(self.text):
+            self.long_view.reset()
+            self._fed = 0
         self.text = text
         self._render_timer.stop()
         self.rerender()
@@ -226,24 +293,21 @@ class MessageWidget(QFrame):
                 button.setEnabled(enabled)
 
     def _on_copy(self) -> None:
-        self.copy_requested.emit(self.text)
+        emit(self.copy_requested, self.text)
 
     @Slot(QUrl)
     def _on_anchor(self, url: QUrl) -> None:
         if url.scheme() == COPY_SCHEME:
             index = int(url.path() or -1) if url.path().isdigit() else -1
             if 0 <= index < len(self.code_blocks):
-                self.copy_requested.emit(self.code_blocks[index])
+                emit(self.copy_requested, self.code_blocks[index])
             return
         if url.scheme() not in {"http", "https", "mailto"}:
             return
-        answer = QMessageBox.question(
-            self, "Open link?",
-            f"This link comes from the model's answer. Open it in your browser?\n\n{url.toString()}",
-            QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        if answer == QMessageBox.StandardButton.Open:
+        answer = ask(self, "Open link?",
+                     f"This link comes from the model's answer. Open it in your browser?\n\n{url.toString()}",
+                     Button.Open | Button.Cancel, Button.Cancel)
+        if answer == Button.Open:
             QDesktopServices.openUrl(url)
 
 
@@ -334,7 +398,7 @@ class ChatView(QScrollArea):
             source = QGuiApplication.clipboard().mimeData()
             found = image_paths_from_mime(source) if source is not None else []
             if found:
-                self.images_dropped.emit(found)
+                emit(self.images_dropped, found)
                 return
         super().keyPressEvent(event)
 
@@ -346,7 +410,7 @@ class ChatView(QScrollArea):
         found = image_paths_from_mime(event.mimeData())
         if found:
             event.acceptProposedAction()
-            self.images_dropped.emit(found)
+            emit(self.images_dropped, found)
 
     @Slot(str)
     def _on_copy(self, text: str) -> None:

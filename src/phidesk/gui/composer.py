@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 from phidesk.engine.images import inspect_image
 from phidesk.errors import UserError
 from phidesk.gui.images import THUMB, ImageLoader, image_paths_from_mime, thumb_pixmap
+from phidesk.gui.plain import tooltip
+from phidesk.gui.signals import emit
 from phidesk.store import files
 
 
@@ -35,7 +37,7 @@ class _Editor(QPlainTextEdit):
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
             event.modifiers() & Qt.KeyboardModifier.ShiftModifier
         ):
-            self.submit.emit()
+            emit(self.submit)
             return
         super().keyPressEvent(event)
 
@@ -45,7 +47,7 @@ class _Editor(QPlainTextEdit):
     def insertFromMimeData(self, source: QMimeData) -> None:  # noqa: N802 (Qt override)
         paths = image_paths_from_mime(source)
         if paths:
-            self.images_offered.emit(paths)
+            emit(self.images_offered, paths)
             return
         super().insertFromMimeData(source)
 
@@ -110,7 +112,7 @@ class Composer(QWidget):
         images = list(self.images)
         self.editor.clear()
         self.clear_images()
-        self.send_requested.emit(text, images)
+        emit(self.send_requested, text, images)
 
     # --- images ----------------------------------------------------------------------------
     @Slot(list)
@@ -119,7 +121,7 @@ class Composer(QWidget):
             try:
                 checked = str(inspect_image(path))  # header only: never a long decode on the GUI thread
             except UserError as exc:
-                self.problem.emit(str(exc))
+                emit(self.problem, str(exc))
                 continue
             if checked not in self.images:
                 self.images.append(checked)
@@ -133,13 +135,13 @@ class Composer(QWidget):
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         button.setIconSize(QSize(THUMB, THUMB))
         button.setFixedSize(THUMB + 8, THUMB + 8)
-        button.setToolTip(f"{Path(path).name} (click for a preview)")
+        button.setToolTip(tooltip(f"{Path(path).name} (click for a preview)"))
         button.setAccessibleName(f"Image {Path(path).name}")
-        button.clicked.connect(lambda: self.preview_requested.emit(path))
+        button.clicked.connect(lambda: emit(self.preview_requested, path))
         remove = QToolButton(button)
         remove.setText("✕")
         remove.setAccessibleName(f"Remove image {Path(path).name}")
-        remove.setToolTip(f"Remove {Path(path).name}")
+        remove.setToolTip(tooltip(f"Remove {Path(path).name}"))
         remove.setFixedSize(18, 18)
         remove.move(THUMB + 8 - 19, 1)
         remove.clicked.connect(lambda: self._discard_image(path))
@@ -171,7 +173,7 @@ class Composer(QWidget):
     def _on_thumb_failed(self, path: str, edge: int, reason: str) -> None:
         if path in self.images and edge == THUMB * 2:  # damaged below a good header: never send it
             self._discard_image(path)
-            self.problem.emit(reason)
+            emit(self.problem, reason)
 
     def _discard_image(self, path: str) -> None:
         """The user took the image out (or it is damaged): a pasted bitmap's file goes too."""

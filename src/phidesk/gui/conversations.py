@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from phidesk.gui.plain import tooltip
+from phidesk.gui.signals import emit
 from phidesk.store import ConversationSummary, Store
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -71,7 +73,7 @@ class ConversationList(QWidget):
         for summary in self.store.list_conversations(self.search.text().strip() or None):
             item = QListWidgetItem(self._label(summary))
             item.setData(ID_ROLE, summary.id)
-            item.setToolTip(summary.snippet or summary.title)
+            item.setToolTip(tooltip(summary.snippet or summary.title))
             self.list.addItem(item)
             if summary.id == wanted:
                 self.list.setCurrentItem(item)
@@ -95,7 +97,7 @@ class ConversationList(QWidget):
     def _on_current(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
         if item is not None:
             self._current_id = int(item.data(ID_ROLE))
-            self.selected.emit(self._current_id)
+            emit(self.selected, self._current_id)
 
     @Slot(QPoint)
     def _on_menu(self, pos: QPoint) -> None:
@@ -105,13 +107,13 @@ class ConversationList(QWidget):
         conversation_id = int(item.data(ID_ROLE))
         pinned = any(s.pinned for s in self.store.list_conversations() if s.id == conversation_id)
         menu = QMenu(self)
-        menu.addAction("Rename…", lambda: self.rename_requested.emit(conversation_id))
+        menu.addAction("Rename…", lambda: emit(self.rename_requested, conversation_id))
         menu.addAction("Unpin" if pinned else "Pin", lambda: self._toggle_pin(conversation_id, not pinned))
         menu.addSeparator()
-        menu.addAction("Export as Markdown…", lambda: self.export_requested.emit(conversation_id, "md"))
-        menu.addAction("Export as JSON…", lambda: self.export_requested.emit(conversation_id, "json"))
+        menu.addAction("Export as Markdown…", lambda: emit(self.export_requested, conversation_id, "md"))
+        menu.addAction("Export as JSON…", lambda: emit(self.export_requested, conversation_id, "json"))
         menu.addSeparator()
-        menu.addAction("Delete…", lambda: self.delete_requested.emit(conversation_id))
+        menu.addAction("Delete…", lambda: emit(self.delete_requested, conversation_id))
         menu.exec(self.list.mapToGlobal(pos))
 
     def _toggle_pin(self, conversation_id: int, pinned: bool) -> None:

@@ -21,11 +21,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QObject, QSize, Qt, QThreadPool, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QImage, QPixmap
-from PySide6.QtWidgets import QDialog, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QScrollArea, QVBoxLayout, QWidget
 
 from phidesk import paths
 from phidesk.engine.images import scaled_image
 from phidesk.errors import UserError
+from phidesk.gui.plain import plain_label
+from phidesk.gui.signals import emit
 from phidesk.store import files
 
 THUMB = 64  # composer and history thumbnails, in device-independent pixels
@@ -81,11 +83,11 @@ class ImageKeeper(QObject):
         try:
             copies = [keep_image(path) for path in images]
         except OSError as exc:
-            self.failed.emit(text, images, f"The images could not be kept in PhiDesk's data folder: {exc}")
+            emit(self.failed, text, images, f"The images could not be kept in PhiDesk's data folder: {exc}")
         else:
             for path in images:  # a pasted bitmap's file has done its job: the copy is kept
                 files.discard_pasted(path)
-            self.kept.emit(text, copies)
+            emit(self.kept, text, copies)
 
 
 def _disk_name(path: str, edge: int) -> str | None:
@@ -136,13 +138,13 @@ class ImageLoader(QObject):
         try:
             image = self._load(path, edge)
         except UserError as exc:
-            self.failed.emit(path, edge, str(exc))
+            emit(self.failed, path, edge, str(exc))
         except Exception as exc:  # a thumbnail must never take the window down
             detail = str(exc).splitlines()[0][:200] if str(exc) else ""
-            self.failed.emit(path, edge, f"{Path(path).name}: the image could not be shown ({type(exc).__name__}"
+            emit(self.failed, path, edge, f"{Path(path).name}: the image could not be shown ({type(exc).__name__}"
                                          f"{': ' + detail if detail else ''})")
         else:
-            self.ready.emit(path, edge, image)
+            emit(self.ready, path, edge, image)
 
     @staticmethod
     def _load(path: str, edge: int) -> QImage:
@@ -196,14 +198,14 @@ class ImagePreview(QDialog):
         self.setWindowTitle(Path(path).name)
         self.setAccessibleName(f"Preview of {Path(path).name}")
         layout = QVBoxLayout(self)
-        self.picture = QLabel("Loading…", self)
+        self.picture = plain_label("Loading…", self)  # or the reason it failed
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.picture.setAccessibleName(f"Image {Path(path).name}")
         scroll = QScrollArea(self)
         scroll.setWidget(self.picture)
         scroll.setWidgetResizable(True)
         layout.addWidget(scroll, 1)
-        self.info = QLabel(Path(path).name, self)
+        self.info = plain_label(Path(path).name, self)
         self.info.setAccessibleName("Image details")
         layout.addWidget(self.info)
         screen = QGuiApplication.primaryScreen()

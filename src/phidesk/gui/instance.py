@@ -24,6 +24,7 @@ from PySide6.QtCore import QByteArray, QLockFile, QObject, Signal, Slot
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from phidesk import paths
+from phidesk.gui.signals import emit
 
 if TYPE_CHECKING:
     from phidesk.gui.main_window import MainWindow
@@ -141,7 +142,7 @@ class SingleInstance(QObject):
         socket.flush()
         socket.disconnectFromServer()
         log.info("a later launch handed over %d argument(s)", len(args))
-        self.received.emit(args)
+        emit(self.received, args)
 
     def _forget(self, socket: QLocalSocket) -> None:
         self._buffers.pop(socket, None)

@@ -43,6 +43,7 @@ from phidesk.gui.composer import Composer
 from phidesk.gui.conversations import ConversationList
 from phidesk.gui.images import ImageKeeper, ImageLoader, ImagePreview
 from phidesk.gui.model_pane import ModelPane
+from phidesk.gui.plain import Button, ask, plain_label, tooltip
 from phidesk.gui.saver import AnswerSaver
 from phidesk.gui.settings_dialog import SettingsDialog
 from phidesk.models import library
@@ -107,7 +108,7 @@ class MainWindow(QMainWindow):
         self.chat = ChatView(self.images, self)
         self.composer = Composer(self.images, self)
         self.models = ModelPane(self)
-        self.banner = QLabel(self)
+        self.banner = plain_label("", self)  # notices carry model ids, file names, worker errors
         self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
         self.banner.setAccessibleName("Notice")
@@ -128,7 +129,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([230, 650, 400])
         self.setCentralWidget(self.splitter)
-        self.status_model = QLabel("no model")
+        self.status_model = plain_label("no model")
         self.status_context = QLabel("")
         self.status_speed = QLabel("no answer yet")
         for label, name in ((self.status_model, "Loaded model"), (self.status_context, "Context used"),
@@ -308,7 +309,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_loaded(self, event: Loaded) -> None:
         self.status_model.setText(f"{self.model_id} · {event.provider.upper()}")
-        self.status_model.setToolTip("\n".join(event.fallback_reasons) or f"running on {event.provider}")
+        self.status_model.setToolTip(tooltip("\n".join(event.fallback_reasons) or f"running on {event.provider}"))
         self.status_context.setText(f"context 0 / {event.max_length:,}")
         self.models.set_loaded(self.model_id, event.provider)
         if self._pending is not None:
@@ -431,10 +432,10 @@ class MainWindow(QMainWindow):
     def _offer_vision(self, text: str, images: list[str]) -> None:
         vision = [m.id for m in library.list_models() if m.info and m.info.vision]
         if vision:
-            answer = QMessageBox.question(
-                self, "Images need a vision model",
-                f"{self.model_id} reads text only. Switch this conversation to {vision[0]} to ask about images?")
-            if answer == QMessageBox.StandardButton.Yes:
+            answer = ask(self, "Images need a vision model",
+                         f"{self.model_id} reads text only. "
+                         f"Switch this conversation to {vision[0]} to ask about images?")
+            if answer == Button.Yes:
                 self._pending = (text, images)
                 self.load_model(vision[0], force=True)
                 return
@@ -599,8 +600,8 @@ class MainWindow(QMainWindow):
             return
         try:
             title = self.store.get_conversation(conversation_id).title
-            answer = QMessageBox.question(self, "Delete conversation", f"Delete “{title}” for good?")
-            if answer != QMessageBox.StandardButton.Yes:
+            answer = ask(self, "Delete conversation", f"Delete “{title}” for good?")
+            if answer != Button.Yes:
                 return
             self.store.delete_conversation(conversation_id)
         except ConversationMissingError:

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QTreeWidget,
@@ -28,6 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from phidesk.errors import UserError
+from phidesk.gui.markdown import escape
+from phidesk.gui.plain import Button, ask, inform, tooltip, warn
+from phidesk.gui.signals import emit
 from phidesk.models import library
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -36,7 +38,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 def _emit_if_alive(signal: Any, *args: Any) -> None:
     """Emit from a background thread; the pane may have been closed and deleted meanwhile."""
     with contextlib.suppress(RuntimeError):  # "Signal source has been deleted"
-        signal.emit(*args)
+        emit(signal, *args)
 
 
 def _mb(value: float) -> str:
@@ -49,7 +51,8 @@ class _DownloadRow(QWidget):
         self.key = key
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 2, 0, 2)
-        self.label = QLabel(key, self)
+        self.label = QLabel(escape(key), self)
+        self.label.setTextFormat(Qt.TextFormat.RichText)  # every piece of data in it is escaped
         self.label.setWordWrap(True)
         layout.addWidget(self.label)
         row = QHBoxLayout()
@@ -73,11 +76,11 @@ class _DownloadRow(QWidget):
         self.bar.setFormat(f"%p% · {state}")
         speed = f" · {job.speed_bps / 1e6:.1f} MB/s" if getattr(job, "speed_bps", 0) else ""
         eta = f" · {job.eta_s:.0f} s left" if getattr(job, "eta_s", None) and state == "downloading" else ""
-        detail = f"<b>{self.key}</b> · {_mb(done / 2**20)} of {_mb(total / 2**20)}{speed}{eta}"
+        detail = f"<b>{escape(self.key)}</b> · {_mb(done / 2**20)} of {_mb(total / 2**20)}{speed}{eta}"
         if getattr(job, "current_file", None) and state == "downloading":
-            detail += f"<br>{Path(job.current_file).name}"
+            detail += f"<br>{escape(Path(job.current_file).name)}"
         if getattr(job, "error", None):
-            detail += f"<br>{job.error}"
+            detail += f"<br>{escape(str(job.error))}"
         self.label.setText(detail)
         self.pause.setText("Resume" if state == "paused" else "Pause")
         finished = state in {"done", "failed", "cancelled"}
@@ -98,6 +101,7 @@ class ModelPane(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
 
         self.machine = QLabel("Looking at this machine…", self)
+        self.machine.setTextFormat(Qt.TextFormat.RichText)  # every piece of data in it is escaped
         self.machine.setWordWrap(True)
         self.machine.setAccessibleName("This machine")
         layout.addWidget(self.machine)
@@ -132,7 +136,7 @@ class ModelPane(QWidget):
         self.tree.setAccessibleName("Installed models")
         self.tree.setHeaderLabels(["Model", "Type", "Size", "Context", "Status"])
         self.tree.setRootIsDecorated(False)
-        self.tree.itemDoubleClicked.connect(lambda item, _col: self.load_requested.emit(item.data(0, ID_ROLE)))
+        self.tree.itemDoubleClicked.connect(lambda item, _col: emit(self.load_requested, item.data(0, ID_ROLE)))
         installed_layout.addWidget(self.tree)
         buttons = QHBoxLayout()
         for label, name, slot in (("Load", "Load the selected model", self._on_load),
@@ -170,19 +174,19 @@ class ModelPane(QWidget):
         threading.Thread(target=work, name="phidesk-hardware", daemon=True).start()
         manager = self.manager()
         for key in manager.pending_on_disk():
-            self._row(key).label.setText(f"{key}: stopped last time — Resume to continue")
+            self._row(key).label.setText(f"{escape(key)}: stopped last time — Resume to continue")
             self.rows[key].pause.setText("Resume")
 
     @Slot(object)
     def _on_report(self, report: dict[str, Any]) -> None:
         self.report = report
         if "error" in report:
-            self.machine.setText(f"Could not look at this machine: {report['error']}")
+            self.machine.setText(escape(f"Could not look at this machine: {report['error']}"))
             return
         cpu, ram = report["cpu"], report["ram"]
         gpus = ", ".join(f"{g['name']} ({_mb(g['vram_mb'])})" for g in report.get("gpus") or []) or "no GPU found"
-        self.machine.setText(f"<b>This machine:</b> {cpu['name']}, {cpu['threads']} threads · "
-                             f"{_mb(ram['available_mb'])} of {_mb(ram['total_mb'])} RAM free · {gpus}")
+        self.machine.setText(f"<b>This machine:</b> {escape(str(cpu['name']))}, {cpu['threads']} threads · "
+                             f"{_mb(ram['available_mb'])} of {_mb(ram['total_mb'])} RAM free · {escape(gpus)}")
         best = report.get("recommended") or {}
         self.catalog.clear()
         from phidesk.models import catalog
@@ -193,8 +197,8 @@ class ModelPane(QWidget):
             item = QTreeWidgetItem([f"{star}{rec['id']}", rec["variant"],
                                     _mb(sizes.get(f"{rec['id']}:{rec['variant']}", 0) / 2**20), rec["verdict"]])
             item.setData(0, ID_ROLE, (rec["id"], rec["variant"]))
-            item.setToolTip(0, rec["reason"])
-            item.setToolTip(3, rec["reason"])
+            item.setToolTip(0, tooltip(rec["reason"]))
+            item.setToolTip(3, tooltip(rec["reason"]))
             self.catalog.addTopLevelItem(item)
             if star:
                 self.catalog.setCurrentItem(item)
@@ -230,13 +234,13 @@ class ModelPane(QWidget):
         from phidesk.models import catalog
 
         if (reason := privacy.offline_reason(settings.load().offline)) is not None:
-            QMessageBox.information(self, "Download", reason[0].upper() + reason[1:] + ".")
+            inform(self, "Download", reason[0].upper() + reason[1:] + ".")
             return
         try:
             entry = catalog.find(model_id, variant)
             job = self.manager().enqueue(entry)
         except UserError as exc:
-            QMessageBox.warning(self, "Download", str(exc))
+            warn(self, "Download", str(exc))
             return
         self._row(entry.key).show_job(job)
 
@@ -255,8 +259,8 @@ class ModelPane(QWidget):
             manager.pause(key)
 
     def _on_cancel(self, key: str) -> None:
-        answer = QMessageBox.question(self, "Cancel download", f"Cancel {key} and delete what was downloaded?")
-        if answer == QMessageBox.StandardButton.Yes:
+        answer = ask(self, "Cancel download", f"Cancel {key} and delete what was downloaded?")
+        if answer == Button.Yes:
             self.manager().cancel(key)
 
     @Slot(object)
@@ -288,7 +292,7 @@ class ModelPane(QWidget):
             ])
             item.setData(0, ID_ROLE, model.id)
             if model.problem:
-                item.setToolTip(0, model.problem)
+                item.setToolTip(0, tooltip(model.problem))
             self.tree.addTopLevelItem(item)
         for column in range(self.tree.columnCount()):
             self.tree.resizeColumnToContents(column)
@@ -305,7 +309,7 @@ class ModelPane(QWidget):
     def _on_load(self) -> None:
         model_id = self._selected_id()
         if model_id is not None:
-            self.load_requested.emit(model_id)
+            emit(self.load_requested, model_id)
 
     @Slot()
     def _on_remove(self) -> None:
@@ -313,15 +317,15 @@ class ModelPane(QWidget):
         if model_id is None:
             return
         if model_id == self.loaded_id:
-            QMessageBox.information(self, "Remove model", f"{model_id} is loaded: unload it first.")
+            inform(self, "Remove model", f"{model_id} is loaded: unload it first.")
             return
-        answer = QMessageBox.question(self, "Remove model", f"Delete {model_id} and its files from this computer?")
-        if answer != QMessageBox.StandardButton.Yes:
+        answer = ask(self, "Remove model", f"Delete {model_id} and its files from this computer?")
+        if answer != Button.Yes:
             return
         try:
             library.remove(model_id)
         except (UserError, OSError) as exc:
-            QMessageBox.warning(self, "Remove model", str(exc))
+            warn(self, "Remove model", str(exc))
         self.refresh()
 
     @Slot()
@@ -333,7 +337,7 @@ class ModelPane(QWidget):
             self.import_path(path)
 
     def import_path(self, path: str) -> None:
-        self.machine.setText(f"Importing {Path(path).name}…")
+        self.machine.setText(escape(f"Importing {Path(path).name}…"))
 
         def work() -> None:
             try:
@@ -347,7 +351,7 @@ class ModelPane(QWidget):
     @Slot(str, str)
     def _on_import_done(self, model_id: str, error: str) -> None:
         if error:
-            QMessageBox.warning(self, "Import", error)
+            warn(self, "Import", error)
         self.refresh()
         if self.report is not None:
             self._on_report(self.report)

@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from phidesk.gui.signals import emit
 from phidesk.store import Store
 from phidesk.store.pending import PendingWrites, describe_write_failure
 
@@ -49,7 +50,7 @@ class AnswerSaver(QObject):
             if not self.failing:
                 self.failing = True
                 log.warning("could not save %d answer(s) yet: %s", len(self.pending), exc)
-                self.problem.emit(describe_write_failure(exc, self.store.path.parent))
+                emit(self.problem, describe_write_failure(exc, self.store.path.parent))
             if not self._retry.isActive():
                 self._retry.start()
             return False
@@ -57,5 +58,5 @@ class AnswerSaver(QObject):
         if self.failing:
             self.failing = False
             log.info("the database takes writes again; every answer is saved")
-            self.recovered.emit()
+            emit(self.recovered)
         return True
