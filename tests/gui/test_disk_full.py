@@ -88,18 +88,25 @@ def integrity(path: Path) -> str:
         connection.close()
 
 
-def test_an_answer_streaming_onto_a_full_disk_is_kept_and_saved_when_space_returns(
-        qtbot: object, window: MainWindow, small_data: Path) -> None:
+def answer_filling_the_disk(qtbot: object, window: MainWindow, folder: Path) -> list[Path]:
+    """Ask for a story and fill the disk a few tokens into the answer; the filler file, once made."""
     filled: list[Path] = []
 
     def on_token(_text: str) -> None:
         if not filled and window.streaming is not None and len(window.streaming.text) > 20:
-            filled.append(fill(small_data))
+            filled.append(fill(folder))
 
     window.bridge.token.connect(on_token)
     window.composer.editor.setPlainText("Write a story about a lighthouse.")
     with qtbot.waitSignal(window.bridge.finished, timeout=TIMEOUT_MS):  # type: ignore[attr-defined]
         window.composer._on_submit()
+    assert filled, "the disk was never filled"
+    return filled
+
+
+def test_an_answer_streaming_onto_a_full_disk_is_kept_and_saved_when_space_returns(
+        qtbot: object, window: MainWindow, small_data: Path) -> None:
+    filled = answer_filling_the_disk(qtbot, window, small_data)
     assert filled, "the disk was never filled"
     shown = window.chat.messages[-1].text
     assert len(shown) > 100
@@ -157,16 +164,7 @@ def test_an_import_onto_a_full_disk_says_so_and_imports_nothing(qtbot: object, w
 
 def test_closing_on_a_full_disk_says_what_is_unsaved_and_can_copy_it(qtbot: object, window: MainWindow,
                                                                      small_data: Path) -> None:
-    filled: list[Path] = []
-
-    def on_token(_text: str) -> None:
-        if not filled and window.streaming is not None and len(window.streaming.text) > 20:
-            filled.append(fill(small_data))
-
-    window.bridge.token.connect(on_token)
-    window.composer.editor.setPlainText("Write a story about a lighthouse.")
-    with qtbot.waitSignal(window.bridge.finished, timeout=TIMEOUT_MS):  # type: ignore[attr-defined]
-        window.composer._on_submit()
+    answer_filling_the_disk(qtbot, window, small_data)
     shown = window.chat.messages[-1].text
     qtbot.waitUntil(lambda: window.saver.failing, timeout=10_000)  # type: ignore[attr-defined]
     seen: list[str] = []
