@@ -29,7 +29,9 @@ def test_about_shows_versions_providers_and_folders_and_copies_them(qtbot: objec
     assert "no CUDA support" in dialog.values["Provider CUDA"].text()
     assert dialog.values["Loaded model"].text() == "starter on CPU"
     assert dialog.values["Privacy"].text().startswith("PhiDesk sends nothing")
-    assert "telemetry (onnxruntime, onnxruntime-genai) is turned off" in dialog.values["Privacy"].text()
+    privacy = dialog.values["Privacy"].text()
+    assert "The runtime's own telemetry (onnxruntime, onnxruntime-genai) is turned off" in privacy
+    assert dialog.values["Privacy"].textFormat() == Qt.TextFormat.PlainText  # shown as written: no &#x27;
     assert dialog.values["Data folder"].text() == str(phidesk_home / "data")
     qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     copied = QGuiApplication.clipboard().text()

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from phidesk.about import about_rows, about_text
-from phidesk.gui.markdown import escape
+from phidesk.gui.plain import plain_label
 
 
 class AboutDialog(QDialog):
@@ -43,7 +43,7 @@ class AboutDialog(QDialog):
         form = QFormLayout()
         self.values: dict[str, QLabel] = {}
         for label, value in about_rows(report, loaded):
-            shown = QLabel(escape(value), self)
+            shown = plain_label(value, self)  # paths, reasons and names shown literally (an escaped ' showed as &#x27;)
             shown.setWordWrap(True)
             shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             shown.setAccessibleName(label)
