@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -389,3 +391,38 @@ def test_disk_filling_up_during_the_copy_says_so_and_leaves_nothing(
             import_path(model_copy, "big")
         assert str(excinfo.value).startswith("not enough disk space: needs ")
         assert _entries() == []
+
+
+def _hub_cache_snapshot(model_copy: Path, root: Path) -> Path:
+    """The layout huggingface_hub's cache gives a downloaded subfolder: links into the repo's blobs."""
+    repo = root / "hub" / "models--microsoft--Phi-test-onnx"
+    blobs = repo / "blobs"
+    blobs.mkdir(parents=True)
+    snapshot = repo / "snapshots" / ("a" * 40) / "cpu_and_mobile" / "cpu-int4"
+    snapshot.mkdir(parents=True)
+    for file in sorted(model_copy.iterdir()):
+        blob = blobs / hashlib.sha256(file.name.encode()).hexdigest()
+        shutil.copyfile(file, blob)
+        (snapshot / file.name).symlink_to(os.path.relpath(blob, snapshot))
+    return snapshot
+
+
+def test_a_hugging_face_cache_snapshot_imports_as_copies(phidesk_home: Path, model_copy: Path,
+                                                         tmp_path: Path) -> None:
+    snapshot = _hub_cache_snapshot(model_copy, tmp_path)
+    model = import_path(snapshot, "from-cache")
+    assert model.usable
+    installed = [p for p in model.path.iterdir() if p.name != "phidesk.json"]
+    assert installed
+    assert not any(p.is_symlink() for p in installed)
+    assert all(p.stat().st_nlink == 1 for p in installed)  # copies, not links into the cache
+
+
+def test_a_hugging_face_cache_snapshot_still_refuses_a_link_elsewhere(phidesk_home: Path, model_copy: Path,
+                                                                      tmp_path: Path) -> None:
+    snapshot = _hub_cache_snapshot(model_copy, tmp_path)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("password", encoding="utf-8")
+    (snapshot / "secret.txt").symlink_to(secret)
+    with pytest.raises(ModelFolderError, match=r"secret\.txt is a link to"):
+        import_path(snapshot, "from-cache")

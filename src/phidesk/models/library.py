@@ -68,9 +68,21 @@ def _read_manifest(folder: Path) -> dict[str, object]:
         return {}
 
 
+def _hub_cache_blobs(root: Path) -> Path | None:
+    """The ``blobs`` folder when *root* is a snapshot folder of a Hugging Face hub cache
+    (``…/models--org--name/snapshots/<commit>/…``): its files are links into that folder by design."""
+    for ancestor in root.parents:
+        if ancestor.name.startswith("models--") and (ancestor / "snapshots") in root.parents:
+            blobs = ancestor / "blobs"
+            return blobs if blobs.is_dir() else None
+    return None
+
+
 def outside_links(folder: Path) -> list[str]:
-    """Names of the links in *folder* (top level) whose target is not a file or folder inside it."""
+    """Names of the links in *folder* (top level) whose target is not a file or folder inside it
+    (in a Hugging Face cache snapshot, a file in that repository's ``blobs`` counts as inside)."""
     root = folder.resolve()
+    blobs = _hub_cache_blobs(root)
     names = []
     for entry in sorted(folder.iterdir()):
         if entry.is_symlink():
@@ -78,6 +90,8 @@ def outside_links(folder: Path) -> list[str]:
                 target = entry.resolve(strict=True)
             except (OSError, RuntimeError):  # dangling, or a loop
                 names.append(entry.name)
+                continue
+            if blobs is not None and target.is_file() and target.parent == blobs.resolve():
                 continue
             if not target.is_relative_to(root) or target == root:
                 names.append(entry.name)
@@ -256,12 +270,20 @@ def import_path(path: str | Path, model_id: str | None = None, replace: bool = F
             convert_to(src, staging, progress)
         else:
             _check_links(src)
-            info = read_model_folder(src)
+            # A hub cache snapshot's files are links into its blobs: the copy is what gets checked.
+            from_cache = _hub_cache_blobs(src.resolve()) is not None
+            info = None if from_cache else read_model_folder(src)
             if not link:
                 _check_space(src, staging)
             if progress:
-                progress(f"{'linking' if link else 'copying'} {info.size_bytes / 1e6:.0f} MB")
+                size = info.size_bytes if info else sum(f.stat().st_size for f in _model_files(src))
+                progress(f"{'linking' if link else 'copying'} {size / 1e6:.0f} MB")
             _copy_model_folder(src, staging, link=link)
+            if info is None:
+                try:
+                    read_model_folder(staging)
+                except ModelFolderError as exc:
+                    raise ModelFolderError(str(exc).replace(str(staging), str(src))) from None
         try:
             return _publish(staging, model_id, source or str(src.resolve()), replace)
         except OSError as exc:
