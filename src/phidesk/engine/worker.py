@@ -49,6 +49,7 @@ from phidesk.engine.protocol import (
     event_to_wire,
     parse_request,
 )
+from phidesk.engine.runtime import explain_provider_failure, peak_rss_mb, provider_candidates, provider_name
 from phidesk.errors import UserError
 
 log = logging.getLogger("phidesk.worker")
@@ -58,45 +59,6 @@ MAX_TEMPLATE_CHARS = 256 * 1024  # real chat templates are a few KB; a bigger on
 RENDER_BASE_CHARS = 64 * 1024  # what a template may add to a conversation (markers, system text)
 RENDER_FACTOR = 8  # … plus this many times the conversation's own text
 PROBE = [Message("user", "Hello!")]  # rendered once at load, so a broken template fails the load
-
-def peak_rss_mb() -> float:
-    """Peak resident memory of this process, in MiB."""
-    try:
-        import resource
-
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
-    except ImportError:  # Windows
-        import psutil
-
-        return float(getattr(psutil.Process().memory_info(), "peak_wset", 0)) / (1024 * 1024)
-
-
-def provider_candidates(requested: str) -> list[str]:
-    if requested != "auto":
-        return [requested]
-    if sys.platform == "win32":
-        return ["cuda", "dml", "cpu"]
-    if sys.platform == "darwin":
-        return ["cpu"]
-    return ["cuda", "cpu"]
-
-
-PROVIDER_NAMES = {"cpu": "CPU", "cuda": "CUDA", "dml": "DirectML"}
-
-
-def explain_provider_failure(provider: str, error: Exception) -> str:
-    """A reason a user can act on, from the runtime's message."""
-    text = str(error).splitlines()[0] if str(error) else type(error).__name__
-    lowered = text.lower()
-    if provider == "cuda" and ("failed to load library" in lowered or "not built" in lowered):
-        return "the CUDA build of onnxruntime-genai is not installed (see README: GPU builds)"
-    if provider == "dml" and "not been built with dml" in lowered:
-        return "this onnxruntime-genai build has no DirectML (Windows only)"
-    if provider == "cuda" and ("cuda" in lowered and ("driver" in lowered or "no device" in lowered)):
-        return f"no usable NVIDIA GPU ({text})"
-    return text
-
 
 class Worker:
     def __init__(self, out: BinaryIO) -> None:
@@ -219,9 +181,9 @@ class Worker:
             except Exception as exc:  # the runtime raises RuntimeError with a readable text
                 reason = explain_provider_failure(candidate, exc)
                 log.info("provider %s failed: %s", candidate, exc)
-                reasons.append(f"{PROVIDER_NAMES.get(candidate, candidate)} unavailable: {reason}")
+                reasons.append(f"{provider_name(candidate)} unavailable: {reason}")
         if self.model is None:
-            raise UserError(f"cannot load the model on {PROVIDER_NAMES.get(provider, provider)}: "
+            raise UserError(f"cannot load the model on {provider_name(provider)}: "
                             + "; ".join(reasons), "provider_unavailable")
         self.tokenizer = self.og.Tokenizer(self.model)
         self.info = info
