@@ -13,9 +13,8 @@ from importlib import metadata
 from typing import Any
 
 from phidesk import __version__, paths, privacy
+from phidesk.engine.runtime import provider_name
 from phidesk.models import hardware
-
-PROVIDER_NAMES = {"cpu": "CPU", "cuda": "CUDA", "dml": "DirectML"}
 
 
 def _version(dist: str) -> str:
@@ -26,7 +25,8 @@ def _version(dist: str) -> str:
 
 
 def about_rows(report: dict[str, Any] | None = None, loaded: tuple[str, str] | None = None) -> list[tuple[str, str]]:
-    """(label, value) rows; *report* is ``hardware.report()``'s dict, *loaded* (model id, provider in use)."""
+    """(label, value) rows; *report* is ``models.report.machine_report()``'s dict; *loaded* (model id,
+    provider in use)."""
     runtime = hardware.detect_runtime()
     flavour = ", ".join(f"{name} {version}" for name, version in runtime.packages.items()) or "not installed"
     rows = [
@@ -41,7 +41,7 @@ def about_rows(report: dict[str, Any] | None = None, loaded: tuple[str, str] | N
     providers = (report or {}).get("providers") or {}
     if providers:
         for key, status in providers.items():
-            name = PROVIDER_NAMES.get(key, key)
+            name = provider_name(key)
             if status.get("ok"):
                 verdict = "available" + (" (compiled in; not yet tried with a model)" if status.get("unverified")
                                          else " (loads a model)")
@@ -51,7 +51,7 @@ def about_rows(report: dict[str, Any] | None = None, loaded: tuple[str, str] | N
     else:
         rows.append(("Providers", "not checked yet (the Models pane checks them at start)"))
     if loaded is not None:
-        rows.append(("Loaded model", f"{loaded[0]} on {PROVIDER_NAMES.get(loaded[1], loaded[1])}"))
+        rows.append(("Loaded model", f"{loaded[0]} on {provider_name(loaded[1])}"))
     rows += [
         ("Data folder", str(paths.data_dir())),
         ("Models folder", str(paths.models_dir())),

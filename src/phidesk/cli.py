@@ -351,9 +351,9 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 
 def _catalog(args: argparse.Namespace) -> int:
-    from phidesk.models import hardware
+    from phidesk.models.report import machine_report
 
-    report = hardware.report(context=settings.load().context_cap)
+    report = machine_report(context=settings.load().context_cap)
     if args.json:
         print(json.dumps(report["recommendations"], indent=2))
         return EXIT_OK
@@ -368,13 +368,14 @@ def _catalog(args: argparse.Namespace) -> int:
 
 def _download(args: argparse.Namespace) -> int:
     from phidesk import privacy
-    from phidesk.models import catalog, download, hardware
+    from phidesk.models import catalog, download
+    from phidesk.models.report import machine_report
 
     if (reason := privacy.offline_reason(settings.load().offline)) is not None:
         raise UserError(reason)
     variant = args.variant
     if variant is None:
-        best = hardware.report(context=settings.load().context_cap).get("recommended") or {}
+        best = machine_report(context=settings.load().context_cap).get("recommended") or {}
         variant = best.get("variant") if best.get("id") == args.id else None
         variant = variant or "cpu"
     entry = catalog.find(args.id, variant)
@@ -420,16 +421,16 @@ class _ProgressBar:
 
 def cmd_about(_args: argparse.Namespace) -> int:
     from phidesk.about import about_text
-    from phidesk.models import hardware
+    from phidesk.models.report import machine_report
 
-    print(about_text(hardware.report(context=settings.load().context_cap)), end="")
+    print(about_text(machine_report(context=settings.load().context_cap)), end="")
     return EXIT_OK
 
 
 def cmd_hardware(args: argparse.Namespace) -> int:
-    from phidesk.models import hardware
+    from phidesk.models.report import machine_report
 
-    report = hardware.report(context=settings.load().context_cap)
+    report = machine_report(context=settings.load().context_cap)
     if args.json:
         print(json.dumps(report, indent=2))
         return EXIT_OK

@@ -12,6 +12,7 @@ import pytest
 
 from phidesk.models import hardware
 from phidesk.models.hardware import linux_cpu
+from phidesk.models.report import machine_report
 
 CPUINFO = Path("/proc/cpuinfo")
 HAS_NVIDIA = Path("/dev/nvidiactl").exists()
@@ -129,7 +130,7 @@ def test_detect_uses_the_smallest_installed_model(starter_installed: Path) -> No
 
 
 def test_report_json_shape(phidesk_home: Path) -> None:
-    data = hardware.report(4096)
+    data = machine_report(4096)
     json.dumps(data)  # serialisable
     for key in ("os", "arch", "cpu", "ram", "gpus", "providers", "recommendations", "recommended"):
         assert key in data

@@ -11,7 +11,8 @@ fair reference does too). It prints one JSON line on stdout:
 ``{"load_s", "provider", "prompt_tokens", "user_text", ..., "rounds": [{"ttft_s",
 "prefill_tok_s", "decode_tok_s", "generated_tokens"}, ...]}``.
 
-This module and ``worker.py`` are the only ones that import onnxruntime_genai.
+Like ``worker.py`` and ``providers.py``, this module imports onnxruntime_genai, so it runs only as a child
+process (or inside the worker, for ``phidesk bench``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import onnxruntime_genai as og
 
 from phidesk import privacy
 from phidesk.engine.modelinfo import ModelInfo, read_model_folder
-from phidesk.engine.worker import peak_rss_mb, provider_candidates
+from phidesk.engine.runtime import peak_rss_mb, provider_candidates
 
 privacy.disable_runtime_telemetry(og)  # the environment variable (set by importing phidesk) did the real work
 

@@ -22,13 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from phidesk import privacy
-from phidesk.engine.worker import explain_provider_failure
-
-PROVIDERS = ("cpu", "cuda", "dml")
-PROVIDER_NAMES = {"cpu": "CPU", "cuda": "CUDA", "dml": "DirectML"}
-GENAI_PACKAGES = (
-    "onnxruntime-genai", "onnxruntime-genai-cuda", "onnxruntime-genai-directml", "onnxruntime-genai-winml",
-)
+from phidesk.engine.runtime import GENAI_PACKAGES, PROVIDERS, explain_provider_failure, provider_name
 
 
 def installed_package() -> str | None:
@@ -52,7 +46,7 @@ def _build_flags(og: Any) -> dict[str, dict[str, Any]]:
             continue
         entry: dict[str, Any] = {"ok": ok, "unverified": True}
         if not ok:
-            entry["reason"] = f"this onnxruntime-genai build has no {PROVIDER_NAMES[provider]} support"
+            entry["reason"] = f"this onnxruntime-genai build has no {provider_name(provider)} support"
         result[provider] = entry
     return result
 

@@ -10,7 +10,8 @@ whole conversation, the worker renders and tokenizes it, keeps the longest prefi
 already has in the cache (rewinding past the rest) and feeds only the new tokens. That
 one rule covers a new turn, Regenerate, Edit and an answer that was stopped half-way.
 A stdin reader thread sets the stop flag, which is checked between prefill slices and
-between tokens.
+between tokens (the pipe, the stop flags and the heartbeat: ``phidesk.engine.channel``). A vision
+model's turn is built by ``phidesk.engine.multimodal`` and always starts a fresh generator.
 
 Start it with ``python -m phidesk.engine.worker`` (or ``phidesk --phidesk-worker`` from a
 frozen app; see ``phidesk.engine.client.worker_command``).
@@ -21,19 +22,17 @@ from __future__ import annotations
 import json
 import logging
 import os
-import queue
 import sys
-import threading
 import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, BinaryIO
 
 from phidesk import privacy
+from phidesk.engine.channel import Channel
 from phidesk.engine.modelinfo import ModelInfo, read_model_folder
-from phidesk.engine.prompt import PromptTooLongError, SliceSizer, answer_reserve, common_prefix, fit_conversation
+from phidesk.engine.multimodal import VisionInputs
+from phidesk.engine.prompt import SliceSizer, answer_reserve, common_prefix, fit_conversation
 from phidesk.engine.protocol import (
-    Alive,
     AnswerStats,
     Event,
     Failed,
@@ -46,56 +45,16 @@ from phidesk.engine.protocol import (
     Ready,
     Sampling,
     Token,
-    event_to_wire,
-    parse_request,
 )
+from phidesk.engine.runtime import explain_provider_failure, peak_rss_mb, provider_candidates, provider_name
 from phidesk.errors import UserError
 
 log = logging.getLogger("phidesk.worker")
 
-HEARTBEAT_S = 1.0  # Alive events while the worker's threads can run (the client bounds silence)
 MAX_TEMPLATE_CHARS = 256 * 1024  # real chat templates are a few KB; a bigger one is refused
 RENDER_BASE_CHARS = 64 * 1024  # what a template may add to a conversation (markers, system text)
 RENDER_FACTOR = 8  # … plus this many times the conversation's own text
 PROBE = [Message("user", "Hello!")]  # rendered once at load, so a broken template fails the load
-
-def peak_rss_mb() -> float:
-    """Peak resident memory of this process, in MiB."""
-    try:
-        import resource
-
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
-    except ImportError:  # Windows
-        import psutil
-
-        return float(getattr(psutil.Process().memory_info(), "peak_wset", 0)) / (1024 * 1024)
-
-
-def provider_candidates(requested: str) -> list[str]:
-    if requested != "auto":
-        return [requested]
-    if sys.platform == "win32":
-        return ["cuda", "dml", "cpu"]
-    if sys.platform == "darwin":
-        return ["cpu"]
-    return ["cuda", "cpu"]
-
-
-PROVIDER_NAMES = {"cpu": "CPU", "cuda": "CUDA", "dml": "DirectML"}
-
-
-def explain_provider_failure(provider: str, error: Exception) -> str:
-    """A reason a user can act on, from the runtime's message."""
-    text = str(error).splitlines()[0] if str(error) else type(error).__name__
-    lowered = text.lower()
-    if provider == "cuda" and ("failed to load library" in lowered or "not built" in lowered):
-        return "the CUDA build of onnxruntime-genai is not installed (see README: GPU builds)"
-    if provider == "dml" and "not been built with dml" in lowered:
-        return "this onnxruntime-genai build has no DirectML (Windows only)"
-    if provider == "cuda" and ("cuda" in lowered and ("driver" in lowered or "no device" in lowered)):
-        return f"no usable NVIDIA GPU ({text})"
-    return text
 
 
 class Worker:
@@ -104,11 +63,7 @@ class Worker:
 
         privacy.disable_runtime_telemetry(og)
         self.og = og
-        self.out = out
-        self.out_lock = threading.Lock()
-        self.requests: queue.Queue[dict[str, Any] | None] = queue.Queue()
-        self.stop_ids: set[int] = set()
-        self.stop_lock = threading.Lock()
+        self.channel = Channel(out)
         self.model: Any = None
         self.tokenizer: Any = None
         self.info: ModelInfo | None = None
@@ -117,59 +72,20 @@ class Worker:
         self.generator: Any = None
         self.generator_key: tuple[Any, ...] | None = None
         self.cached: list[int] = []
-        self.processor: Any = None
-        # Cleaned images by (path, size, mtime): every vision turn re-reads the whole conversation,
-        # and decoding a large photo again each turn would cost a second or more.
-        self.prepared: dict[tuple[str, int, int], bytes] = {}
+        self.vision = VisionInputs(og)
         # The exact text the cached tokens stand for, when they end on a clean boundary.
         self.cached_text: str | None = None
 
     # --- plumbing --------------------------------------------------------------------
     def emit(self, event: Event) -> None:
-        data = event_to_wire(event)
-        with self.out_lock:
-            self.out.write(data)
-            self.out.flush()
-
-    def read_requests(self, stdin: BinaryIO) -> None:
-        """Reader thread: stop requests take effect at once, the rest are queued.
-
-        A line that is not a request is answered with a Failed event and the reader goes on:
-        one bad line must not leave every later request unanswered.
-        """
-        for line in stdin:
-            try:
-                request = parse_request(line)
-                if request["op"] == "stop":
-                    if request.get("id") is None:
-                        raise ValueError("a stop request needs the id of the answer to stop")
-                    with self.stop_lock:
-                        self.stop_ids.add(int(request["id"]))
-                else:
-                    self.requests.put(request)
-            except Exception as exc:
-                log.warning("bad request line (%d bytes): %s", len(line), exc)
-                self.emit(Failed(id=None, code="bad_request", message=str(exc)))
-        self.requests.put(None)  # the parent went away
-
-    def heartbeat(self) -> None:
-        """Heartbeat thread: an Alive event every HEARTBEAT_S, so the client can tell a slow worker
-        from a stopped one. It stays silent only while native code holds the interpreter's lock
-        (a model load, a prefill slice, a chat template): the client bounds those by phase."""
-        while True:
-            time.sleep(HEARTBEAT_S)
-            try:
-                self.emit(Alive())
-            except OSError:  # the parent went away
-                return
+        self.channel.emit(event)
 
     def stop_requested(self, request_id: int) -> bool:
-        with self.stop_lock:
-            return request_id in self.stop_ids
+        return self.channel.stop_requested(request_id)
 
     def serve(self) -> None:
         self.emit(Ready(pid=os.getpid(), runtime_version=getattr(self.og, "__version__", "")))
-        while (request := self.requests.get()) is not None:
+        while (request := self.channel.requests.get()) is not None:
             op = request.get("op")
             request_id = request.get("id")
             try:
@@ -194,7 +110,8 @@ class Worker:
 
     # --- model -------------------------------------------------------------------------
     def unload(self) -> None:
-        self.generator = self.tokenizer = self.model = self.processor = None
+        self.generator = self.tokenizer = self.model = None
+        self.vision.unload()
         self.generator_key, self.cached, self.cached_text = None, [], None
 
     def load(self, path: str, provider: str, context_cap: int, gpu_index: int | None = None) -> None:
@@ -219,9 +136,9 @@ class Worker:
             except Exception as exc:  # the runtime raises RuntimeError with a readable text
                 reason = explain_provider_failure(candidate, exc)
                 log.info("provider %s failed: %s", candidate, exc)
-                reasons.append(f"{PROVIDER_NAMES.get(candidate, candidate)} unavailable: {reason}")
+                reasons.append(f"{provider_name(candidate)} unavailable: {reason}")
         if self.model is None:
-            raise UserError(f"cannot load the model on {PROVIDER_NAMES.get(provider, provider)}: "
+            raise UserError(f"cannot load the model on {provider_name(provider)}: "
                             + "; ".join(reasons), "provider_unavailable")
         self.tokenizer = self.og.Tokenizer(self.model)
         self.info = info
@@ -389,43 +306,14 @@ class Worker:
         self.decode(request_id, sampling, stats, received)
 
     def generate_vision(self, request_id: int, messages: list[Message], sampling: Sampling, received: float) -> None:
-        """A multimodal turn: placeholders built here, images cleaned by Pillow, a fresh generator.
+        """A multimodal turn (``phidesk.engine.multimodal``): a fresh generator, the whole conversation read again.
 
-        The runtime cannot rewind a phi3v generator (FACTS), so every turn reads the whole
-        conversation again; images of earlier turns stay in it, numbered in order, for as long as
-        they fit: when the conversation outgrows the context its oldest turns give way, as for text.
+        The runtime cannot rewind a phi3v generator, so every turn reads the whole conversation again;
+        images of earlier turns stay in it, numbered in order, for as long as they fit.
         """
-        if self.processor is None:
-            self.processor = self.model.create_multimodal_processor()
-        last: dict[str, Any] = {}
-
-        def process(kept: Sequence[Message]) -> int:
-            """Placeholders, cleaned images and the processor for *kept*; its prompt length."""
-            pictures: list[bytes] = []
-            numbered: list[Message] = []
-            for message in kept:
-                marks = ""
-                for path in message.images:
-                    pictures.append(self.prepare(path))  # ImageError: a one-line user error
-                    marks += f"<|image_{len(pictures)}|>\n"
-                numbered.append(Message(message.role, marks + message.content))
-            images = self.og.Images.open_bytes(*pictures) if pictures else None
-            last["inputs"] = self.processor(self.render(numbered), images=images)
-            ids = last["inputs"]["input_ids"].as_numpy().reshape(-1)
-            last["image_tokens"] = [int((ids == -(n + 1)).sum()) for n in range(len(pictures))]
-            return int(ids.shape[0])
-
         budget = self.max_length - answer_reserve(self.max_length, sampling.max_new_tokens)
-        try:
-            # The oldest turns (and their images) give way first, as for text; the last call was for `kept`.
-            _kept, dropped, total = fit_conversation(messages, process, budget)
-        except PromptTooLongError:
-            costs = ", ".join(f"{c:,}" for c in last["image_tokens"])
-            needed = int(last["inputs"]["input_ids"].as_numpy().size)
-            raise PromptTooLongError(
-                f"the question needs {needed:,} tokens (images: {costs or 'none'}) and at most {budget:,} fit; "
-                "use fewer images or raise the context setting") from None
-        inputs, image_tokens = last["inputs"], last["image_tokens"]
+        prompt = self.vision.build(self.model, messages, self.render, budget)
+        total, dropped, image_tokens = prompt.total, prompt.dropped, prompt.image_tokens
         stats = AnswerStats(prompt_tokens=total, new_prompt_tokens=total, image_tokens=image_tokens,
                             dropped_turns=dropped)
         self.emit(PrefillProgress(id=request_id, done=0, total=total, prompt_tokens=total, dropped_turns=dropped,
@@ -436,27 +324,10 @@ class Worker:
         self.generator = self.og.Generator(self.model, params)
         self.generator_key, self.cached, self.cached_text = None, [], None
         started = time.perf_counter()
-        self.generator.set_inputs(inputs)
+        self.generator.set_inputs(prompt.inputs)
         stats.prefill_s = time.perf_counter() - started
         self.decode(request_id, sampling, stats, received)
         self.cached, self.cached_text = [], None  # never reused: a phi3v generator cannot rewind
-
-    def prepare(self, path: str) -> bytes:
-        from phidesk.engine.images import PREPARED_CACHE, prepare_image
-
-        try:
-            stat = Path(path).stat()
-            key: tuple[str, int, int] | None = (path, stat.st_size, stat.st_mtime_ns)
-        except OSError:
-            key = None  # prepare_image says why
-        if key is not None and key in self.prepared:
-            return self.prepared[key]
-        png = prepare_image(path).png
-        if key is not None:
-            while len(self.prepared) >= PREPARED_CACHE:
-                del self.prepared[next(iter(self.prepared))]
-            self.prepared[key] = png
-        return png
 
     def decode(self, request_id: int, sampling: Sampling, stats: AnswerStats, received: float) -> None:
         assert self.info is not None
@@ -512,10 +383,7 @@ def main() -> int:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format=f"%(asctime)s worker[{os.getpid()}] %(levelname)s %(message)s")
     worker = Worker(out)
-    reader = threading.Thread(target=worker.read_requests, args=(sys.stdin.buffer,), daemon=True,
-                              name="phidesk-requests")
-    reader.start()
-    threading.Thread(target=worker.heartbeat, daemon=True, name="phidesk-heartbeat").start()
+    worker.channel.start_threads(sys.stdin.buffer)
     worker.serve()
     out.flush()
     # Skip interpreter teardown: native destructors of a half-used runtime can be slow.

@@ -1,4 +1,5 @@
-"""Start-up of the desktop app: QApplication, one instance per data folder, theme, the store, the window.
+"""Start-up of the desktop app: QApplication, one instance per data folder, the theme (:mod:`phidesk.gui.theme`),
+the store, the window.
 
 ``phidesk gui [FILE ...]``: an image is attached to the composer, a conversation ``.json`` imported. When
 PhiDesk already runs for this user and data folder, the launch hands its files to that window (which comes
@@ -17,58 +18,16 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QImage, QPalette, QPixmap
+from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from phidesk import __version__, logs, settings
 from phidesk.errors import UserError
+from phidesk.gui.theme import apply_theme, is_dark
 from phidesk.store import Store
 from phidesk.store import files as store_files
 
 log = logging.getLogger(__name__)
-
-SCHEMES = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark, "system": Qt.ColorScheme.Unknown}
-
-
-def apply_theme(theme: str) -> None:
-    """Follow the OS (system), or force light or dark.
-
-    The color-scheme hint alone is not honoured everywhere (e.g. X11 without a desktop's
-    platform theme), so a forced theme also sets the Fusion style with an explicit palette.
-    """
-    app = QApplication.instance()
-    if not isinstance(app, QApplication):
-        return
-    QGuiApplication.styleHints().setColorScheme(SCHEMES.get(theme, Qt.ColorScheme.Unknown))
-    if theme == "system":
-        style = app.style()
-        app.setPalette(style.standardPalette() if style is not None else QPalette())
-        return
-    app.setStyle("Fusion")
-    app.setPalette(_dark_palette() if theme == "dark" else QPalette(QColor("#efefef")))
-
-
-def _dark_palette() -> QPalette:
-    p = QPalette()
-    roles = QPalette.ColorRole
-    for role, color in ((roles.Window, "#2b2b2e"), (roles.WindowText, "#e6e6e6"), (roles.Base, "#1f1f22"),
-                        (roles.AlternateBase, "#34343a"), (roles.Text, "#e6e6e6"), (roles.Button, "#3a3a40"),
-                        (roles.ButtonText, "#e6e6e6"), (roles.Highlight, "#3d6fb6"),
-                        (roles.HighlightedText, "#ffffff"), (roles.ToolTipBase, "#34343a"),
-                        (roles.ToolTipText, "#e6e6e6"), (roles.Link, "#7fb2ff"), (roles.PlaceholderText, "#8a8a90")):
-        p.setColor(role, QColor(color))
-    p.setColor(QPalette.ColorGroup.Disabled, roles.Text, QColor("#77777c"))
-    p.setColor(QPalette.ColorGroup.Disabled, roles.ButtonText, QColor("#77777c"))
-    return p
-
-
-def is_dark() -> bool:
-    app = QApplication.instance()
-    if isinstance(app, QApplication):
-        return app.palette().color(QPalette.ColorRole.Window).lightness() < 128
-    return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
-
 
 def create_app(argv: Sequence[str] = ()) -> QApplication:
     app = QApplication.instance()

@@ -677,7 +677,7 @@ class MainWindow(QMainWindow):
                 log.warning("could not save the settings: %s", exc)
                 self.show_notice(f"The settings apply to this window but could not be saved: {exc}")
         if theme_changed:
-            from phidesk.gui.app import apply_theme, is_dark
+            from phidesk.gui.theme import apply_theme, is_dark
 
             apply_theme(self.prefs.theme)
             self.chat.set_dark(is_dark())

@@ -163,10 +163,10 @@ class ModelPane(QWidget):
     def start(self, context: int) -> None:
         """Look at the hardware and catalog in the background; resume downloads left from last time."""
         def work() -> None:
-            from phidesk.models import hardware
+            from phidesk.models.report import machine_report
 
             try:
-                report: dict[str, Any] = hardware.report(context=context)
+                report: dict[str, Any] = machine_report(context=context)
             except Exception as exc:  # the pane must not take the app down
                 report = {"error": str(exc)}
             _emit_if_alive(self._report_ready, report)

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from phidesk.engine.runtime import provider_name
 from phidesk.models.catalog import CatalogEntry
 
 if TYPE_CHECKING:
@@ -38,7 +39,6 @@ FITS_FRACTION = 0.70
 
 FITS, TIGHT, WONT_FIT = "fits", "tight", "won't fit"
 VERDICTS = (FITS, TIGHT, WONT_FIT)
-PROVIDER_NAMES = {"cpu": "CPU", "cuda": "CUDA", "dml": "DirectML"}
 # The default model: Phi-3.5-mini first, then the other text models, vision last (it needs a fresh
 # generator every turn and ~2,000 prompt tokens per image, so it is a poor default for chat).
 MODEL_PREFERENCE = (
@@ -151,7 +151,7 @@ def judge(entry: CatalogEntry, hardware: Hardware, context: int) -> Recommendati
     if entry.variant == "cpu":
         available = hardware.ram.available_mb
         return rec(verdict(needed, available), available, f"{arithmetic} of {available:,} MB available RAM")
-    name = PROVIDER_NAMES.get(entry.variant, entry.variant)
+    name = provider_name(entry.variant)
     if entry.variant == "dml" and hardware.os != "windows":
         return rec(WONT_FIT, 0, f"DirectML runs on Windows only; needs {arithmetic}")
     gpu = _gpu_for(entry.variant, hardware)

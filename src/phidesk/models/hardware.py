@@ -1,8 +1,8 @@
 """What this machine has: CPU, RAM, GPUs, the installed onnxruntime-genai flavour and the providers
 that really load a model.
 
-``detect()`` gathers it; ``report(context)`` adds a verdict for every catalog model and the
-recommended default (``phidesk.models.fit``), as one JSON-ready dict.
+``detect()`` gathers it; ``phidesk.models.report.machine_report(context)`` adds a verdict for every
+catalog model and the recommended default (``phidesk.models.fit``), as one JSON-ready dict.
 
 Nothing here imports onnxruntime_genai: which providers work is asked of a child process
 (``python -m phidesk.engine.providers``) that loads the smallest installed model with each.
@@ -29,14 +29,12 @@ from typing import Any
 import psutil
 
 from phidesk import paths
+from phidesk.engine.runtime import GENAI_PACKAGES
 
 log = logging.getLogger(__name__)
 
 MB = 1024 * 1024
 PROBE_TIMEOUT_S = 60
-GENAI_PACKAGES = (
-    "onnxruntime-genai", "onnxruntime-genai-cuda", "onnxruntime-genai-directml", "onnxruntime-genai-winml",
-)
 # CPU features that matter to ONNX Runtime's kernels, by the names Linux uses in /proc/cpuinfo.
 X86_FEATURES = ("sse4_2", "avx", "avx2", "fma", "f16c", "avx512f", "avx512bw", "avx512vl", "avx512_vnni",
                 "avx_vnni", "avx512_bf16", "amx_tile", "amx_int8", "amx_bf16")
@@ -450,21 +448,3 @@ def detect(probe: bool = True, model_dir: Path | None = None) -> Hardware:
         if problem:
             notes.append(problem)
     return Hardware(os_name(), arch_name(), cpu, ram, gpus, runtime, providers, probe_model, notes)
-
-
-def report(context: int = 4096, hardware: Hardware | None = None) -> dict[str, Any]:
-    """detect() + a verdict for every catalog model at *context* tokens + the recommended default."""
-    from phidesk.models import fit
-    from phidesk.models.catalog import load_catalog
-
-    hw = hardware if hardware is not None else detect()
-    recs = fit.recommend(hw, load_catalog(), context)
-    chosen = fit.best(recs, hw)
-    data = hw.to_json(recs)
-    data["context"] = context
-    data["recommended"] = chosen.to_json() if chosen else None
-    return data
-
-
-if __name__ == "__main__":
-    print(json.dumps(report(), indent=2))

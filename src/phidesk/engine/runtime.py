@@ -1,0 +1,61 @@
+"""Facts about the runtime that several processes share, without importing it.
+
+The provider keys and their names, the order "auto" tries them in, a readable reason when one fails,
+the onnxruntime-genai distributions (flavours) that may be installed, and the peak memory of this
+process. The worker, the bare reference loop and the provider probe (child processes) use them, and so
+do the hardware report, the fit verdicts and the About text in the app's own process, which is why
+nothing here imports onnxruntime_genai.
+"""
+
+from __future__ import annotations
+
+import sys
+
+PROVIDERS = ("cpu", "cuda", "dml")  # what a model can run on ("auto" is a choice among these)
+PROVIDER_NAMES = {"cpu": "CPU", "cuda": "CUDA", "dml": "DirectML"}
+# Every flavour provides the module onnxruntime_genai: exactly one may be installed.
+GENAI_PACKAGES = (
+    "onnxruntime-genai", "onnxruntime-genai-cuda", "onnxruntime-genai-directml", "onnxruntime-genai-winml",
+)
+
+
+def provider_name(provider: str) -> str:
+    """"CUDA" for "cuda"; an unknown key as it is."""
+    return PROVIDER_NAMES.get(provider, provider)
+
+
+def provider_candidates(requested: str) -> list[str]:
+    """The providers to try, in order: the one asked for, or for "auto" the best this OS may have."""
+    if requested != "auto":
+        return [requested]
+    if sys.platform == "win32":
+        return ["cuda", "dml", "cpu"]
+    if sys.platform == "darwin":
+        return ["cpu"]
+    return ["cuda", "cpu"]
+
+
+def explain_provider_failure(provider: str, error: Exception) -> str:
+    """A reason a user can act on, from the runtime's message."""
+    text = str(error).splitlines()[0] if str(error) else type(error).__name__
+    lowered = text.lower()
+    if provider == "cuda" and ("failed to load library" in lowered or "not built" in lowered):
+        return "the CUDA build of onnxruntime-genai is not installed (see README: GPU builds)"
+    if provider == "dml" and "not been built with dml" in lowered:
+        return "this onnxruntime-genai build has no DirectML (Windows only)"
+    if provider == "cuda" and ("cuda" in lowered and ("driver" in lowered or "no device" in lowered)):
+        return f"no usable NVIDIA GPU ({text})"
+    return text
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process, in MiB."""
+    try:
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+    except ImportError:  # Windows
+        import psutil
+
+        return float(getattr(psutil.Process().memory_info(), "peak_wset", 0)) / (1024 * 1024)
