@@ -1,1 +1,1 @@
-"""The Qt layer: the only package that imports PySide6 or qasync."""
+"""The Qt layer: the only package that imports PySide6."""
