@@ -25,7 +25,7 @@ from types import EllipsisType, TracebackType
 from typing import Any
 
 from phidesk.errors import UserError
-from phidesk.store import opening, schema, writers
+from phidesk.store import opening, writers
 from phidesk.store.records import (
     DEFAULT_TITLE,
     Conversation,
@@ -40,7 +40,7 @@ from phidesk.store.records import (
     message_from_row,
     summary_from_row,
 )
-from phidesk.store.text import casefold, snippet, title_from
+from phidesk.store.text import snippet, title_from
 
 FILE_NAME = opening.FILE_NAME
 
@@ -74,39 +74,11 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._last_time = 0.0
         self.writer = writers.new_writer()
-        opening.check_header(self.path)  # before SQLite may write to a damaged file
-        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=True)
         try:
-            self._db.row_factory = sqlite3.Row
-            self._db.create_function("casefold", 1, casefold, deterministic=True)
-            self._db.execute("PRAGMA busy_timeout = 5000")
-            if (found := schema.user_version(self._db)) > schema.latest_version():  # refused before any write
-                raise opening.StoreOpenError(self.path, "newer", (
-                    f"was written by a newer PhiDesk (schema version {found}; this one knows up to "
-                    f"{schema.latest_version()})"))
-            self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = NORMAL")
-            self._db.execute("PRAGMA foreign_keys = ON")
-            self._version = schema.migrate(self._db, name=str(self.path))
-            self._recover_streaming()
-        except sqlite3.DatabaseError as exc:
-            self._close_db()
-            locked = "locked" in str(exc).lower() or getattr(exc, "sqlite_errorcode", 0) in (5, 6)  # BUSY, LOCKED
-            kind, reason = (("locked", "is locked by another program (another PhiDesk, or a backup tool)")
-                            if locked else ("damaged", f"is not a usable conversation database ({exc})"))
-            raise opening.StoreOpenError(self.path, kind, reason) from exc
+            self._db, self._version = opening.connect(self.path)
         except BaseException:
-            self._close_db()
+            writers.release(self.writer)
             raise
-
-    def _recover_streaming(self) -> None:
-        """Answers whose writer is gone (crashed, killed, closed) become ``interrupted``; live ones stay."""
-        rows = self._db.execute("SELECT id, writer FROM messages WHERE status = 'streaming'").fetchall()
-        for row in rows:
-            if not writers.is_alive(row["writer"]):
-                self._db.execute(
-                    "UPDATE messages SET status = 'interrupted' WHERE id = ? AND status = 'streaming'", (row["id"],)
-                )
 
     # --- lifetime -----------------------------------------------------------------------------
 

@@ -8,17 +8,21 @@ the fresh one and the damaged file stays exactly as it was for the user (or a re
 
 :func:`check_header` reads the first 100 bytes before SQLite opens the file for writing, because
 opening a damaged file read-write can already change it (a journal-mode switch, a schema created
-in what SQLite takes for an empty database).
+in what SQLite takes for an empty database). :func:`connect` then opens it for one thread: the pragmas every
+Store relies on, the version check, the migrations, and answers left ``streaming`` by a writer that is gone.
 """
 
 from __future__ import annotations
 
 import re
+import sqlite3
 import time
 from pathlib import Path
 
 from phidesk import paths
 from phidesk.errors import UserError
+from phidesk.store import schema, writers
+from phidesk.store.text import casefold
 
 FILE_NAME = "conversations.sqlite3"
 POINTER = "conversations.current"
@@ -94,3 +98,45 @@ def check_header(path: Path) -> None:
     if counter_valid and pages and pages * page_size > size:
         raise StoreOpenError(path, "damaged",
                              f"is truncated ({size:,} bytes, but its header says {pages * page_size:,})")
+
+
+def connect(path: Path) -> tuple[sqlite3.Connection, int]:
+    """Open the database at *path* for one thread; returns the connection and its schema version.
+
+    The header is checked before SQLite may write to a damaged file, a newer schema is refused before any
+    write, and a file SQLite cannot use raises :class:`StoreOpenError` ("locked" or "damaged") with the
+    connection closed.
+    """
+    check_header(path)
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
+    try:
+        db.row_factory = sqlite3.Row
+        db.create_function("casefold", 1, casefold, deterministic=True)
+        db.execute("PRAGMA busy_timeout = 5000")
+        if (found := schema.user_version(db)) > schema.latest_version():  # refused before any write
+            raise StoreOpenError(path, "newer", (
+                f"was written by a newer PhiDesk (schema version {found}; this one knows up to "
+                f"{schema.latest_version()})"))
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA foreign_keys = ON")
+        version = schema.migrate(db, name=str(path))
+        recover_streaming(db)
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        locked = "locked" in str(exc).lower() or getattr(exc, "sqlite_errorcode", 0) in (5, 6)  # BUSY, LOCKED
+        kind, reason = (("locked", "is locked by another program (another PhiDesk, or a backup tool)")
+                        if locked else ("damaged", f"is not a usable conversation database ({exc})"))
+        raise StoreOpenError(path, kind, reason) from exc
+    except BaseException:
+        db.close()
+        raise
+    return db, version
+
+
+def recover_streaming(db: sqlite3.Connection) -> None:
+    """Answers whose writer is gone (crashed, killed, closed) become ``interrupted``; live ones stay."""
+    rows = db.execute("SELECT id, writer FROM messages WHERE status = 'streaming'").fetchall()
+    for row in rows:
+        if not writers.is_alive(row["writer"]):
+            db.execute("UPDATE messages SET status = 'interrupted' WHERE id = ? AND status = 'streaming'", (row["id"],))
