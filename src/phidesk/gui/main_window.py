@@ -1,9 +1,11 @@
-"""The main window: conversations | chat + composer | models, a status bar, and the flow of one answer.
+"""The main window: conversations | chat + composer | models, a status bar; a view of the chat service.
 
-One answer: the composer's text is stored as a user message, an empty assistant message
-is stored with status ``streaming``, and the engine bridge is asked for an answer. Tokens
-are appended to the message widget (re-rendered at most every 60 ms) and written to the
-store at least once a second, so a killed app loses at most the last second of an answer.
+One answer: the window hands the composer's text to :class:`phidesk.chat.ChatService`, which stores
+the question and an empty answer (status ``streaming``) and returns what the engine should read; the
+window shows what the service stored and asks the engine bridge for the answer. The bridge's events
+(on the GUI thread) go to the service, which writes the answer at least every 0.5 s, and to the message
+widget (re-rendered at most every 60 ms). A timer here only drives the service's flush during a pause in
+the stream and its retries while the disk is full. The window writes no message itself.
 Nothing here waits: the worker runs in its own process, the client on the bridge's thread.
 """
 
@@ -13,7 +15,6 @@ import json
 import logging
 import sqlite3
 import time
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -34,17 +35,17 @@ from PySide6.QtWidgets import (
 )
 
 from phidesk import settings as settings_module
-from phidesk.engine.protocol import AnswerStats, Loaded, Message
+from phidesk.chat import Answer, ChatService, Refused, Returned, stats_dict
+from phidesk.engine.protocol import AnswerStats, Loaded
 from phidesk.errors import UserError
 from phidesk.gui.about import AboutDialog
-from phidesk.gui.bridge import EngineBridge, stats_dict
+from phidesk.gui.bridge import EngineBridge
 from phidesk.gui.chat_view import ChatView, MessageWidget
 from phidesk.gui.composer import Composer
 from phidesk.gui.conversations import ConversationList
 from phidesk.gui.images import ImageKeeper, ImageLoader, ImagePreview
 from phidesk.gui.model_pane import ModelPane
 from phidesk.gui.plain import Button, ask, plain_label, tooltip
-from phidesk.gui.saver import AnswerSaver
 from phidesk.gui.settings_dialog import SettingsDialog
 from phidesk.models import library
 from phidesk.settings import Settings
@@ -52,9 +53,9 @@ from phidesk.store import (
     ConversationChangedError,
     ConversationMissingError,
     Store,
+    StoredMessage,
     export_json,
     export_markdown,
-    import_json,
 )
 from phidesk.store.pending import is_disk_full
 
@@ -71,7 +72,6 @@ builds on Hugging Face (<code>microsoft/Phi-3.5-mini-instruct-onnx</code>) and a
 <code>phidesk models import PATH</code>.</p>
 <p>Type below and press Enter. Esc stops an answer; Ctrl+N starts a new chat; Ctrl+, opens the settings.</p>
 """
-RETURNED = {"bad_image", "prompt_too_long"}  # failures that give the question back to the composer
 
 CHANGED_ELSEWHERE = "This conversation was changed in another window and has been reloaded."
 DELETED_ELSEWHERE = "This conversation was deleted in another window."
@@ -90,14 +90,14 @@ class MainWindow(QMainWindow):
         self.store, self.prefs = store, prefs
         self.bridge = bridge or EngineBridge(self)
         self.setWindowTitle("PhiDesk")
-        self.conversation_id: int | None = None
+        # The one writer of this window's conversations: answers survive a full disk (kept in memory, written later)
+        self.service = ChatService(store, self.bridge.client, system_prompt=prefs.system_prompt,
+                                   on_save_problem=self.show_notice, on_saved_again=self._on_saved_again)
         self._ids: list[int] = []  # the store ids of the messages shown, in order (what the user saw)
         self.model_id: str | None = None  # the model the bridge has (or is loading)
         self.streaming: MessageWidget | None = None
-        self.streaming_id: int | None = None
         self._pending: tuple[str, list[str]] | None = None  # a message waiting for its model to load
         self._editing: int | None = None
-        self._dirty = False
         self._prefill_started = 0.0
         self._image_cost = ""  # what the images of the pending answer cost, once the worker has said
         self._last_stats: AnswerStats | None = None
@@ -145,10 +145,7 @@ class MainWindow(QMainWindow):
         self.about_button.clicked.connect(self.open_about)
         self.statusBar().addPermanentWidget(self.about_button)
 
-        self.saver = AnswerSaver(store, self)  # answers survive a full disk: kept in memory, written later
-        self.saver.problem.connect(self.show_notice)
-        self.saver.recovered.connect(self._on_saved_again)
-        self._flush_timer = QTimer(self)
+        self._flush_timer = QTimer(self)  # drives the service's flush in a pause of the stream, and its retries
         self._flush_timer.setInterval(FLUSH_INTERVAL_MS)
         self._flush_timer.timeout.connect(self._flush)
         self._connect()
@@ -202,6 +199,10 @@ class MainWindow(QMainWindow):
         self.sidebar.search.setFocus()
         self.sidebar.search.selectAll()
 
+    @property
+    def conversation_id(self) -> int | None:
+        return self.service.conversation_id
+
     # --- conversations ---------------------------------------------------------------------------
     def _open_latest(self) -> None:
         conversations = self.store.list_conversations()
@@ -214,7 +215,7 @@ class MainWindow(QMainWindow):
     def new_conversation(self) -> None:
         if self.bridge.busy:
             return
-        self.conversation_id = None
+        self.service.new()
         self.chat.clear()
         self._ids = []
         self.sidebar.set_current(None)
@@ -226,65 +227,66 @@ class MainWindow(QMainWindow):
             self.load_model(default)
 
     @Slot(int)
-    def open_conversation(self, conversation_id: int) -> None:
-        if self.bridge.busy or (conversation_id == self.conversation_id and self.chat.messages):
+    def open_conversation(self, conversation_id: int, again: bool = False) -> None:
+        if self.bridge.busy or (conversation_id == self.conversation_id and self.chat.messages and not again):
             return
         try:
-            conversation = self.store.get_conversation(conversation_id)
+            conversation = self.service.open(conversation_id)
         except ConversationMissingError:
             self._gone(conversation_id)
             return
-        self.conversation_id = conversation_id
         self._editing = None
         self.chat.clear()
-        self._ids = [message.id for message in conversation.messages]
-        for message in conversation.messages:
-            widget = self.chat.add_message(message.role, message.content, model=message.model,
-                                           images=list(message.images))
-            if message.status in {"cancelled", "interrupted", "error"}:
-                widget.set_note({"cancelled": "stopped", "interrupted": "interrupted (the app was closed)",
-                                 "error": "failed"}[message.status])
-            elif message.stats:
-                widget.set_note(_stats_note(message.stats))
+        self._ids = []
+        self._sync()
         self.sidebar.set_current(conversation_id)
         wanted = conversation.model_id or library.default_model_id(self.prefs.default_model)
         if wanted and wanted != self.model_id:
             self.load_model(wanted)
 
-    def _last_id(self) -> int | None:
-        return self._ids[-1] if self._ids else None
+    def _sync(self) -> None:
+        """Show the service's messages: widgets from the first one that differs are replaced."""
+        known = self.service.messages
+        same = 0
+        while same < min(len(known), len(self._ids)) and known[same].id == self._ids[same]:
+            same += 1
+        if same < len(self.chat.messages):
+            self.chat.truncate(same)
+        self._ids = self._ids[:same]
+        for message in known[same:]:
+            self._show(message)
 
-    def _changed_elsewhere(self, exc: ConversationChangedError | ConversationMissingError, text: str = "",
-                           images: list[str] | None = None) -> None:
+    def _show(self, message: StoredMessage) -> None:
+        widget = self.chat.add_message(message.role, message.content, model=message.model,
+                                       images=list(message.images))
+        self._ids.append(message.id)
+        if message.status in {"cancelled", "interrupted", "error"}:
+            widget.set_note({"cancelled": "stopped", "interrupted": "interrupted (the app was closed)",
+                             "error": "failed"}[message.status])
+        elif message.stats:
+            widget.set_note(_stats_note(message.stats))
+
+    def _changed_elsewhere(self, refused: Refused) -> None:
         """Another window or process changed (or deleted) this conversation since it was shown: show it as it
         is now, say so, and give back what the user typed."""
         self._editing = None
         conversation_id = self.conversation_id
-        if isinstance(exc, ConversationMissingError) or conversation_id is None:
+        if refused.reason == "missing" or conversation_id is None:
             self.new_conversation()
             notice = DELETED_ELSEWHERE
         else:
-            self.conversation_id = None  # so that open_conversation reads it again
-            self.open_conversation(conversation_id)
+            self.open_conversation(conversation_id, again=True)
             notice = CHANGED_ELSEWHERE if self.conversation_id == conversation_id else DELETED_ELSEWHERE
-        if text or images:
-            self.composer.set_text(text)
-            self.composer.clear_images()
-            self.composer.add_images(list(images or []))
+        if refused.text or refused.images:
+            self._give_back(refused.text, list(refused.images))
             notice += KEPT_TEXT
         self.sidebar.refresh(self.conversation_id)
         self.show_notice(notice)
 
-    def _engine_messages(self, conversation_id: int) -> list[Message]:
-        conversation = self.store.get_conversation(conversation_id)
-        system = conversation.system_prompt or self.prefs.system_prompt
-        messages = [Message("system", system)] if system else []
-        for m in conversation.messages:
-            # An answer still streaming, one that failed, or an empty one is not part of the context.
-            if m.status in {"streaming", "error"} or (m.role == "assistant" and not m.content):
-                continue
-            messages.append(Message(m.role, m.content, list(m.images)))
-        return messages
+    def _give_back(self, text: str, images: list[str]) -> None:
+        self.composer.set_text(text)
+        self.composer.clear_images()
+        self.composer.add_images(images)
 
     # --- models -------------------------------------------------------------------------------
     def load_model(self, model_id: str, force: bool = False) -> None:
@@ -302,7 +304,7 @@ class MainWindow(QMainWindow):
         self.bridge.load(model.path, self.prefs.provider, self.prefs.context_cap, self.prefs.gpu_index)
         if self.conversation_id is not None and force:
             try:
-                self.store.set_model(self.conversation_id, model_id)
+                self.service.set_model(self.conversation_id, model_id)
             except ConversationMissingError:
                 self._gone(self.conversation_id)
 
@@ -374,60 +376,29 @@ class MainWindow(QMainWindow):
             self._on_keep_failed(text, images, "The model is not ready: send the message again.")
             return
         editing, self._editing = self._editing, None
-        try:  # by id, and only if the conversation is still what the window shows
-            if self.conversation_id is None:
-                summary = self.store.create_conversation(model_id=self.model_id)
-                self.conversation_id = summary.id
-                self._ids = []
-            if editing is not None and editing < len(self._ids):
-                self.store.delete_from_message(self.conversation_id, self._ids[editing], last_id=self._last_id())
-                self.chat.truncate(editing)
-                del self._ids[editing:]
-                editing = None
-            user = self.store.add_message(self.conversation_id, "user", text, images=images, after=self._last_id())
-        except (ConversationChangedError, ConversationMissingError) as exc:
-            self._changed_elsewhere(exc, text, images)
-            return
-        except sqlite3.Error as exc:  # a full disk: the question waits in the composer, nothing half-stored
-            log.warning("could not store the question: %s", exc)
-            self._editing = editing  # an edit not yet applied stays an edit
-            self._on_keep_failed(text, images, (
-                f"The disk holding {self.store.path.parent} is full: free some disk space, then send again."
-                if is_disk_full(exc) else f"Your message could not be stored ({exc}): send it again."))
-            return
-        self._ids.append(user.id)
-        try:
-            self.store.auto_title(self.conversation_id, text)
-        except sqlite3.Error as exc:
-            log.warning("no automatic title: %s", exc)
-        self.chat.add_message("user", text, images=images)
-        self._start_answer()
+        self._begin(self.service.ask(text, images, sampling=self.prefs.sampling, model=self.model_id,
+                                     provider=self.bridge.current.provider, edit=editing), editing)
 
-    def _start_answer(self) -> None:
-        assert self.conversation_id is not None
-        messages = self._engine_messages(self.conversation_id)
-        sampling = self.prefs.sampling
-        try:
-            stored = self.store.add_message(self.conversation_id, "assistant", "", model=self.model_id,
-                                            provider=self.bridge.current.provider if self.bridge.current else None,
-                                            settings=asdict(sampling), status="streaming", after=self._last_id())
-        except (ConversationChangedError, ConversationMissingError) as exc:
-            self._changed_elsewhere(exc)
+    def _begin(self, result: Answer | Refused, editing: int | None = None) -> None:
+        """Show what the service stored; stream the answer it started, or say why it started none."""
+        if isinstance(result, Refused) and result.reason in {"changed", "missing"}:
+            self._changed_elsewhere(result)
             return
-        except sqlite3.Error as exc:
-            log.warning("could not start an answer: %s", exc)
-            self.show_notice(f"The disk holding {self.store.path.parent} is full: no answer was started. Free some "
-                             "space, then press Regenerate." if is_disk_full(exc)
-                             else f"The answer could not be started ({exc}): press Regenerate to try again.")
+        self._sync()
+        if isinstance(result, Refused):
+            if result.text or result.images:  # the question waits in the composer, nothing half-stored
+                self._editing = editing if editing is not None and editing < len(self._ids) else None
+                self._on_keep_failed(result.text, list(result.images), result.message)
+            else:
+                self.show_notice(result.message)
             return
-        self._ids.append(stored.id)
-        self.streaming_id = stored.id
-        self.streaming = self.chat.add_message("assistant", "", model=self.model_id, note="thinking…")
+        self.streaming = self.chat.messages[-1]
+        self.streaming.set_note("thinking…")
         self._prefill_started = time.monotonic()
         self._image_cost = ""
         self._flush_timer.start()
         self.sidebar.refresh(self.conversation_id)
-        self.bridge.send(messages, sampling)  # each message carries its own images
+        self.bridge.send(result.messages, result.sampling)  # each message carries its own images
 
     def _offer_vision(self, text: str, images: list[str]) -> None:
         vision = [m.id for m in library.list_models() if m.info and m.info.vision]
@@ -477,14 +448,12 @@ class MainWindow(QMainWindow):
             self.streaming.set_prefill(1, 1, None)
             self._pending_note("writing…")
         self.streaming.append(text)
-        self._dirty = True
+        self.service.add_token(text)
 
     def _flush(self) -> None:
-        """Write the streaming answer to the database (timer, at least once a second)."""
-        if self._dirty and self.streaming is not None and self.streaming_id is not None:
-            self.saver.put(self.streaming_id, content=self.streaming.text)
-            self._dirty = False
-        self.saver.save()
+        """The timer: the service writes the streaming answer, or retries what a full disk refused."""
+        if self.service.flush() and self.service.answer is None:
+            self._flush_timer.stop()
 
     @Slot()
     def _on_saved_again(self) -> None:
@@ -492,51 +461,36 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_finished(self, stats: AnswerStats) -> None:
-        self._end_answer("cancelled" if stats.finish_reason == "cancelled" else "complete", stats)
+        self._end_answer(self.service.finish(stats))
 
     @Slot(str, str, bool)
-    def _on_failed(self, code: str, message: str, _user_error: bool) -> None:
-        self._end_answer("error", None)
+    def _on_failed(self, code: str, message: str, user_error: bool) -> None:
+        answer = self.service.fail(code, message, user_error)
+        self._end_answer(answer)
         if code == "worker_died":
             self.status_model.setText(f"{self.model_id} · restarting on the next message")
-        if code in RETURNED:
-            self._return_question()
+        outcome = answer.outcome if answer else None
+        if isinstance(outcome, Returned):  # the question goes back to the composer, images included
+            self._sync()
+            self._give_back(outcome.text, list(outcome.images))
+            self.sidebar.refresh(self.conversation_id)
+        elif isinstance(outcome, Refused) and outcome.reason in {"changed", "missing"}:
+            self._changed_elsewhere(outcome)
         self.show_notice(message)
 
-    def _return_question(self) -> None:
-        """A question the model could not take (a damaged image, too long) goes back to the composer,
-        images included, instead of staying in the conversation where every later turn would fail."""
-        users = [w for w in self.chat.messages if w.role == "user"]
-        if self.conversation_id is None or not users:
+    def _end_answer(self, answer: Answer | None) -> None:
+        if not self.service.waiting:
+            self._flush_timer.stop()
+        widget, self.streaming = self.streaming, None
+        if widget is None or answer is None:
             return
-        question = users[-1]
-        try:
-            self.store.delete_from_message(self.conversation_id, self._ids[question.position], last_id=self._last_id())
-        except (ConversationChangedError, ConversationMissingError) as exc:
-            self._changed_elsewhere(exc, question.text, question.images)
-            return
-        self.chat.truncate(question.position)
-        del self._ids[question.position:]
-        self.composer.set_text(question.text)
-        self.composer.clear_images()
-        self.composer.add_images(question.images)
-        self.sidebar.refresh(self.conversation_id)
-
-    def _end_answer(self, status: str, stats: AnswerStats | None) -> None:
-        self._flush_timer.stop()
-        widget, message_id = self.streaming, self.streaming_id
-        self.streaming, self.streaming_id, self._dirty = None, None, False
-        if widget is None or message_id is None:
-            return
-        widget.set_text(widget.text)
+        widget.set_text(answer.text)
         widget.set_prefill(1, 1, None)
-        data = stats_dict(stats) if stats else None
-        self.saver.put(message_id, content=widget.text, status=status, stats=data)
-        self.saver.save()
-        if status == "error":
+        stats = answer.stats
+        if answer.status == "error":
             widget.set_note("failed")
         elif stats is not None:
-            widget.set_note(("stopped · " if status == "cancelled" else "") + _stats_note(data or {}))
+            widget.set_note(("stopped · " if answer.status == "cancelled" else "") + _stats_note(stats_dict(stats)))
             self._last_stats = stats
             loaded = self.bridge.current
             used = stats.prompt_tokens + stats.generated_tokens
@@ -557,14 +511,9 @@ class MainWindow(QMainWindow):
     def _on_regenerate(self, position: int) -> None:
         if self.bridge.busy or self.conversation_id is None or position >= len(self._ids):
             return
-        try:  # by id, and only if the conversation is still what the window shows
-            self.store.delete_from_message(self.conversation_id, self._ids[position], last_id=self._last_id())
-        except (ConversationChangedError, ConversationMissingError) as exc:
-            self._changed_elsewhere(exc)
-            return
-        self.chat.truncate(position)
-        del self._ids[position:]
-        self._start_answer()
+        provider = self.bridge.current.provider if self.bridge.current else None
+        self._begin(self.service.regenerate(position, sampling=self.prefs.sampling, model=self.model_id,
+                                            provider=provider))
 
     @Slot(int)
     def _on_edit(self, position: int) -> None:
@@ -589,7 +538,7 @@ class MainWindow(QMainWindow):
             current = self.store.get_conversation(conversation_id).title
             title, ok = QInputDialog.getText(self, "Rename conversation", "Title:", text=current)
             if ok and title.strip():
-                self.store.rename(conversation_id, title.strip())
+                self.service.rename(conversation_id, title.strip())
         except ConversationMissingError:
             self._gone(conversation_id)
             return
@@ -603,7 +552,7 @@ class MainWindow(QMainWindow):
             answer = ask(self, "Delete conversation", f"Delete “{title}” for good?")
             if answer != Button.Yes:
                 return
-            self.store.delete_conversation(conversation_id)
+            self.service.delete_conversation(conversation_id)
         except ConversationMissingError:
             self._gone(conversation_id)
             return
@@ -638,7 +587,7 @@ class MainWindow(QMainWindow):
 
     def import_file(self, path: Path) -> None:
         try:
-            summary = import_json(self.store, path.read_bytes())
+            summary = self.service.import_conversation(path.read_bytes())
         except (UserError, OSError) as exc:
             self.show_notice(f"Could not import {path.name}: {exc}")
             return
@@ -670,6 +619,7 @@ class MainWindow(QMainWindow):
         theme_changed = new.theme != self.prefs.theme
         changed = dialog.changes()
         self.prefs = new
+        self.service.system_prompt = new.system_prompt
         if changed:
             try:  # only what the user changed: another window's or the CLI's settings stay as they are
                 settings_module.update(changed)
@@ -684,8 +634,8 @@ class MainWindow(QMainWindow):
         per_conversation = dialog.result_conversation()
         if per_conversation is not None and self.conversation_id is not None:
             model_id, system = per_conversation
-            self.store.set_model(self.conversation_id, model_id)
-            self.store.set_system_prompt(self.conversation_id, system)
+            self.service.set_model(self.conversation_id, model_id)
+            self.service.set_system_prompt(self.conversation_id, system)
             if model_id and model_id != self.model_id:
                 self.load_model(model_id)
                 return
@@ -738,8 +688,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         if self.bridge.busy:
             self.bridge.stop()
-        self._flush()
-        if not self.saver.save() and not self._may_close_unsaved():
+        if not self.service.save() and not self._may_close_unsaved():
             event.ignore()
             return
         try:
@@ -753,7 +702,7 @@ class MainWindow(QMainWindow):
     def _may_close_unsaved(self) -> bool:
         """The disk is still full: say what would be lost, offer to copy it, and let the user decide."""
         box = QMessageBox(QMessageBox.Icon.Warning, "Answers not saved yet",
-                          f"{len(self.saver.pending)} answer(s) could not be saved because the disk holding "
+                          f"{len(self.service.unsaved)} answer(s) could not be saved because the disk holding "
                           f"{self.store.path.parent} is full. Free some space and press Retry, or copy them "
                           "to the clipboard before quitting.", parent=self)
         box.setTextFormat(Qt.TextFormat.PlainText)
@@ -765,11 +714,11 @@ class MainWindow(QMainWindow):
             box.exec()
             clicked = box.clickedButton()
             if clicked is retry:
-                if self.saver.save():
+                if self.service.save():
                     return True
                 continue
             if clicked is copy:
-                QGuiApplication.clipboard().setText("\n\n---\n\n".join(self.saver.pending.texts()))
+                QGuiApplication.clipboard().setText("\n\n---\n\n".join(self.service.unsaved))
                 return True
             return False
 
