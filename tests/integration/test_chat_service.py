@@ -244,3 +244,14 @@ def test_without_a_store_the_conversation_lives_in_memory(client: EngineClient, 
     service.new()
     assert [m.content for m in service.engine_messages()] == ["Be brief."]
     assert not list((phidesk_home).rglob("*.sqlite3"))
+
+
+def test_the_benchmarks_conversation_goes_through_the_service(client: EngineClient, starter_source: Path) -> None:
+    """`phidesk bench`'s turns: each turn carries the history the service kept, so the cache is reused."""
+    from phidesk.bench import conversation_turns
+
+    result = conversation_turns(client, starter_source, provider="cpu", context_cap=4096, turns=3, new_tokens=8)
+    prompt, new = result["turn_prompt_tokens"], result["turn_new_prompt_tokens"]
+    assert len(prompt) == 3
+    assert prompt[0] < prompt[1] < prompt[2]  # the history grows, earlier answers included
+    assert new[2] < prompt[2]  # only the new part is read again
