@@ -11,80 +11,40 @@ Nothing here waits: the worker runs in its own process, the client on the bridge
 
 from __future__ import annotations
 
-import json
 import logging
-import sqlite3
 import time
-from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Slot
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QFrame,
-    QInputDialog,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QPushButton,
-    QSplitter,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from phidesk import settings as settings_module
 from phidesk.chat import Answer, ChatService, Refused, Returned, stats_dict
 from phidesk.engine.protocol import AnswerStats, Loaded
 from phidesk.errors import UserError
-from phidesk.gui.about import AboutDialog
 from phidesk.gui.bridge import EngineBridge
 from phidesk.gui.chat_view import ChatView, MessageWidget
 from phidesk.gui.composer import Composer
 from phidesk.gui.conversations import ConversationList
-from phidesk.gui.images import ImageKeeper, ImageLoader, ImagePreview
+from phidesk.gui.images import ImageKeeper, ImageLoader
 from phidesk.gui.model_pane import ModelPane
+from phidesk.gui.notes import NO_MODEL, WELCOME, image_cost_text, stats_note
 from phidesk.gui.plain import Button, ask, plain_label, tooltip
-from phidesk.gui.settings_dialog import SettingsDialog
+from phidesk.gui.window_actions import DELETED_ELSEWHERE, ConversationActions
+from phidesk.gui.window_state import WindowState
 from phidesk.models import library
 from phidesk.settings import Settings
-from phidesk.store import (
-    ConversationChangedError,
-    ConversationMissingError,
-    Store,
-    StoredMessage,
-    export_json,
-    export_markdown,
-)
-from phidesk.store.pending import is_disk_full
+from phidesk.store import ConversationMissingError, Store, StoredMessage
 
 log = logging.getLogger(__name__)
 
-FLUSH_INTERVAL_MS = 500  # a streaming answer reaches the database at least this often
-
-WELCOME = """
-<h2>Welcome to PhiDesk</h2>
-<p>PhiDesk chats with language models that run entirely on this computer. Nothing you type leaves it.</p>
-<p>The <b>starter</b> model is selected: a tiny model (SmolLM2-135M) that shows how things work but knows little.
-For real answers get <b>Phi-3.5-mini</b> (or Phi-3.5-vision for questions about images) from Microsoft's ONNX
-builds on Hugging Face (<code>microsoft/Phi-3.5-mini-instruct-onnx</code>) and add the folder with
-<code>phidesk models import PATH</code>.</p>
-<p>Type below and press Enter. Esc stops an answer; Ctrl+N starts a new chat; Ctrl+, opens the settings.</p>
-"""
+FLUSH_INTERVAL_MS = 500  # the service writes on token arrival; this timer covers a pause in the stream
 
 CHANGED_ELSEWHERE = "This conversation was changed in another window and has been reloaded."
-DELETED_ELSEWHERE = "This conversation was deleted in another window."
 KEPT_TEXT = " Your message is still in the box below: send it again if you still want to."
-
-NO_MODEL = """
-<h2>Welcome to PhiDesk</h2>
-<p>No model is installed yet. Run <code>phidesk models starter</code> for a small model to start with, or
-<code>phidesk models import PATH</code> for a Phi-3.5 ONNX folder.</p>
-"""
+__all__ = ["CHANGED_ELSEWHERE", "DELETED_ELSEWHERE", "KEPT_TEXT", "MainWindow"]
 
 
-class MainWindow(QMainWindow):
+class MainWindow(ConversationActions, WindowState):
     def __init__(self, store: Store, prefs: Settings, bridge: EngineBridge | None = None) -> None:
         super().__init__()
         self.store, self.prefs = store, prefs
@@ -264,7 +224,7 @@ class MainWindow(QMainWindow):
             widget.set_note({"cancelled": "stopped", "interrupted": "interrupted (the app was closed)",
                              "error": "failed"}[message.status])
         elif message.stats:
-            widget.set_note(_stats_note(message.stats))
+            widget.set_note(stats_note(message.stats))
 
     def _changed_elsewhere(self, refused: Refused) -> None:
         """Another window or process changed (or deleted) this conversation since it was shown: show it as it
@@ -437,7 +397,7 @@ class MainWindow(QMainWindow):
     @Slot(list, int)
     def _on_image_cost(self, image_tokens: list[int], prompt_tokens: int) -> None:
         """Shown on the pending answer before the model starts reading (and kept in its note)."""
-        self._image_cost = _image_cost_text(image_tokens, prompt_tokens)
+        self._image_cost = image_cost_text(image_tokens, prompt_tokens)
         self._pending_note("reading the prompt…")
 
     @Slot(str)
@@ -490,7 +450,7 @@ class MainWindow(QMainWindow):
         if answer.status == "error":
             widget.set_note("failed")
         elif stats is not None:
-            widget.set_note(("stopped · " if answer.status == "cancelled" else "") + _stats_note(stats_dict(stats)))
+            widget.set_note(("stopped · " if answer.status == "cancelled" else "") + stats_note(stats_dict(stats)))
             self._last_stats = stats
             loaded = self.bridge.current
             used = stats.prompt_tokens + stats.generated_tokens
@@ -525,165 +485,12 @@ class MainWindow(QMainWindow):
         self.composer.add_images(self.chat.messages[position].images)
         self.show_notice("Editing a message: send it to replace it and everything after it.")
 
-    # --- sidebar actions ---------------------------------------------------------------------------
-    def _gone(self, conversation_id: int) -> None:
-        """A sidebar action on a conversation another window deleted: say so and show the list as it is."""
-        if self.conversation_id in (None, conversation_id) and not self.bridge.busy:
-            self.new_conversation()
-        self.sidebar.refresh(self.conversation_id)
-        self.show_notice(DELETED_ELSEWHERE)
-
-    def _on_rename(self, conversation_id: int) -> None:
-        try:
-            current = self.store.get_conversation(conversation_id).title
-            title, ok = QInputDialog.getText(self, "Rename conversation", "Title:", text=current)
-            if ok and title.strip():
-                self.service.rename(conversation_id, title.strip())
-        except ConversationMissingError:
-            self._gone(conversation_id)
-            return
-        self.sidebar.refresh()
-
-    def _on_delete(self, conversation_id: int) -> None:
-        if self.bridge.busy and conversation_id == self.conversation_id:
-            return
-        try:
-            title = self.store.get_conversation(conversation_id).title
-            answer = ask(self, "Delete conversation", f"Delete “{title}” for good?")
-            if answer != Button.Yes:
-                return
-            self.service.delete_conversation(conversation_id)
-        except ConversationMissingError:
-            self._gone(conversation_id)
-            return
-        except ConversationChangedError:
-            self.show_notice("Another window is still writing an answer in this conversation: "
-                             "delete it once that answer is finished.")
-            return
-        if conversation_id == self.conversation_id:
-            self.new_conversation()
-        self.sidebar.refresh()
-
-    def _on_export(self, conversation_id: int, kind: str) -> None:
-        try:
-            conversation = self.store.get_conversation(conversation_id)
-        except ConversationMissingError:
-            self._gone(conversation_id)
-            return
-        suffix = ".md" if kind == "md" else ".json"
-        path, _ = QFileDialog.getSaveFileName(self, "Export conversation",
-                                              str(Path.home() / f"{conversation.title[:40]}{suffix}"))
-        if not path:
-            return
-        text = (export_markdown(conversation) if kind == "md"
-                else json.dumps(export_json(conversation), indent=2, ensure_ascii=False))
-        Path(path).write_text(text, encoding="utf-8")
-        self.statusBar().showMessage(f"Exported to {path}", 5000)
-
-    def _on_import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import conversation", str(Path.home()), "JSON (*.json)")
-        if path:
-            self.import_file(Path(path))
-
-    def import_file(self, path: Path) -> None:
-        try:
-            summary = self.service.import_conversation(path.read_bytes())
-        except (UserError, OSError) as exc:
-            self.show_notice(f"Could not import {path.name}: {exc}")
-            return
-        except sqlite3.Error as exc:  # nothing was imported: the import is one transaction
-            log.warning("import of %s failed: %s", path, exc)
-            reason = ("the disk is full; free some space and import again" if is_disk_full(exc)
-                      else f"the database refused it ({exc})")
-            self.show_notice(f"Could not import {path.name}: {reason}. Nothing was imported.")
-            return
-        self.sidebar.refresh(summary.id)
-        self.open_conversation(summary.id)
-
-    # --- settings, notices, state ---------------------------------------------------------------
-    @Slot()
-    def open_settings(self) -> None:
-        conversation = None
-        if self.conversation_id is not None:
-            c = self.store.get_conversation(self.conversation_id)
-            conversation = (c.model_id, c.system_prompt)
-        models = [m.id for m in library.list_models() if m.usable]
-        report = self.models.report or {}
-        gpus = [(int(g["index"]), f"{g['name']} ({g['vram_mb']:,} MB)") for g in report.get("gpus") or []]
-        dialog = SettingsDialog(self.prefs, models, conversation, self, gpus=gpus)
-        if not dialog.exec():
-            return
-        new = dialog.result_settings()
-        reload = ((new.context_cap, new.provider, new.gpu_index)
-                  != (self.prefs.context_cap, self.prefs.provider, self.prefs.gpu_index))
-        theme_changed = new.theme != self.prefs.theme
-        changed = dialog.changes()
-        self.prefs = new
-        self.service.system_prompt = new.system_prompt
-        if changed:
-            try:  # only what the user changed: another window's or the CLI's settings stay as they are
-                settings_module.update(changed)
-            except (UserError, OSError) as exc:
-                log.warning("could not save the settings: %s", exc)
-                self.show_notice(f"The settings apply to this window but could not be saved: {exc}")
-        if theme_changed:
-            from phidesk.gui.app import apply_theme, is_dark
-
-            apply_theme(self.prefs.theme)
-            self.chat.set_dark(is_dark())
-        per_conversation = dialog.result_conversation()
-        if per_conversation is not None and self.conversation_id is not None:
-            model_id, system = per_conversation
-            self.service.set_model(self.conversation_id, model_id)
-            self.service.set_system_prompt(self.conversation_id, system)
-            if model_id and model_id != self.model_id:
-                self.load_model(model_id)
-                return
-        if reload and self.model_id and not self.bridge.busy:
-            self.load_model(self.model_id)
-
     def show_notice(self, text: str) -> None:
         self.banner.setText(text)
         self.banner.setVisible(True)
 
     def hide_notice(self) -> None:
         self.banner.setVisible(False)
-
-    def _restore_ui(self) -> None:
-        ui = self.prefs.ui
-        geometry = ui.get("geometry")
-        if isinstance(geometry, str):
-            self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))
-        else:
-            screen = QGuiApplication.primaryScreen()
-            size = screen.availableSize() if screen else None
-            self.resize(min(1280, size.width() if size else 1280), min(800, size.height() if size else 800))
-        sizes = ui.get("splitter")
-        if isinstance(sizes, list) and len(sizes) == 3 and all(isinstance(x, int) for x in sizes):
-            self.splitter.setSizes(sizes)
-
-    def save_ui(self) -> None:
-        """Write the window's geometry, and nothing else (other settings may have changed meanwhile)."""
-        ui = {"geometry": bytes(self.saveGeometry().toBase64().data()).decode("ascii"),
-              "splitter": self.splitter.sizes()}
-        self.prefs.ui = {**self.prefs.ui, **ui}
-        try:
-            settings_module.update({"ui": ui})
-        except (UserError, OSError) as exc:  # closing must not fail because the settings cannot be written
-            log.warning("could not save the window's size and layout: %s", exc)
-
-    @Slot()
-    def open_about(self) -> None:
-        loaded = (self.model_id, self.bridge.current.provider) if self.model_id and self.bridge.current else None
-        dialog = AboutDialog(self.models.report, loaded, self.windowIcon().pixmap(128, 128), self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-
-    @Slot(str)
-    def preview_image(self, path: str) -> None:
-        preview = ImagePreview(self.images, path, self)
-        preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        preview.show()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         if self.bridge.busy:
@@ -698,45 +505,3 @@ class MainWindow(QMainWindow):
         self.models.close_downloads()
         self.bridge.shutdown()
         super().closeEvent(event)
-
-    def _may_close_unsaved(self) -> bool:
-        """The disk is still full: say what would be lost, offer to copy it, and let the user decide."""
-        box = QMessageBox(QMessageBox.Icon.Warning, "Answers not saved yet",
-                          f"{len(self.service.unsaved)} answer(s) could not be saved because the disk holding "
-                          f"{self.store.path.parent} is full. Free some space and press Retry, or copy them "
-                          "to the clipboard before quitting.", parent=self)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        retry = box.addButton("Retry", QMessageBox.ButtonRole.AcceptRole)
-        copy = box.addButton("Copy and quit", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton("Keep PhiDesk open", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(retry)
-        while True:
-            box.exec()
-            clicked = box.clickedButton()
-            if clicked is retry:
-                if self.service.save():
-                    return True
-                continue
-            if clicked is copy:
-                QGuiApplication.clipboard().setText("\n\n---\n\n".join(self.service.unsaved))
-                return True
-            return False
-
-
-def _image_cost_text(image_tokens: list[int], prompt_tokens: int) -> str:
-    costs = " + ".join(f"{n:,}" for n in image_tokens)
-    noun = "image" if len(image_tokens) == 1 else "images"
-    return f"{noun}: {costs} tokens of a {prompt_tokens:,}-token prompt"
-
-
-def _stats_note(stats: dict[str, Any]) -> str:
-    parts = []
-    if stats.get("image_tokens"):
-        parts.append(_image_cost_text(stats["image_tokens"], stats.get("prompt_tokens", 0)))
-    if stats.get("generated_tokens"):
-        parts.append(f"{stats['generated_tokens']} tokens")
-    if stats.get("decode_tok_s"):
-        parts.append(f"{stats['decode_tok_s']:.1f} tok/s")
-    if stats.get("ttft_s"):
-        parts.append(f"first token {stats['ttft_s']:.2f} s")
-    return " · ".join(parts)
