@@ -7,6 +7,10 @@ window shows what the service stored and asks the engine bridge for the answer. 
 widget (re-rendered at most every 60 ms). A timer here only drives the service's flush during a pause in
 the stream and its retries while the disk is full. The window writes no message itself.
 Nothing here waits: the worker runs in its own process, the client on the bridge's thread.
+
+Around 430 lines: the widgets' layout, the wiring of every signal and the view of one answer (prefill,
+image cost, tokens, end notes, returned questions) belong together here; the sidebar's actions, the models,
+and settings/state/dialogs are in window_actions.py, window_models.py and window_state.py.
 """
 
 from __future__ import annotations
@@ -16,10 +20,10 @@ import time
 
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from phidesk.chat import Answer, ChatService, Refused, Returned, stats_dict
-from phidesk.engine.protocol import AnswerStats, Loaded
+from phidesk.engine.protocol import AnswerStats
 from phidesk.errors import UserError
 from phidesk.gui.bridge import EngineBridge
 from phidesk.gui.chat_view import ChatView, MessageWidget
@@ -28,8 +32,9 @@ from phidesk.gui.conversations import ConversationList
 from phidesk.gui.images import ImageKeeper, ImageLoader
 from phidesk.gui.model_pane import ModelPane
 from phidesk.gui.notes import NO_MODEL, WELCOME, image_cost_text, stats_note
-from phidesk.gui.plain import Button, ask, plain_label, tooltip
+from phidesk.gui.plain import plain_label
 from phidesk.gui.window_actions import DELETED_ELSEWHERE, ConversationActions
+from phidesk.gui.window_models import WindowModels
 from phidesk.gui.window_state import WindowState
 from phidesk.models import library
 from phidesk.settings import Settings
@@ -44,7 +49,7 @@ KEPT_TEXT = " Your message is still in the box below: send it again if you still
 __all__ = ["CHANGED_ELSEWHERE", "DELETED_ELSEWHERE", "KEPT_TEXT", "MainWindow"]
 
 
-class MainWindow(ConversationActions, WindowState):
+class MainWindow(ConversationActions, WindowModels, WindowState):
     def __init__(self, store: Store, prefs: Settings, bridge: EngineBridge | None = None) -> None:
         super().__init__()
         self.store, self.prefs = store, prefs
@@ -60,7 +65,6 @@ class MainWindow(ConversationActions, WindowState):
         self._editing: int | None = None
         self._prefill_started = 0.0
         self._image_cost = ""  # what the images of the pending answer cost, once the worker has said
-        self._last_stats: AnswerStats | None = None
 
         self.sidebar = ConversationList(store, self)
         self.images = ImageLoader(self)
@@ -89,21 +93,7 @@ class MainWindow(ConversationActions, WindowState):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([230, 650, 400])
         self.setCentralWidget(self.splitter)
-        self.status_model = plain_label("no model")
-        self.status_context = QLabel("")
-        self.status_speed = QLabel("no answer yet")
-        for label, name in ((self.status_model, "Loaded model"), (self.status_context, "Context used"),
-                            (self.status_speed, "Last answer speed")):
-            label.setAccessibleName(name)
-            label.setContentsMargins(10, 0, 10, 0)
-            label.setFrameShape(QFrame.Shape.StyledPanel)
-            self.statusBar().addPermanentWidget(label)
-        self.about_button = QPushButton("About", self)
-        self.about_button.setFlat(True)
-        self.about_button.setAccessibleName("About PhiDesk (F1)")
-        self.about_button.setToolTip("Versions, providers and folders, for bug reports (F1)")
-        self.about_button.clicked.connect(self.open_about)
-        self.statusBar().addPermanentWidget(self.about_button)
+        self._build_status_bar()
 
         self._flush_timer = QTimer(self)  # drives the service's flush in a pause of the stream, and its retries
         self._flush_timer.setInterval(FLUSH_INTERVAL_MS)
@@ -248,53 +238,6 @@ class MainWindow(ConversationActions, WindowState):
         self.composer.clear_images()
         self.composer.add_images(images)
 
-    # --- models -------------------------------------------------------------------------------
-    def load_model(self, model_id: str, force: bool = False) -> None:
-        if self.bridge.busy and not force:
-            return
-        if self.bridge.busy:
-            self.show_notice("Wait for the answer to finish (or stop it) before loading another model.")
-            return
-        model = library.installed(model_id)
-        if model is None or model.info is None:
-            self.show_notice(f"Model '{model_id}' is not usable: {model.problem if model else 'not installed'}")
-            return
-        self.model_id = model_id
-        self.status_model.setText(f"loading {model_id}…")
-        self.bridge.load(model.path, self.prefs.provider, self.prefs.context_cap, self.prefs.gpu_index)
-        if self.conversation_id is not None and force:
-            try:
-                self.service.set_model(self.conversation_id, model_id)
-            except ConversationMissingError:
-                self._gone(self.conversation_id)
-
-    @Slot(object)
-    def _on_loaded(self, event: Loaded) -> None:
-        self.status_model.setText(f"{self.model_id} · {event.provider.upper()}")
-        self.status_model.setToolTip(tooltip("\n".join(event.fallback_reasons) or f"running on {event.provider}"))
-        self.status_context.setText(f"context 0 / {event.max_length:,}")
-        self.models.set_loaded(self.model_id, event.provider)
-        if self._pending is not None:
-            text, images = self._pending
-            self._pending = None
-            self.send(text, images)
-
-    @Slot(str, bool)
-    def _on_load_failed(self, message: str, _user_error: bool) -> None:
-        self.model_id = None  # so the next message tries to load again
-        self.status_model.setText("no model")
-        self.models.set_loaded(None)
-        self._pending = None
-        self.show_notice(f"The model could not be loaded: {message}")
-
-    def _on_unload(self) -> None:
-        if self.bridge.busy:
-            return
-        self.bridge.unload()
-        self.model_id = None
-        self.status_model.setText("no model")
-        self.models.set_loaded(None)
-
     # --- one answer ----------------------------------------------------------------------------
     @Slot(str, list)
     def send(self, text: str, images: list[str]) -> None:
@@ -359,22 +302,6 @@ class MainWindow(ConversationActions, WindowState):
         self._flush_timer.start()
         self.sidebar.refresh(self.conversation_id)
         self.bridge.send(result.messages, result.sampling)  # each message carries its own images
-
-    def _offer_vision(self, text: str, images: list[str]) -> None:
-        vision = [m.id for m in library.list_models() if m.info and m.info.vision]
-        if vision:
-            answer = ask(self, "Images need a vision model",
-                         f"{self.model_id} reads text only. "
-                         f"Switch this conversation to {vision[0]} to ask about images?")
-            if answer == Button.Yes:
-                self._pending = (text, images)
-                self.load_model(vision[0], force=True)
-                return
-        else:
-            self.show_notice(f"{self.model_id} reads text only. To ask about images, add a vision model such as "
-                             "Phi-3.5-vision (microsoft/Phi-3.5-vision-instruct-onnx).")
-        self.composer.set_text(text)
-        self.composer.add_images(images)
 
     @Slot()
     def stop(self) -> None:
@@ -451,7 +378,6 @@ class MainWindow(ConversationActions, WindowState):
             widget.set_note("failed")
         elif stats is not None:
             widget.set_note(("stopped · " if answer.status == "cancelled" else "") + stats_note(stats_dict(stats)))
-            self._last_stats = stats
             loaded = self.bridge.current
             used = stats.prompt_tokens + stats.generated_tokens
             if loaded:

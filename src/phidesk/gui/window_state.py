@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, Slot
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QMainWindow, QMessageBox
+from PySide6.QtWidgets import QFrame, QLabel, QMainWindow, QMessageBox, QPushButton
 
 from phidesk import settings as settings_module
 from phidesk.errors import UserError
 from phidesk.gui.about import AboutDialog
 from phidesk.gui.images import ImagePreview
+from phidesk.gui.plain import plain_label
 from phidesk.gui.settings_dialog import SettingsDialog
 from phidesk.models import library
 
@@ -46,6 +47,24 @@ class WindowState(QMainWindow):
         def conversation_id(self) -> int | None: ...
         def load_model(self, model_id: str, force: bool = False) -> None: ...
         def show_notice(self, text: str) -> None: ...
+
+    def _build_status_bar(self) -> None:
+        """The loaded model, the context used, the last answer's speed, and About."""
+        self.status_model = plain_label("no model")
+        self.status_context = QLabel("")
+        self.status_speed = QLabel("no answer yet")
+        for label, name in ((self.status_model, "Loaded model"), (self.status_context, "Context used"),
+                            (self.status_speed, "Last answer speed")):
+            label.setAccessibleName(name)
+            label.setContentsMargins(10, 0, 10, 0)
+            label.setFrameShape(QFrame.Shape.StyledPanel)
+            self.statusBar().addPermanentWidget(label)
+        self.about_button = QPushButton("About", self)
+        self.about_button.setFlat(True)
+        self.about_button.setAccessibleName("About PhiDesk (F1)")
+        self.about_button.setToolTip("Versions, providers and folders, for bug reports (F1)")
+        self.about_button.clicked.connect(self.open_about)
+        self.statusBar().addPermanentWidget(self.about_button)
 
     @Slot()
     def open_settings(self) -> None:
