@@ -20,7 +20,7 @@ from typing import Any, TextIO
 
 from phidesk import __version__, logs, settings
 from phidesk.chat import Answer, ChatService, Refused
-from phidesk.engine.protocol import PROVIDERS, Failed, Loaded, PrefillProgress, Sampling, Token
+from phidesk.engine.protocol import PROVIDERS, AnswerStats, Failed, Loaded, PrefillProgress, Sampling, Token
 from phidesk.errors import EngineError, UserError
 from phidesk.terminal import for_stream, is_terminal, neutralise
 
@@ -135,18 +135,20 @@ def _sampling(args: argparse.Namespace, prefs: settings.Settings) -> Sampling:
     return replace(prefs.sampling, **{k: v for k, v in overrides.items() if v is not None}).validate()
 
 
-class _Shown:
-    """Shows one answer on a terminal as it streams (the chat service keeps its text and stats)."""
+class _Answer:
+    """Shows one answer on a terminal as it streams, the text exactly as it came (the chat service stores it)."""
 
     def __init__(self, out: TextIO, stream: bool) -> None:
         self.out, self.stream = out, stream
         self.clean = is_terminal(out)  # model output reaches a terminal only with its controls shown as text
+        self.text = ""
         self.progress_shown = False
 
     def take(self, event: object) -> None:
         if isinstance(event, Token):
             if self.progress_shown:
                 self._clear_progress()
+            self.text += event.text
             if self.stream:
                 self.out.write(neutralise(event.text) if self.clean else event.text)
                 self.out.flush()
@@ -171,7 +173,7 @@ def _run_answer(service: ChatService, started: Answer | Refused, stream: bool) -
     """Stream the answer the service started; Ctrl+C stops it (the part written so far is kept)."""
     if isinstance(started, Refused):  # a conversation kept in memory has no other writer and no disk
         raise EngineError(started.message or f"the answer could not start ({started.reason})", "refused")
-    shown = _Shown(sys.stdout, stream)
+    shown = _Answer(sys.stdout, stream)
     events = service.events(started)
     try:
         for event in events:
@@ -182,6 +184,8 @@ def _run_answer(service: ChatService, started: Answer | Refused, stream: bool) -
             shown.take(event)
     if shown.progress_shown:
         shown._clear_progress()
+    if service.answer is started:  # Ctrl+C inside the engine's read ended the stream before its last event
+        service.finish(AnswerStats(finish_reason="cancelled"))
     return started
 
 
