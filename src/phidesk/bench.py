@@ -41,6 +41,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from phidesk.chat import ChatService, Refused
 from phidesk.engine.client import EngineClient
 from phidesk.engine.modelinfo import read_model_folder
 from phidesk.engine.protocol import Failed, Finished, Loaded, Message, Sampling, Token
@@ -152,28 +153,26 @@ def conversation_turns(client: EngineClient, model: Path, *, provider: str, cont
                                   Sampling(temperature=0.0, repetition_penalty=1.01, max_new_tokens=WARMUP_TOKENS)):
         pass
     sampling = Sampling(temperature=0.0, repetition_penalty=1.0, max_new_tokens=new_tokens)
-    history: list[Message] = []
+    service = ChatService(None, client)  # the conversation as the app keeps it (here in memory)
     ttft, new_prompt, prompt = [], [], []
     for turn in range(1, turns + 1):
-        history.append(Message("user", f"{TURN_TEXT} (part {turn})"))
-        text: list[str] = []
-        finished: Finished | None = None
+        answer = service.ask(f"{TURN_TEXT} (part {turn})", sampling=sampling)
+        if isinstance(answer, Refused):
+            raise EngineError(f"turn {turn} of the conversation benchmark did not start: {answer.reason}",
+                              "bench_failed")
         sent = time.perf_counter()
         first = 0.0
-        for event in client.generate(list(history), sampling):
+        for event in service.events(answer):
             if isinstance(event, Token):
                 first = first or time.perf_counter()
-                text.append(event.text)
-            elif isinstance(event, Finished):
-                finished = event
-            elif isinstance(event, Failed):
-                raise EngineError(f"PhiDesk failed during the conversation benchmark: {event.message}", event.code)
-        if finished is None or not first:
+        if answer.failure is not None:
+            raise EngineError(f"PhiDesk failed during the conversation benchmark: {answer.failure.message}",
+                              answer.failure.code)
+        if answer.stats is None or not first:
             raise EngineError(f"turn {turn} of the conversation benchmark ended without tokens", "bench_failed")
         ttft.append(first - sent)
-        new_prompt.append(finished.stats.new_prompt_tokens)
-        prompt.append(finished.stats.prompt_tokens)
-        history.append(Message("assistant", "".join(text)))
+        new_prompt.append(answer.stats.new_prompt_tokens)
+        prompt.append(answer.stats.prompt_tokens)
     client.close()
     return {
         "turn1_ttft_s": ttft[0],

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from phidesk import __version__, logs, settings
-from phidesk.engine.protocol import PROVIDERS, Failed, Finished, Loaded, Message, PrefillProgress, Sampling, Token
+from phidesk.chat import Answer, ChatService, Refused
+from phidesk.engine.protocol import PROVIDERS, AnswerStats, Failed, Loaded, PrefillProgress, Sampling, Token
 from phidesk.errors import EngineError, UserError
 from phidesk.terminal import for_stream, is_terminal, neutralise
 
@@ -135,14 +136,12 @@ def _sampling(args: argparse.Namespace, prefs: settings.Settings) -> Sampling:
 
 
 class _Answer:
-    """Streams one answer to a terminal (or collects it for --json)."""
+    """Shows one answer on a terminal as it streams, the text exactly as it came (the chat service stores it)."""
 
     def __init__(self, out: TextIO, stream: bool) -> None:
         self.out, self.stream = out, stream
         self.clean = is_terminal(out)  # model output reaches a terminal only with its controls shown as text
         self.text = ""
-        self.stats: Any = None
-        self.failed: Failed | None = None
         self.progress_shown = False
 
     def take(self, event: object) -> None:
@@ -163,10 +162,6 @@ class _Answer:
                 sys.stderr.write(f"\rreading the prompt: {event.done}/{event.total} tokens")
                 sys.stderr.flush()
                 self.progress_shown = True
-        elif isinstance(event, Finished):
-            self.stats = event.stats
-        elif isinstance(event, Failed):
-            self.failed = event
 
     def _clear_progress(self) -> None:
         sys.stderr.write("\r\x1b[K")
@@ -174,20 +169,24 @@ class _Answer:
         self.progress_shown = False
 
 
-def _run_answer(client: Any, messages: list[Message], sampling: Sampling, images: Sequence[str],
-                stream: bool) -> _Answer:
-    answer = _Answer(sys.stdout, stream)
-    events = client.generate(messages, sampling, images)
+def _run_answer(service: ChatService, started: Answer | Refused, stream: bool) -> Answer:
+    """Stream the answer the service started; Ctrl+C stops it (the part written so far is kept)."""
+    if isinstance(started, Refused):  # a conversation kept in memory has no other writer and no disk
+        raise EngineError(started.message or f"the answer could not start ({started.reason})", "refused")
+    shown = _Answer(sys.stdout, stream)
+    events = service.events(started)
     try:
         for event in events:
-            answer.take(event)
+            shown.take(event)
     except KeyboardInterrupt:
-        client.stop()
+        service.stop()
         for event in events:
-            answer.take(event)
-    if answer.progress_shown:
-        answer._clear_progress()
-    return answer
+            shown.take(event)
+    if shown.progress_shown:
+        shown._clear_progress()
+    if service.answer is started:  # Ctrl+C inside the engine's read ended the stream before its last event
+        service.finish(AnswerStats(finish_reason="cancelled"))
+    return started
 
 
 def _fail_from(event: Failed) -> Exception:
@@ -230,14 +229,16 @@ def cmd_chat(args: argparse.Namespace) -> int:
             if exc.user_error:
                 raise UserError(str(exc)) from None
             raise
-        base = [Message("system", system)] if system else []
+        service = ChatService(None, client, system_prompt=system or "")  # the terminal's chat keeps nothing
         if interactive:
-            return _interactive(client, loaded, base, sampling)
+            return _interactive(service, loaded, sampling)
         assert prompt is not None
-        answer = _run_answer(client, [*base, Message("user", prompt)], sampling, images, stream=not args.json)
-        if answer.failed:
-            raise _fail_from(answer.failed)
+        answer = _run_answer(service, service.ask(prompt, images, sampling=sampling, model=info.name,
+                                                  provider=loaded.provider), stream=not args.json)
+        if answer.failure:
+            raise _fail_from(answer.failure)
         stats = answer.stats
+        assert stats is not None
         if args.json:
             print(json.dumps({
                 "text": answer.text, "model": info.name, "provider": loaded.provider,
@@ -253,11 +254,10 @@ def cmd_chat(args: argparse.Namespace) -> int:
         return EXIT_OK if stats.finish_reason != "cancelled" else 130
 
 
-def _interactive(client: Any, loaded: Loaded, base: list[Message], sampling: Sampling) -> int:
+def _interactive(service: ChatService, loaded: Loaded, sampling: Sampling) -> int:
     print(for_stream(f"PhiDesk chat with {Path(loaded.path).name} on {loaded.provider.upper()} "
           f"(context {loaded.max_length} tokens). Ctrl+C stops an answer; /bye or Ctrl+D quits; "
           "/clear starts over; /retry asks again.", sys.stderr), file=sys.stderr)
-    messages = list(base)
     while True:
         try:
             line = input(">>> ").strip()
@@ -269,23 +269,24 @@ def _interactive(client: Any, loaded: Loaded, base: list[Message], sampling: Sam
         if line in {"/bye", "/exit", "/quit"}:
             return EXIT_OK
         if line == "/clear":
-            messages = list(base)
+            service.new()
             continue
         if line == "/retry":
-            if not messages or messages[-1].role != "assistant":
+            known = service.messages
+            if not known or known[-1].role != "assistant":
                 _err("nothing to retry yet")
                 continue
-            messages.pop()
+            started = service.regenerate(len(known) - 1, sampling=sampling, provider=loaded.provider)
         else:
-            messages.append(Message("user", line))
-        answer = _run_answer(client, messages, sampling, (), stream=True)
+            started = service.ask(line, sampling=sampling, provider=loaded.provider)
+        answer = _run_answer(service, started, stream=True)
         print()
-        if answer.failed:
-            _err(answer.failed.message)
-            if messages and messages[-1].role == "user":
-                messages.pop()
+        if answer.failure:
+            _err(answer.failure.message)
+            users = [i for i, m in enumerate(service.messages) if m.role == "user"]
+            if users and answer.outcome is None:  # the question goes with its failed answer (a refused one
+                service.truncate(users[-1])  # is gone already): the next one starts from the last good turn
             continue
-        messages.append(Message("assistant", answer.text))
         s = answer.stats
         if s is not None:
             print(f"[{s.generated_tokens} tokens, {s.decode_tok_s:.1f} tok/s, first token {s.ttft_s:.2f} s"

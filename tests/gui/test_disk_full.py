@@ -110,13 +110,13 @@ def test_an_answer_streaming_onto_a_full_disk_is_kept_and_saved_when_space_retur
     assert filled, "the disk was never filled"
     shown = window.chat.messages[-1].text
     assert len(shown) > 100
-    qtbot.waitUntil(lambda: window.saver.failing, timeout=10_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: window.service.saver.failing, timeout=10_000)  # type: ignore[attr-defined]
     assert window.banner.isVisible()
     assert "is full" in window.banner.text()
-    assert window.saver.pending.texts() == [shown]  # kept in memory, whole
+    assert window.service.saver.pending.texts() == [shown]  # kept in memory, whole
 
     filled[0].unlink()  # the user frees space
-    qtbot.waitUntil(lambda: not window.saver.pending, timeout=15_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not window.service.saver.pending, timeout=15_000)  # type: ignore[attr-defined]
     assert "every answer is saved" in window.banner.text()
     assert window.conversation_id is not None
     answer = window.store.get_conversation(window.conversation_id).messages[-1]
@@ -166,7 +166,7 @@ def test_closing_on_a_full_disk_says_what_is_unsaved_and_can_copy_it(qtbot: obje
                                                                      small_data: Path) -> None:
     answer_filling_the_disk(qtbot, window, small_data)
     shown = window.chat.messages[-1].text
-    qtbot.waitUntil(lambda: window.saver.failing, timeout=10_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: window.service.saver.failing, timeout=10_000)  # type: ignore[attr-defined]
     seen: list[str] = []
 
     def answer(button: str) -> None:
@@ -179,7 +179,7 @@ def test_closing_on_a_full_disk_says_what_is_unsaved_and_can_copy_it(qtbot: obje
 
     QTimer.singleShot(0, lambda: answer("Keep PhiDesk open"))
     assert not window.close()  # the user keeps it open: nothing lost
-    assert window.saver.pending.texts() == [shown]
+    assert window.service.saver.pending.texts() == [shown]
     QTimer.singleShot(0, lambda: answer("Copy and quit"))
     assert window.close()
     assert "could not be saved because the disk" in seen[0]

@@ -92,7 +92,7 @@ def test_opening_a_second_window_leaves_the_first_windows_answer_streaming(
     a.composer.editor.setPlainText("Write a very long story.")
     with qtbot.waitSignal(a.bridge.token, timeout=ANSWER_TIMEOUT_MS):  # type: ignore[attr-defined]
         qtbot.keyClick(a.composer.editor, Qt.Key.Key_Return)  # type: ignore[attr-defined]
-    answer_id = a.streaming_id
+    answer_id = a.service.answer_id
     b = MainWindow(Store(), settings.Settings(default_model="starter", provider="cpu"))
     qtbot.addWidget(b)  # type: ignore[attr-defined]
     windows.append(b)

@@ -1,106 +1,70 @@
-"""The main window: conversations | chat + composer | models, a status bar, and the flow of one answer.
+"""The main window: conversations | chat + composer | models, a status bar; a view of the chat service.
 
-One answer: the composer's text is stored as a user message, an empty assistant message
-is stored with status ``streaming``, and the engine bridge is asked for an answer. Tokens
-are appended to the message widget (re-rendered at most every 60 ms) and written to the
-store at least once a second, so a killed app loses at most the last second of an answer.
+One answer: the window hands the composer's text to :class:`phidesk.chat.ChatService`, which stores
+the question and an empty answer (status ``streaming``) and returns what the engine should read; the
+window shows what the service stored and asks the engine bridge for the answer. The bridge's events
+(on the GUI thread) go to the service, which writes the answer at least every 0.5 s, and to the message
+widget (re-rendered at most every 60 ms). A timer here only drives the service's flush during a pause in
+the stream and its retries while the disk is full. The window writes no message itself.
 Nothing here waits: the worker runs in its own process, the client on the bridge's thread.
+
+Around 430 lines: the widgets' layout, the wiring of every signal and the view of one answer (prefill,
+image cost, tokens, end notes, returned questions) belong together here; the sidebar's actions, the models,
+and settings/state/dialogs are in window_actions.py, window_models.py and window_state.py.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import sqlite3
 import time
-from dataclasses import asdict
-from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Slot
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QFrame,
-    QInputDialog,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QPushButton,
-    QSplitter,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from phidesk import settings as settings_module
-from phidesk.engine.protocol import AnswerStats, Loaded, Message
+from phidesk.chat import Answer, ChatService, Refused, Returned, stats_dict
+from phidesk.engine.protocol import AnswerStats
 from phidesk.errors import UserError
-from phidesk.gui.about import AboutDialog
-from phidesk.gui.bridge import EngineBridge, stats_dict
+from phidesk.gui.bridge import EngineBridge
 from phidesk.gui.chat_view import ChatView, MessageWidget
 from phidesk.gui.composer import Composer
 from phidesk.gui.conversations import ConversationList
-from phidesk.gui.images import ImageKeeper, ImageLoader, ImagePreview
+from phidesk.gui.images import ImageKeeper, ImageLoader
 from phidesk.gui.model_pane import ModelPane
-from phidesk.gui.plain import Button, ask, plain_label, tooltip
-from phidesk.gui.saver import AnswerSaver
-from phidesk.gui.settings_dialog import SettingsDialog
+from phidesk.gui.notes import NO_MODEL, WELCOME, image_cost_text, stats_note
+from phidesk.gui.plain import plain_label
+from phidesk.gui.window_actions import DELETED_ELSEWHERE, ConversationActions
+from phidesk.gui.window_models import WindowModels
+from phidesk.gui.window_state import WindowState
 from phidesk.models import library
 from phidesk.settings import Settings
-from phidesk.store import (
-    ConversationChangedError,
-    ConversationMissingError,
-    Store,
-    export_json,
-    export_markdown,
-    import_json,
-)
-from phidesk.store.pending import is_disk_full
+from phidesk.store import ConversationMissingError, Store, StoredMessage
 
 log = logging.getLogger(__name__)
 
-FLUSH_INTERVAL_MS = 500  # a streaming answer reaches the database at least this often
-
-WELCOME = """
-<h2>Welcome to PhiDesk</h2>
-<p>PhiDesk chats with language models that run entirely on this computer. Nothing you type leaves it.</p>
-<p>The <b>starter</b> model is selected: a tiny model (SmolLM2-135M) that shows how things work but knows little.
-For real answers get <b>Phi-3.5-mini</b> (or Phi-3.5-vision for questions about images) from Microsoft's ONNX
-builds on Hugging Face (<code>microsoft/Phi-3.5-mini-instruct-onnx</code>) and add the folder with
-<code>phidesk models import PATH</code>.</p>
-<p>Type below and press Enter. Esc stops an answer; Ctrl+N starts a new chat; Ctrl+, opens the settings.</p>
-"""
-RETURNED = {"bad_image", "prompt_too_long"}  # failures that give the question back to the composer
+FLUSH_INTERVAL_MS = 500  # the service writes on token arrival; this timer covers a pause in the stream
 
 CHANGED_ELSEWHERE = "This conversation was changed in another window and has been reloaded."
-DELETED_ELSEWHERE = "This conversation was deleted in another window."
 KEPT_TEXT = " Your message is still in the box below: send it again if you still want to."
-
-NO_MODEL = """
-<h2>Welcome to PhiDesk</h2>
-<p>No model is installed yet. Run <code>phidesk models starter</code> for a small model to start with, or
-<code>phidesk models import PATH</code> for a Phi-3.5 ONNX folder.</p>
-"""
+__all__ = ["CHANGED_ELSEWHERE", "DELETED_ELSEWHERE", "KEPT_TEXT", "MainWindow"]
 
 
-class MainWindow(QMainWindow):
+class MainWindow(ConversationActions, WindowModels, WindowState):
     def __init__(self, store: Store, prefs: Settings, bridge: EngineBridge | None = None) -> None:
         super().__init__()
         self.store, self.prefs = store, prefs
         self.bridge = bridge or EngineBridge(self)
         self.setWindowTitle("PhiDesk")
-        self.conversation_id: int | None = None
+        # The one writer of this window's conversations: answers survive a full disk (kept in memory, written later)
+        self.service = ChatService(store, self.bridge.client, system_prompt=prefs.system_prompt,
+                                   on_save_problem=self.show_notice, on_saved_again=self._on_saved_again)
         self._ids: list[int] = []  # the store ids of the messages shown, in order (what the user saw)
         self.model_id: str | None = None  # the model the bridge has (or is loading)
         self.streaming: MessageWidget | None = None
-        self.streaming_id: int | None = None
         self._pending: tuple[str, list[str]] | None = None  # a message waiting for its model to load
         self._editing: int | None = None
-        self._dirty = False
         self._prefill_started = 0.0
         self._image_cost = ""  # what the images of the pending answer cost, once the worker has said
-        self._last_stats: AnswerStats | None = None
 
         self.sidebar = ConversationList(store, self)
         self.images = ImageLoader(self)
@@ -129,26 +93,9 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([230, 650, 400])
         self.setCentralWidget(self.splitter)
-        self.status_model = plain_label("no model")
-        self.status_context = QLabel("")
-        self.status_speed = QLabel("no answer yet")
-        for label, name in ((self.status_model, "Loaded model"), (self.status_context, "Context used"),
-                            (self.status_speed, "Last answer speed")):
-            label.setAccessibleName(name)
-            label.setContentsMargins(10, 0, 10, 0)
-            label.setFrameShape(QFrame.Shape.StyledPanel)
-            self.statusBar().addPermanentWidget(label)
-        self.about_button = QPushButton("About", self)
-        self.about_button.setFlat(True)
-        self.about_button.setAccessibleName("About PhiDesk (F1)")
-        self.about_button.setToolTip("Versions, providers and folders, for bug reports (F1)")
-        self.about_button.clicked.connect(self.open_about)
-        self.statusBar().addPermanentWidget(self.about_button)
+        self._build_status_bar()
 
-        self.saver = AnswerSaver(store, self)  # answers survive a full disk: kept in memory, written later
-        self.saver.problem.connect(self.show_notice)
-        self.saver.recovered.connect(self._on_saved_again)
-        self._flush_timer = QTimer(self)
+        self._flush_timer = QTimer(self)  # drives the service's flush in a pause of the stream, and its retries
         self._flush_timer.setInterval(FLUSH_INTERVAL_MS)
         self._flush_timer.timeout.connect(self._flush)
         self._connect()
@@ -202,6 +149,10 @@ class MainWindow(QMainWindow):
         self.sidebar.search.setFocus()
         self.sidebar.search.selectAll()
 
+    @property
+    def conversation_id(self) -> int | None:
+        return self.service.conversation_id
+
     # --- conversations ---------------------------------------------------------------------------
     def _open_latest(self) -> None:
         conversations = self.store.list_conversations()
@@ -214,7 +165,7 @@ class MainWindow(QMainWindow):
     def new_conversation(self) -> None:
         if self.bridge.busy:
             return
-        self.conversation_id = None
+        self.service.new()
         self.chat.clear()
         self._ids = []
         self.sidebar.set_current(None)
@@ -226,112 +177,66 @@ class MainWindow(QMainWindow):
             self.load_model(default)
 
     @Slot(int)
-    def open_conversation(self, conversation_id: int) -> None:
-        if self.bridge.busy or (conversation_id == self.conversation_id and self.chat.messages):
+    def open_conversation(self, conversation_id: int, again: bool = False) -> None:
+        if self.bridge.busy or (conversation_id == self.conversation_id and self.chat.messages and not again):
             return
         try:
-            conversation = self.store.get_conversation(conversation_id)
+            conversation = self.service.open(conversation_id)
         except ConversationMissingError:
             self._gone(conversation_id)
             return
-        self.conversation_id = conversation_id
         self._editing = None
         self.chat.clear()
-        self._ids = [message.id for message in conversation.messages]
-        for message in conversation.messages:
-            widget = self.chat.add_message(message.role, message.content, model=message.model,
-                                           images=list(message.images))
-            if message.status in {"cancelled", "interrupted", "error"}:
-                widget.set_note({"cancelled": "stopped", "interrupted": "interrupted (the app was closed)",
-                                 "error": "failed"}[message.status])
-            elif message.stats:
-                widget.set_note(_stats_note(message.stats))
+        self._ids = []
+        self._sync()
         self.sidebar.set_current(conversation_id)
         wanted = conversation.model_id or library.default_model_id(self.prefs.default_model)
         if wanted and wanted != self.model_id:
             self.load_model(wanted)
 
-    def _last_id(self) -> int | None:
-        return self._ids[-1] if self._ids else None
+    def _sync(self) -> None:
+        """Show the service's messages: widgets from the first one that differs are replaced."""
+        known = self.service.messages
+        same = 0
+        while same < min(len(known), len(self._ids)) and known[same].id == self._ids[same]:
+            same += 1
+        if same < len(self.chat.messages):
+            self.chat.truncate(same)
+        self._ids = self._ids[:same]
+        for message in known[same:]:
+            self._show(message)
 
-    def _changed_elsewhere(self, exc: ConversationChangedError | ConversationMissingError, text: str = "",
-                           images: list[str] | None = None) -> None:
+    def _show(self, message: StoredMessage) -> None:
+        widget = self.chat.add_message(message.role, message.content, model=message.model,
+                                       images=list(message.images))
+        self._ids.append(message.id)
+        if message.status in {"cancelled", "interrupted", "error"}:
+            widget.set_note({"cancelled": "stopped", "interrupted": "interrupted (the app was closed)",
+                             "error": "failed"}[message.status])
+        elif message.stats:
+            widget.set_note(stats_note(message.stats))
+
+    def _changed_elsewhere(self, refused: Refused) -> None:
         """Another window or process changed (or deleted) this conversation since it was shown: show it as it
         is now, say so, and give back what the user typed."""
         self._editing = None
         conversation_id = self.conversation_id
-        if isinstance(exc, ConversationMissingError) or conversation_id is None:
+        if refused.reason == "missing" or conversation_id is None:
             self.new_conversation()
             notice = DELETED_ELSEWHERE
         else:
-            self.conversation_id = None  # so that open_conversation reads it again
-            self.open_conversation(conversation_id)
+            self.open_conversation(conversation_id, again=True)
             notice = CHANGED_ELSEWHERE if self.conversation_id == conversation_id else DELETED_ELSEWHERE
-        if text or images:
-            self.composer.set_text(text)
-            self.composer.clear_images()
-            self.composer.add_images(list(images or []))
+        if refused.text or refused.images:
+            self._give_back(refused.text, list(refused.images))
             notice += KEPT_TEXT
         self.sidebar.refresh(self.conversation_id)
         self.show_notice(notice)
 
-    def _engine_messages(self, conversation_id: int) -> list[Message]:
-        conversation = self.store.get_conversation(conversation_id)
-        system = conversation.system_prompt or self.prefs.system_prompt
-        messages = [Message("system", system)] if system else []
-        for m in conversation.messages:
-            # An answer still streaming, one that failed, or an empty one is not part of the context.
-            if m.status in {"streaming", "error"} or (m.role == "assistant" and not m.content):
-                continue
-            messages.append(Message(m.role, m.content, list(m.images)))
-        return messages
-
-    # --- models -------------------------------------------------------------------------------
-    def load_model(self, model_id: str, force: bool = False) -> None:
-        if self.bridge.busy and not force:
-            return
-        if self.bridge.busy:
-            self.show_notice("Wait for the answer to finish (or stop it) before loading another model.")
-            return
-        model = library.installed(model_id)
-        if model is None or model.info is None:
-            self.show_notice(f"Model '{model_id}' is not usable: {model.problem if model else 'not installed'}")
-            return
-        self.model_id = model_id
-        self.status_model.setText(f"loading {model_id}…")
-        self.bridge.load(model.path, self.prefs.provider, self.prefs.context_cap, self.prefs.gpu_index)
-        if self.conversation_id is not None and force:
-            try:
-                self.store.set_model(self.conversation_id, model_id)
-            except ConversationMissingError:
-                self._gone(self.conversation_id)
-
-    @Slot(object)
-    def _on_loaded(self, event: Loaded) -> None:
-        self.status_model.setText(f"{self.model_id} · {event.provider.upper()}")
-        self.status_model.setToolTip(tooltip("\n".join(event.fallback_reasons) or f"running on {event.provider}"))
-        self.status_context.setText(f"context 0 / {event.max_length:,}")
-        self.models.set_loaded(self.model_id, event.provider)
-        if self._pending is not None:
-            text, images = self._pending
-            self._pending = None
-            self.send(text, images)
-
-    @Slot(str, bool)
-    def _on_load_failed(self, message: str, _user_error: bool) -> None:
-        self.model_id = None  # so the next message tries to load again
-        self.status_model.setText("no model")
-        self.models.set_loaded(None)
-        self._pending = None
-        self.show_notice(f"The model could not be loaded: {message}")
-
-    def _on_unload(self) -> None:
-        if self.bridge.busy:
-            return
-        self.bridge.unload()
-        self.model_id = None
-        self.status_model.setText("no model")
-        self.models.set_loaded(None)
+    def _give_back(self, text: str, images: list[str]) -> None:
+        self.composer.set_text(text)
+        self.composer.clear_images()
+        self.composer.add_images(images)
 
     # --- one answer ----------------------------------------------------------------------------
     @Slot(str, list)
@@ -374,76 +279,29 @@ class MainWindow(QMainWindow):
             self._on_keep_failed(text, images, "The model is not ready: send the message again.")
             return
         editing, self._editing = self._editing, None
-        try:  # by id, and only if the conversation is still what the window shows
-            if self.conversation_id is None:
-                summary = self.store.create_conversation(model_id=self.model_id)
-                self.conversation_id = summary.id
-                self._ids = []
-            if editing is not None and editing < len(self._ids):
-                self.store.delete_from_message(self.conversation_id, self._ids[editing], last_id=self._last_id())
-                self.chat.truncate(editing)
-                del self._ids[editing:]
-                editing = None
-            user = self.store.add_message(self.conversation_id, "user", text, images=images, after=self._last_id())
-        except (ConversationChangedError, ConversationMissingError) as exc:
-            self._changed_elsewhere(exc, text, images)
-            return
-        except sqlite3.Error as exc:  # a full disk: the question waits in the composer, nothing half-stored
-            log.warning("could not store the question: %s", exc)
-            self._editing = editing  # an edit not yet applied stays an edit
-            self._on_keep_failed(text, images, (
-                f"The disk holding {self.store.path.parent} is full: free some disk space, then send again."
-                if is_disk_full(exc) else f"Your message could not be stored ({exc}): send it again."))
-            return
-        self._ids.append(user.id)
-        try:
-            self.store.auto_title(self.conversation_id, text)
-        except sqlite3.Error as exc:
-            log.warning("no automatic title: %s", exc)
-        self.chat.add_message("user", text, images=images)
-        self._start_answer()
+        self._begin(self.service.ask(text, images, sampling=self.prefs.sampling, model=self.model_id,
+                                     provider=self.bridge.current.provider, edit=editing), editing)
 
-    def _start_answer(self) -> None:
-        assert self.conversation_id is not None
-        messages = self._engine_messages(self.conversation_id)
-        sampling = self.prefs.sampling
-        try:
-            stored = self.store.add_message(self.conversation_id, "assistant", "", model=self.model_id,
-                                            provider=self.bridge.current.provider if self.bridge.current else None,
-                                            settings=asdict(sampling), status="streaming", after=self._last_id())
-        except (ConversationChangedError, ConversationMissingError) as exc:
-            self._changed_elsewhere(exc)
+    def _begin(self, result: Answer | Refused, editing: int | None = None) -> None:
+        """Show what the service stored; stream the answer it started, or say why it started none."""
+        if isinstance(result, Refused) and result.reason in {"changed", "missing"}:
+            self._changed_elsewhere(result)
             return
-        except sqlite3.Error as exc:
-            log.warning("could not start an answer: %s", exc)
-            self.show_notice(f"The disk holding {self.store.path.parent} is full: no answer was started. Free some "
-                             "space, then press Regenerate." if is_disk_full(exc)
-                             else f"The answer could not be started ({exc}): press Regenerate to try again.")
+        self._sync()
+        if isinstance(result, Refused):
+            if result.text or result.images:  # the question waits in the composer, nothing half-stored
+                self._editing = editing if editing is not None and editing < len(self._ids) else None
+                self._on_keep_failed(result.text, list(result.images), result.message)
+            else:
+                self.show_notice(result.message)
             return
-        self._ids.append(stored.id)
-        self.streaming_id = stored.id
-        self.streaming = self.chat.add_message("assistant", "", model=self.model_id, note="thinking…")
+        self.streaming = self.chat.messages[-1]
+        self.streaming.set_note("thinking…")
         self._prefill_started = time.monotonic()
         self._image_cost = ""
         self._flush_timer.start()
         self.sidebar.refresh(self.conversation_id)
-        self.bridge.send(messages, sampling)  # each message carries its own images
-
-    def _offer_vision(self, text: str, images: list[str]) -> None:
-        vision = [m.id for m in library.list_models() if m.info and m.info.vision]
-        if vision:
-            answer = ask(self, "Images need a vision model",
-                         f"{self.model_id} reads text only. "
-                         f"Switch this conversation to {vision[0]} to ask about images?")
-            if answer == Button.Yes:
-                self._pending = (text, images)
-                self.load_model(vision[0], force=True)
-                return
-        else:
-            self.show_notice(f"{self.model_id} reads text only. To ask about images, add a vision model such as "
-                             "Phi-3.5-vision (microsoft/Phi-3.5-vision-instruct-onnx).")
-        self.composer.set_text(text)
-        self.composer.add_images(images)
+        self.bridge.send(result.messages, result.sampling)  # each message carries its own images
 
     @Slot()
     def stop(self) -> None:
@@ -466,7 +324,7 @@ class MainWindow(QMainWindow):
     @Slot(list, int)
     def _on_image_cost(self, image_tokens: list[int], prompt_tokens: int) -> None:
         """Shown on the pending answer before the model starts reading (and kept in its note)."""
-        self._image_cost = _image_cost_text(image_tokens, prompt_tokens)
+        self._image_cost = image_cost_text(image_tokens, prompt_tokens)
         self._pending_note("reading the prompt…")
 
     @Slot(str)
@@ -477,14 +335,12 @@ class MainWindow(QMainWindow):
             self.streaming.set_prefill(1, 1, None)
             self._pending_note("writing…")
         self.streaming.append(text)
-        self._dirty = True
+        self.service.add_token(text)
 
     def _flush(self) -> None:
-        """Write the streaming answer to the database (timer, at least once a second)."""
-        if self._dirty and self.streaming is not None and self.streaming_id is not None:
-            self.saver.put(self.streaming_id, content=self.streaming.text)
-            self._dirty = False
-        self.saver.save()
+        """The timer: the service writes the streaming answer, or retries what a full disk refused."""
+        if self.service.flush() and self.service.answer is None:
+            self._flush_timer.stop()
 
     @Slot()
     def _on_saved_again(self) -> None:
@@ -492,52 +348,36 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_finished(self, stats: AnswerStats) -> None:
-        self._end_answer("cancelled" if stats.finish_reason == "cancelled" else "complete", stats)
+        self._end_answer(self.service.finish(stats))
 
     @Slot(str, str, bool)
-    def _on_failed(self, code: str, message: str, _user_error: bool) -> None:
-        self._end_answer("error", None)
+    def _on_failed(self, code: str, message: str, user_error: bool) -> None:
+        answer = self.service.fail(code, message, user_error)
+        self._end_answer(answer)
         if code == "worker_died":
             self.status_model.setText(f"{self.model_id} · restarting on the next message")
-        if code in RETURNED:
-            self._return_question()
+        outcome = answer.outcome if answer else None
+        if isinstance(outcome, Returned):  # the question goes back to the composer, images included
+            self._sync()
+            self._give_back(outcome.text, list(outcome.images))
+            self.sidebar.refresh(self.conversation_id)
+        elif isinstance(outcome, Refused) and outcome.reason in {"changed", "missing"}:
+            self._changed_elsewhere(outcome)
         self.show_notice(message)
 
-    def _return_question(self) -> None:
-        """A question the model could not take (a damaged image, too long) goes back to the composer,
-        images included, instead of staying in the conversation where every later turn would fail."""
-        users = [w for w in self.chat.messages if w.role == "user"]
-        if self.conversation_id is None or not users:
+    def _end_answer(self, answer: Answer | None) -> None:
+        if not self.service.waiting:
+            self._flush_timer.stop()
+        widget, self.streaming = self.streaming, None
+        if widget is None or answer is None:
             return
-        question = users[-1]
-        try:
-            self.store.delete_from_message(self.conversation_id, self._ids[question.position], last_id=self._last_id())
-        except (ConversationChangedError, ConversationMissingError) as exc:
-            self._changed_elsewhere(exc, question.text, question.images)
-            return
-        self.chat.truncate(question.position)
-        del self._ids[question.position:]
-        self.composer.set_text(question.text)
-        self.composer.clear_images()
-        self.composer.add_images(question.images)
-        self.sidebar.refresh(self.conversation_id)
-
-    def _end_answer(self, status: str, stats: AnswerStats | None) -> None:
-        self._flush_timer.stop()
-        widget, message_id = self.streaming, self.streaming_id
-        self.streaming, self.streaming_id, self._dirty = None, None, False
-        if widget is None or message_id is None:
-            return
-        widget.set_text(widget.text)
+        widget.set_text(answer.text)
         widget.set_prefill(1, 1, None)
-        data = stats_dict(stats) if stats else None
-        self.saver.put(message_id, content=widget.text, status=status, stats=data)
-        self.saver.save()
-        if status == "error":
+        stats = answer.stats
+        if answer.status == "error":
             widget.set_note("failed")
         elif stats is not None:
-            widget.set_note(("stopped · " if status == "cancelled" else "") + _stats_note(data or {}))
-            self._last_stats = stats
+            widget.set_note(("stopped · " if answer.status == "cancelled" else "") + stats_note(stats_dict(stats)))
             loaded = self.bridge.current
             used = stats.prompt_tokens + stats.generated_tokens
             if loaded:
@@ -557,14 +397,9 @@ class MainWindow(QMainWindow):
     def _on_regenerate(self, position: int) -> None:
         if self.bridge.busy or self.conversation_id is None or position >= len(self._ids):
             return
-        try:  # by id, and only if the conversation is still what the window shows
-            self.store.delete_from_message(self.conversation_id, self._ids[position], last_id=self._last_id())
-        except (ConversationChangedError, ConversationMissingError) as exc:
-            self._changed_elsewhere(exc)
-            return
-        self.chat.truncate(position)
-        del self._ids[position:]
-        self._start_answer()
+        provider = self.bridge.current.provider if self.bridge.current else None
+        self._begin(self.service.regenerate(position, sampling=self.prefs.sampling, model=self.model_id,
+                                            provider=provider))
 
     @Slot(int)
     def _on_edit(self, position: int) -> None:
@@ -576,122 +411,6 @@ class MainWindow(QMainWindow):
         self.composer.add_images(self.chat.messages[position].images)
         self.show_notice("Editing a message: send it to replace it and everything after it.")
 
-    # --- sidebar actions ---------------------------------------------------------------------------
-    def _gone(self, conversation_id: int) -> None:
-        """A sidebar action on a conversation another window deleted: say so and show the list as it is."""
-        if self.conversation_id in (None, conversation_id) and not self.bridge.busy:
-            self.new_conversation()
-        self.sidebar.refresh(self.conversation_id)
-        self.show_notice(DELETED_ELSEWHERE)
-
-    def _on_rename(self, conversation_id: int) -> None:
-        try:
-            current = self.store.get_conversation(conversation_id).title
-            title, ok = QInputDialog.getText(self, "Rename conversation", "Title:", text=current)
-            if ok and title.strip():
-                self.store.rename(conversation_id, title.strip())
-        except ConversationMissingError:
-            self._gone(conversation_id)
-            return
-        self.sidebar.refresh()
-
-    def _on_delete(self, conversation_id: int) -> None:
-        if self.bridge.busy and conversation_id == self.conversation_id:
-            return
-        try:
-            title = self.store.get_conversation(conversation_id).title
-            answer = ask(self, "Delete conversation", f"Delete “{title}” for good?")
-            if answer != Button.Yes:
-                return
-            self.store.delete_conversation(conversation_id)
-        except ConversationMissingError:
-            self._gone(conversation_id)
-            return
-        except ConversationChangedError:
-            self.show_notice("Another window is still writing an answer in this conversation: "
-                             "delete it once that answer is finished.")
-            return
-        if conversation_id == self.conversation_id:
-            self.new_conversation()
-        self.sidebar.refresh()
-
-    def _on_export(self, conversation_id: int, kind: str) -> None:
-        try:
-            conversation = self.store.get_conversation(conversation_id)
-        except ConversationMissingError:
-            self._gone(conversation_id)
-            return
-        suffix = ".md" if kind == "md" else ".json"
-        path, _ = QFileDialog.getSaveFileName(self, "Export conversation",
-                                              str(Path.home() / f"{conversation.title[:40]}{suffix}"))
-        if not path:
-            return
-        text = (export_markdown(conversation) if kind == "md"
-                else json.dumps(export_json(conversation), indent=2, ensure_ascii=False))
-        Path(path).write_text(text, encoding="utf-8")
-        self.statusBar().showMessage(f"Exported to {path}", 5000)
-
-    def _on_import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import conversation", str(Path.home()), "JSON (*.json)")
-        if path:
-            self.import_file(Path(path))
-
-    def import_file(self, path: Path) -> None:
-        try:
-            summary = import_json(self.store, path.read_bytes())
-        except (UserError, OSError) as exc:
-            self.show_notice(f"Could not import {path.name}: {exc}")
-            return
-        except sqlite3.Error as exc:  # nothing was imported: the import is one transaction
-            log.warning("import of %s failed: %s", path, exc)
-            reason = ("the disk is full; free some space and import again" if is_disk_full(exc)
-                      else f"the database refused it ({exc})")
-            self.show_notice(f"Could not import {path.name}: {reason}. Nothing was imported.")
-            return
-        self.sidebar.refresh(summary.id)
-        self.open_conversation(summary.id)
-
-    # --- settings, notices, state ---------------------------------------------------------------
-    @Slot()
-    def open_settings(self) -> None:
-        conversation = None
-        if self.conversation_id is not None:
-            c = self.store.get_conversation(self.conversation_id)
-            conversation = (c.model_id, c.system_prompt)
-        models = [m.id for m in library.list_models() if m.usable]
-        report = self.models.report or {}
-        gpus = [(int(g["index"]), f"{g['name']} ({g['vram_mb']:,} MB)") for g in report.get("gpus") or []]
-        dialog = SettingsDialog(self.prefs, models, conversation, self, gpus=gpus)
-        if not dialog.exec():
-            return
-        new = dialog.result_settings()
-        reload = ((new.context_cap, new.provider, new.gpu_index)
-                  != (self.prefs.context_cap, self.prefs.provider, self.prefs.gpu_index))
-        theme_changed = new.theme != self.prefs.theme
-        changed = dialog.changes()
-        self.prefs = new
-        if changed:
-            try:  # only what the user changed: another window's or the CLI's settings stay as they are
-                settings_module.update(changed)
-            except (UserError, OSError) as exc:
-                log.warning("could not save the settings: %s", exc)
-                self.show_notice(f"The settings apply to this window but could not be saved: {exc}")
-        if theme_changed:
-            from phidesk.gui.theme import apply_theme, is_dark
-
-            apply_theme(self.prefs.theme)
-            self.chat.set_dark(is_dark())
-        per_conversation = dialog.result_conversation()
-        if per_conversation is not None and self.conversation_id is not None:
-            model_id, system = per_conversation
-            self.store.set_model(self.conversation_id, model_id)
-            self.store.set_system_prompt(self.conversation_id, system)
-            if model_id and model_id != self.model_id:
-                self.load_model(model_id)
-                return
-        if reload and self.model_id and not self.bridge.busy:
-            self.load_model(self.model_id)
-
     def show_notice(self, text: str) -> None:
         self.banner.setText(text)
         self.banner.setVisible(True)
@@ -699,47 +418,10 @@ class MainWindow(QMainWindow):
     def hide_notice(self) -> None:
         self.banner.setVisible(False)
 
-    def _restore_ui(self) -> None:
-        ui = self.prefs.ui
-        geometry = ui.get("geometry")
-        if isinstance(geometry, str):
-            self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))
-        else:
-            screen = QGuiApplication.primaryScreen()
-            size = screen.availableSize() if screen else None
-            self.resize(min(1280, size.width() if size else 1280), min(800, size.height() if size else 800))
-        sizes = ui.get("splitter")
-        if isinstance(sizes, list) and len(sizes) == 3 and all(isinstance(x, int) for x in sizes):
-            self.splitter.setSizes(sizes)
-
-    def save_ui(self) -> None:
-        """Write the window's geometry, and nothing else (other settings may have changed meanwhile)."""
-        ui = {"geometry": bytes(self.saveGeometry().toBase64().data()).decode("ascii"),
-              "splitter": self.splitter.sizes()}
-        self.prefs.ui = {**self.prefs.ui, **ui}
-        try:
-            settings_module.update({"ui": ui})
-        except (UserError, OSError) as exc:  # closing must not fail because the settings cannot be written
-            log.warning("could not save the window's size and layout: %s", exc)
-
-    @Slot()
-    def open_about(self) -> None:
-        loaded = (self.model_id, self.bridge.current.provider) if self.model_id and self.bridge.current else None
-        dialog = AboutDialog(self.models.report, loaded, self.windowIcon().pixmap(128, 128), self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-
-    @Slot(str)
-    def preview_image(self, path: str) -> None:
-        preview = ImagePreview(self.images, path, self)
-        preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        preview.show()
-
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         if self.bridge.busy:
             self.bridge.stop()
-        self._flush()
-        if not self.saver.save() and not self._may_close_unsaved():
+        if not self.service.save() and not self._may_close_unsaved():
             event.ignore()
             return
         try:
@@ -749,45 +431,3 @@ class MainWindow(QMainWindow):
         self.models.close_downloads()
         self.bridge.shutdown()
         super().closeEvent(event)
-
-    def _may_close_unsaved(self) -> bool:
-        """The disk is still full: say what would be lost, offer to copy it, and let the user decide."""
-        box = QMessageBox(QMessageBox.Icon.Warning, "Answers not saved yet",
-                          f"{len(self.saver.pending)} answer(s) could not be saved because the disk holding "
-                          f"{self.store.path.parent} is full. Free some space and press Retry, or copy them "
-                          "to the clipboard before quitting.", parent=self)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        retry = box.addButton("Retry", QMessageBox.ButtonRole.AcceptRole)
-        copy = box.addButton("Copy and quit", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton("Keep PhiDesk open", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(retry)
-        while True:
-            box.exec()
-            clicked = box.clickedButton()
-            if clicked is retry:
-                if self.saver.save():
-                    return True
-                continue
-            if clicked is copy:
-                QGuiApplication.clipboard().setText("\n\n---\n\n".join(self.saver.pending.texts()))
-                return True
-            return False
-
-
-def _image_cost_text(image_tokens: list[int], prompt_tokens: int) -> str:
-    costs = " + ".join(f"{n:,}" for n in image_tokens)
-    noun = "image" if len(image_tokens) == 1 else "images"
-    return f"{noun}: {costs} tokens of a {prompt_tokens:,}-token prompt"
-
-
-def _stats_note(stats: dict[str, Any]) -> str:
-    parts = []
-    if stats.get("image_tokens"):
-        parts.append(_image_cost_text(stats["image_tokens"], stats.get("prompt_tokens", 0)))
-    if stats.get("generated_tokens"):
-        parts.append(f"{stats['generated_tokens']} tokens")
-    if stats.get("decode_tok_s"):
-        parts.append(f"{stats['decode_tok_s']:.1f} tok/s")
-    if stats.get("ttft_s"):
-        parts.append(f"first token {stats['ttft_s']:.2f} s")
-    return " · ".join(parts)
