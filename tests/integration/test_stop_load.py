@@ -38,7 +38,7 @@ class Hammer:
             if self._when():
                 try:
                     self._stop()
-                except BaseException as exc:  # noqa: BLE001 - whatever stop raises fails the test
+                except BaseException as exc:  # whatever stop raises fails the test
                     self.errors.append(exc)
                 self.pressed += 1
 
@@ -93,7 +93,7 @@ def test_stop_while_an_answer_reloads_the_model_is_a_cancel(client: EngineClient
     def answer() -> None:
         try:
             events.extend(client.generate([Message("user", "What is the capital of France?")], GREEDY))
-        except BaseException as exc:  # noqa: BLE001 - an AttributeError here is the bug
+        except BaseException as exc:  # an AttributeError here is the bug
             errors.append(exc)
 
     asker = threading.Thread(target=answer)
