@@ -19,6 +19,7 @@ from phidesk import paths, settings
 from phidesk.gui.chat_view import MessageWidget
 from phidesk.gui.images import ImageLoader, ImagePreview
 from phidesk.gui.main_window import MainWindow
+from phidesk.errors import UserError
 from phidesk.gui.model_pane import ModelPane, _DownloadRow
 from phidesk.models.download import Job
 from phidesk.store import Store
@@ -138,5 +139,5 @@ def test_model_pane_shows_folder_names_errors_and_hub_files_literally(qtbot: obj
     lines = shown(row.label).splitlines()
     assert lines[0].startswith(HOSTILE)
     assert lines[1:] == [f"{NAME}.onnx", HOSTILE]
-    assert box_text(lambda: pane._on_import_done("", HOSTILE)) == HOSTILE
+    assert box_text(lambda: pane._on_import_done(UserError(HOSTILE))) == HOSTILE
 
