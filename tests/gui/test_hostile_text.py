@@ -16,10 +16,10 @@ from PySide6.QtGui import Qt, QTextDocument
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
 from phidesk import paths, settings
+from phidesk.errors import UserError
 from phidesk.gui.chat_view import MessageWidget
 from phidesk.gui.images import ImageLoader, ImagePreview
 from phidesk.gui.main_window import MainWindow
-from phidesk.errors import UserError
 from phidesk.gui.model_pane import ModelPane, _DownloadRow
 from phidesk.models.download import Job
 from phidesk.store import Store
