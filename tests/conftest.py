@@ -19,6 +19,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PHIDESK_CACHE", str(Path(platformdirs.user_cache_dir("PhiDesk", appauthor=False))))
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Tests marked posix / linux / windows run only there (skipped elsewhere, with the reason)."""
+    from tests.platforms import ON
+
+    for name, here in ON.items():
+        if item.get_closest_marker(name) is not None and not here:
+            pytest.skip(f"needs {name}")
+
+
 @pytest.fixture
 def phidesk_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "phidesk-home"
