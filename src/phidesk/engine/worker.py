@@ -391,7 +391,7 @@ class Worker:
     def generate_vision(self, request_id: int, messages: list[Message], sampling: Sampling, received: float) -> None:
         """A multimodal turn: placeholders built here, images cleaned by Pillow, a fresh generator.
 
-        The runtime cannot rewind a phi3v generator (FACTS), so every turn reads the whole
+        onnxruntime-genai 0.18 cannot rewind a phi3v (multimodal) generator, so every turn reads the whole
         conversation again; images of earlier turns stay in it, numbered in order, for as long as
         they fit: when the conversation outgrows the context its oldest turns give way, as for text.
         """
