@@ -66,7 +66,7 @@ def main(argv: list[str]) -> int:
         # a precise timer, and a check that re-arms it if it still fires before the time.
         left = float(seen["loaded_at"]) + seconds - time.monotonic()  # type: ignore[arg-type]
         if left > 0:
-            QTimer.singleShot(int(left * 1000) + 50, Qt.TimerType.PreciseTimer, close_when_due)
+            closer.start(int(left * 1000) + 50)
         else:
             window.close()
 
@@ -74,6 +74,10 @@ def main(argv: list[str]) -> int:
         seen["failed"] = f"{code}: {message}"
         window.close()
 
+    closer = QTimer(window)
+    closer.setSingleShot(True)
+    closer.setTimerType(Qt.TimerType.PreciseTimer)
+    closer.timeout.connect(close_when_due)
     window.bridge.loaded.connect(on_loaded)
     window.bridge.finished.connect(on_finished)
     window.bridge.failed.connect(on_failed)
