@@ -19,6 +19,26 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PHIDESK_CACHE", str(Path(platformdirs.user_cache_dir("PhiDesk", appauthor=False))))
 
 
+STARTER_FIXTURES = {"starter_source", "starter_installed", "model_copy", "client"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that needs the starter model is ``slow`` whether or not it says so: ``-m "not slow"`` never
+    builds the starter (a minute or more on a fresh machine) nor starts a worker for it."""
+    for item in items:
+        if STARTER_FIXTURES & set(getattr(item, "fixturenames", ())) and item.get_closest_marker("slow") is None:
+            item.add_marker(pytest.mark.slow)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Tests marked posix / linux / windows run only there (skipped elsewhere, with the reason)."""
+    from tests.platforms import ON
+
+    for name, here in ON.items():
+        if item.get_closest_marker(name) is not None and not here:
+            pytest.skip(f"needs {name}")
+
+
 @pytest.fixture
 def phidesk_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "phidesk-home"

@@ -478,6 +478,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         _err(f"cannot write logs: {exc}")
         return EXIT_FAIL
+    logs.install_hooks()  # an exception nobody caught, in any thread, is in the log too
     try:
         args = build_parser().parse_args(argv)
         command = args.command or "chat"

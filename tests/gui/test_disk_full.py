@@ -11,7 +11,6 @@ import json
 import os
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from phidesk.gui.main_window import MainWindow
 from phidesk.store import Store
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("starter_installed"),
-              pytest.mark.skipif(sys.platform != "linux", reason="a tmpfs mount is Linux's")]
+              pytest.mark.linux]
 TIMEOUT_MS = 120_000
 
 

@@ -16,6 +16,7 @@ from PySide6.QtGui import Qt, QTextDocument
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
 from phidesk import paths, settings
+from phidesk.errors import UserError
 from phidesk.gui.chat_view import MessageWidget
 from phidesk.gui.images import ImageLoader, ImagePreview
 from phidesk.gui.main_window import MainWindow
@@ -138,5 +139,5 @@ def test_model_pane_shows_folder_names_errors_and_hub_files_literally(qtbot: obj
     lines = shown(row.label).splitlines()
     assert lines[0].startswith(HOSTILE)
     assert lines[1:] == [f"{NAME}.onnx", HOSTILE]
-    assert box_text(lambda: pane._on_import_done("", HOSTILE)) == HOSTILE
+    assert box_text(lambda: pane._on_import_done(UserError(HOSTILE))) == HOSTILE
 

@@ -55,7 +55,7 @@ def test_a_second_launch_hands_its_file_to_the_running_one_and_exits_0(
     assert received[-1] == []
 
 
-@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="a crash is simulated with SIGKILL")
+@pytest.mark.posix  # a crash is simulated with SIGKILL
 def test_a_stale_socket_and_lock_of_a_crashed_instance_are_taken_over(
         qtbot: object, phidesk_home: Path, tmp_path: Path) -> None:
     crashed = textwrap.dedent("""

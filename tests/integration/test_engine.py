@@ -13,8 +13,10 @@ import pytest
 from phidesk.engine.client import EngineClient
 from phidesk.engine.protocol import Failed, Finished, Loaded, Message, PrefillProgress, Sampling, Token
 from phidesk.errors import EngineError
+from tests.platforms import cpu_only_runtime
 
 GREEDY = Sampling(temperature=0, max_new_tokens=40)
+HANG_GUARD_S = 60  # only stops a hang
 
 
 def ask(client: EngineClient, messages: list[Message], sampling: Sampling = GREEDY) -> tuple[str, Finished]:
@@ -40,6 +42,7 @@ def test_answers_a_question(client: EngineClient) -> None:
     assert done.stats.ttft_s > 0
 
 
+@cpu_only_runtime
 def test_load_reports_provider_and_capped_context(starter_source: Path, tmp_path: Path) -> None:
     with EngineClient(log_path=tmp_path / "w.log") as engine:
         loaded = engine.load(starter_source, "auto", 1_000_000)
@@ -51,6 +54,7 @@ def test_load_reports_provider_and_capped_context(starter_source: Path, tmp_path
         assert engine.load(starter_source, "cpu", 2048).max_length == 2048
 
 
+@cpu_only_runtime
 def test_explicit_unavailable_provider_is_a_user_error(starter_source: Path, tmp_path: Path) -> None:
     with EngineClient(log_path=tmp_path / "w.log") as engine, pytest.raises(EngineError) as info:
         engine.load(starter_source, "cuda", 4096)
@@ -65,7 +69,7 @@ def test_five_turns_read_only_the_new_turn(client: EngineClient) -> None:
     per_turn = []
     for question in questions:
         messages.append(Message("user", question))
-        text, done = ask(client, messages, Sampling(temperature=0.6, max_new_tokens=40, seed=None))
+        text, done = ask(client, messages, Sampling(temperature=0, max_new_tokens=40))
         messages.append(Message("assistant", text))
         per_turn.append((done.stats.prompt_tokens, done.stats.new_prompt_tokens))
     first_prompt, first_new = per_turn[0]
@@ -92,28 +96,27 @@ def test_regenerate_and_edit_rewind_the_cache(client: EngineClient) -> None:
     assert 1 <= edit.stats.new_prompt_tokens < edit.stats.prompt_tokens // 2
 
 
-def test_stop_during_long_prefill_returns_at_once(client: EngineClient) -> None:
+@pytest.mark.linux  # whether the worker is gone is read from /proc
+def test_stop_during_long_prefill_ends_the_worker(client: EngineClient) -> None:
     long_prompt = "Summarise this text. " + "The quick brown fox jumps over the lazy dog. " * 200
     pid = client.worker_pid
     events = client.generate([Message("user", long_prompt)], GREEDY)
-    stopped_at = None
+    stopped = False
     finished = None
     for event in events:
         if isinstance(event, PrefillProgress):
             assert event.total > 1500  # a long prefill really was under way
-            if event.done > 0 and stopped_at is None:
-                stopped_at = time.perf_counter()
+            if event.done > 0 and not stopped:
+                stopped = True
                 threading.Thread(target=client.stop).start()
         if isinstance(event, Finished):
             finished = event
-    assert stopped_at is not None
+    assert stopped
     assert finished is not None
-    latency = time.perf_counter() - stopped_at
-    assert finished.stats.finish_reason == "cancelled"
-    assert latency < 0.2, f"stop took {latency * 1000:.0f} ms"
+    assert finished.stats.finish_reason == "cancelled"  # how fast: `phidesk bench` measures Stop latency
     # The prefill could not be interrupted cooperatively: the worker was ended…
     assert pid is not None
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + HANG_GUARD_S
     while _alive(pid) and time.monotonic() < deadline:
         time.sleep(0.02)
     assert not _alive(pid)
@@ -129,7 +132,7 @@ def test_stop_between_tokens_keeps_the_worker(client: EngineClient) -> None:
     tokens = 0
     finished = None
     for event in client.generate([Message("user", "Write a long story about a dragon.")],
-                                 Sampling(temperature=0.7, max_new_tokens=400, min_new_tokens=400)):
+                                 Sampling(temperature=0.7, max_new_tokens=400, min_new_tokens=400, seed=1)):
         if isinstance(event, Token):
             tokens += 1
             if tokens == 5:
@@ -145,11 +148,12 @@ def test_stop_between_tokens_keeps_the_worker(client: EngineClient) -> None:
     assert text
 
 
+@pytest.mark.posix
 def test_killed_worker_is_reported_and_replaced(client: EngineClient) -> None:
     pid = client.worker_pid
     assert pid is not None
     events = client.generate([Message("user", "Tell me a long story.")],
-                             Sampling(max_new_tokens=300, min_new_tokens=300))
+                             Sampling(max_new_tokens=300, min_new_tokens=300, seed=1))
     failure = None
     for event in events:
         if isinstance(event, Token):
@@ -212,13 +216,16 @@ def _alive(pid: int) -> bool:
 
 def test_dropping_the_iterator_stops_the_answer(client: EngineClient) -> None:
     events = client.generate([Message("user", "Write a long story.")],
-                             Sampling(max_new_tokens=4000, min_new_tokens=4000))
+                             Sampling(max_new_tokens=4000, min_new_tokens=4000, seed=1))
     for event in events:
         if isinstance(event, Token):
             break
     events.close()  # type: ignore[attr-defined]
-    # The worker was told to stop: the next answer does not wait behind 4,000 tokens (~40 s here).
+    # The worker was told to stop: the next answer does not wait behind the rest of the 4,000 tokens.
+    # Compared with this machine's own decode rate, measured by the same answer (so a loaded machine,
+    # slower for both, changes nothing): waiting behind ~4,000 tokens would take far longer than 2,000.
     started = time.perf_counter()
-    text, _ = ask(client, [Message("user", "What is the capital of France?")])
+    text, done = ask(client, [Message("user", "What is the capital of France?")])
+    took = time.perf_counter() - started
     assert "Paris" in text
-    assert time.perf_counter() - started < 20
+    assert took < 2000 / done.stats.decode_tok_s, (took, done.stats.decode_tok_s)

@@ -14,6 +14,7 @@ from phidesk.engine.client import EngineClient
 from phidesk.engine.protocol import Finished, Message, Sampling, Token
 from phidesk.errors import UserError
 from phidesk.models import library
+from tests.platforms import cpu_only_runtime
 
 
 def test_worker_starts_through_the_frozen_app_flag(starter_source: Path, tmp_path: Path,
@@ -84,6 +85,7 @@ def test_broken_gguf_is_refused_and_leaves_nothing(phidesk_home: Path, tmp_path:
     assert [p.name for p in (phidesk_home / "models").iterdir()] == []
 
 
+@cpu_only_runtime
 def test_provider_probe_runs_through_the_frozen_app_flag(starter_source: Path) -> None:
     import subprocess
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import sys
 import time
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 pty = pytest.importorskip("pty")
+pytestmark = [pytest.mark.posix, pytest.mark.slow]
 
 
 class Terminal:
@@ -23,8 +25,12 @@ class Terminal:
     def read_until(self, marker: str, timeout: float = 120) -> str:
         deadline = time.monotonic() + timeout
         while marker not in self.buffer:
-            if time.monotonic() > deadline:
+            # A deadline that fails the test here, not a read blocked until pytest's own timeout.
+            left = deadline - time.monotonic()
+            if left <= 0:
                 pytest.fail(f"no {marker!r} within {timeout} s; got {self.buffer[-500:]!r}")
+            if not select.select([self.fd], [], [], min(left, 1.0))[0]:
+                continue
             try:
                 chunk = os.read(self.fd, 4096).decode("utf-8", "replace")
             except OSError:
@@ -43,21 +49,33 @@ class Terminal:
             pid, status = os.waitpid(self.pid, os.WNOHANG)
             if pid:
                 return os.waitstatus_to_exitcode(status)
-            with contextlib.suppress(OSError):
-                os.read(self.fd, 4096)
-            time.sleep(0.05)
-        os.kill(self.pid, 9)
+            if select.select([self.fd], [], [], 0.05)[0]:  # drain what it prints, without blocking
+                with contextlib.suppress(OSError):
+                    os.read(self.fd, 4096)
+        self.close()
         pytest.fail("the chat did not exit")
+
+    def close(self) -> None:
+        """End the chat if it still runs (a failed test leaves no process behind)."""
+        with contextlib.suppress(ChildProcessError, ProcessLookupError):
+            if os.waitpid(self.pid, os.WNOHANG) == (0, 0):
+                os.kill(self.pid, 9)
+                os.waitpid(self.pid, 0)
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
 
 
 def test_interactive_chat_keeps_context_and_quits(starter_installed: Path) -> None:
     term = Terminal("chat", "--temperature", "0", "--max-tokens", "40")
-    term.read_until(">>> ")
-    term.send("What is the capital of France?")
-    first = term.read_until(">>> ")
-    assert "Paris" in first
-    assert "tok/s" in first  # the per-answer stats line
-    term.send("/retry")
-    assert "Paris" in term.read_until(">>> ")
-    term.send("/bye")
-    assert term.exit_code() == 0
+    try:
+        term.read_until(">>> ")
+        term.send("What is the capital of France?")
+        first = term.read_until(">>> ")
+        assert "Paris" in first
+        assert "tok/s" in first  # the per-answer stats line
+        term.send("/retry")
+        assert "Paris" in term.read_until(">>> ")
+        term.send("/bye")
+        assert term.exit_code() == 0
+    finally:
+        term.close()

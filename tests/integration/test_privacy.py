@@ -34,7 +34,7 @@ TRACED = ("%network,openat,open,creat,mkdir,mkdirat,rename,renameat,renameat2,li
 WRITE_FLAGS = ("O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC", "O_APPEND")
 PATH_ARG = re.compile(r'(?:(AT_FDCWD|\d+<(?P<dir>[^>]*)>)\s*,\s*)?"(?P<path>(?:[^"\\]|\\.)*)"')
 
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(sys.platform != "linux", reason="strace is Linux's")]
+pytestmark = [pytest.mark.slow, pytest.mark.linux]
 
 
 def _strace() -> str:

@@ -48,7 +48,8 @@ def test_two_image_question_from_the_cli(vision_model: Path, phidesk_home: Path,
 def test_image_cost_follows_the_phi3v_formula(vision_model: Path, phidesk_home: Path, tmp_path: Path) -> None:
     picture = tmp_path / "square.png"
     Image.new("RGB", (336, 336), "green").save(picture)
-    result = phidesk("chat", "-m", str(vision_model), "--max-tokens", "2", "-i", str(picture), "What is this?")
+    result = phidesk("chat", "-m", str(vision_model), "--temperature", "0", "--max-tokens", "2", "-i", str(picture),
+                     "What is this?")
     assert result.returncode == 0, result.stderr
     shown = int(result.stderr.split("images: ")[1].split(" tokens")[0].replace(",", ""))
     assert shown in {image_tokens(h, w) for h in range(336, 1345, 336) for w in range(336, 1345, 336)}
@@ -59,7 +60,8 @@ def test_too_many_images_for_the_context_is_refused(vision_model: Path, phidesk_
     for i in range(3):
         paths += ["-i", str(tmp_path / f"{i}.png")]
         Image.new("RGB", (800, 600), "white").save(tmp_path / f"{i}.png")
-    result = phidesk("chat", "-m", str(vision_model), "--context", "4096", "--max-tokens", "4", *paths, "Compare")
+    result = phidesk("chat", "-m", str(vision_model), "--temperature", "0", "--context", "4096", "--max-tokens", "4",
+                     *paths, "Compare")
     assert result.returncode == 2
     assert "images:" in result.stderr
     assert "fewer images" in result.stderr
@@ -69,7 +71,7 @@ def test_too_many_images_for_the_context_is_refused(vision_model: Path, phidesk_
 def test_each_bad_image_exits_2_with_one_line(vision_model: Path, phidesk_home: Path, tmp_path: Path,
                                               case: str) -> None:
     bad, reason = write_bad_images(tmp_path)[case]
-    result = phidesk("chat", "-m", str(vision_model), "-i", str(bad), "What is this?")
+    result = phidesk("chat", "-m", str(vision_model), "--temperature", "0", "-i", str(bad), "What is this?")
     assert result.returncode == 2
     assert result.stderr.strip().startswith(f"phidesk: {bad.name}: ") or bad.name in result.stderr
     assert reason in result.stderr

@@ -36,7 +36,7 @@ def test_kv_cache_per_token_phi35_mini() -> None:
 
 
 def test_kv_cache_at_full_context_is_about_100_gb() -> None:
-    """FACTS: Phi-3.5-mini's config says 131072 tokens; on CPU (fp32 cache) that is ~100 GB."""
+    """Phi-3.5-mini's config.json says 131072 tokens; with the CPU build's fp32 cache that is ~100 GB."""
     e = find("phi-3.5-mini-instruct", "cpu")
     kv = kv_cache_bytes(e, 131072, fit.CPU_KV_BYTES)
     assert kv == 96 * 1024**3  # 103.1e9 bytes

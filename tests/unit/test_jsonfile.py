@@ -66,7 +66,7 @@ def test_read_checks_the_size_before_reading(tmp_path: Path) -> None:
         jsonfile.read(path, max_bytes=1024)
 
 
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX thing")
+@pytest.mark.posix  # named pipes
 def test_read_refuses_a_named_pipe_instead_of_blocking(tmp_path: Path) -> None:
     path = tmp_path / "pipe.json"
     os.mkfifo(path)

@@ -16,7 +16,7 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+@pytest.mark.posix  # POSIX permissions
 def test_image_folders_are_user_only_inside_the_data_folder(phidesk_home: Path) -> None:
     assert files.pasted_dir() == phidesk_home / "data" / "pasted"
     assert files.images_dir() == phidesk_home / "data" / "images"

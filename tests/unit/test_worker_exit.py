@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 
 from phidesk.engine.client import _describe_exit
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="no POSIX signals: a Windows exit status is never negative")
+@pytest.mark.posix  # a Windows exit status is never negative
 @pytest.mark.parametrize(
     ("code", "expected"),
     [(-9, "killed by signal 9 (SIGKILL); out of memory?"), (-11, "crashed: signal 11 (SIGSEGV)"),

@@ -10,7 +10,15 @@ into the runtime that cannot be interrupted and may take minutes on a CPU) the w
 process is ended, and the next request starts a fresh one and reloads the model. If a
 worker dies on its own the caller gets ``Failed(code="worker_died")`` and the next
 request gets a fresh worker too. A worker's exit status is never taken as proof that it
-finished: only its ``done`` event is; a crash is named by its signal.
+finished: only its ``done`` event is; a crash is named by its signal. A worker that the user's
+Stop ended (during a load, a prefill) is reported as cancelled, never as a crash.
+
+Threads: one caller at a time drives ``load``/``generate``/``unload`` (``_lock``, held for the
+whole request); ``stop`` (the GUI thread), the stop watchdog (a timer thread) and the silence
+watch change the shared state too. Every change of ``_proc``, ``_phase``, ``_active_id``,
+``loaded`` and the stop flag happens under ``_state``, a lock held only for those few
+assignments and a ``kill()`` (a signal, which does not wait): nothing waits on the process or
+the pipe while holding it, so ``stop`` never blocks its caller.
 
 Silence is bounded: the worker beats about once a second, and one silent for longer than a
 bound scaled to the model (load: its size; answer: its size and the prompt still to read; a
@@ -18,6 +26,10 @@ generous floor) is ended and reported, and the next request gets a fresh worker.
 chat template (native code that holds the interpreter's lock, so the worker cannot time it out
 itself) is announced by the worker and bounded separately; a loop or a crash there is reported
 as the template's fault. Lines on the event pipe that are not events are logged and skipped.
+
+Why one module of ~600 lines: the worker's life (start, load, answer, stop, silence watch, exit)
+is one state machine guarded by one lock; split, its transitions would be spread over modules that
+each need the lock's rules.
 """
 
 from __future__ import annotations
@@ -142,7 +154,9 @@ class EngineClient:
         self._prefill_left = 0  # prompt tokens the running answer has still to read
         self._watch: _Watch | None = None
         self.loaded: Loaded | None = None
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # one request at a time (held while it runs)
+        self._state = threading.RLock()  # the fields below change only under it (held briefly)
+        self._stop_asked = False  # the user stopped the request in flight (load or answer)
         self._write_lock = threading.Lock()
         self._proc: subprocess.Popen[bytes] | None = None
         self._events: queue.Queue[tuple[int, Event]] = queue.Queue()
@@ -160,7 +174,7 @@ class EngineClient:
         proc = self._proc
         return proc.pid if proc and proc.poll() is None else None
 
-    def _spawn(self) -> None:
+    def _spawn(self) -> subprocess.Popen[bytes]:
         env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8")
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log_file:
@@ -168,17 +182,22 @@ class EngineClient:
                 worker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log_file,
                 env=env, creationflags=paths.helper_creationflags(),
             )
-        self._proc = proc
         assert proc.stdout is not None
-        watch = self._watch = _Watch(proc.pid, time.monotonic())
+        watch = _Watch(proc.pid, time.monotonic())
+        with self._state:
+            self._proc, self._watch = proc, watch
+            if self._stop_asked:  # stopped while the process was starting
+                self._kill(proc)
         self._reader = threading.Thread(target=self._read_events, args=(proc, proc.stdout, watch), daemon=True,
                                         name=f"phidesk-events-{proc.pid}")
         self._reader.start()
         event = self._wait_for(proc.pid, (Ready,), READY_TIMEOUT_S, watch=False)
         if not isinstance(event, Ready):
-            self._end_worker()
+            self._end_worker(proc)
+            self._raise_if_stopped()
             raise EngineError(f"the model process did not start ({self._exit_text(event)}); see {self.log_path}",
                               "worker_died")
+        return proc
 
     def _read_events(self, proc: subprocess.Popen[bytes], stream: IO[bytes], watch: _Watch) -> None:
         """Reader thread, one per worker: events into the queue; at the end, the exit and the pipes.
@@ -241,7 +260,7 @@ class EngineClient:
         if now - watch.heard <= limit:
             return None
         log.warning("worker %s silent for over %.0f s (phase %r): ending it", pid, limit, watch.phase)
-        self._end_worker()
+        self._end_worker(pid=pid)
         if watch.phase == "render":
             return Failed(code="bad_template", user_error=True,
                           message=f"the model's chat template did not finish within {limit:.0f} s (does it loop?); "
@@ -288,8 +307,8 @@ class EngineClient:
                 return event
         return None
 
-    def _send(self, request: dict[str, Any]) -> None:
-        proc = self._proc
+    def _send(self, request: dict[str, Any], proc: subprocess.Popen[bytes] | None = None) -> None:
+        proc = proc or self._proc
         if proc is None or proc.stdin is None:
             raise EngineError("the model process is not running", "worker_died")
         with self._write_lock:
@@ -299,16 +318,34 @@ class EngineClient:
             except (BrokenPipeError, OSError, ValueError) as exc:
                 raise EngineError(f"the model process is gone ({exc})", "worker_died") from None
 
-    def _end_worker(self) -> None:
-        """End the worker now (stop during prefill, watchdog, close)."""
-        proc = self._proc
-        if proc is None:
-            return
+    def _end_worker(self, proc: subprocess.Popen[bytes] | None = None, *, pid: int | None = None) -> None:
+        """End the worker now (stop during a load or prefill, watchdog, close); does not wait for it.
+
+        With *proc* or *pid*, only if that is still the current worker (a late timer must not end
+        the fresh worker that replaced it).
+        """
+        with self._state:
+            current = self._proc
+            if current is None or (proc is not None and proc is not current) or (pid is not None
+                                                                                  and pid != current.pid):
+                if proc is not None and current is not proc:
+                    self._kill(proc, forget=False)
+                return
+            self._kill(current)
+
+    def _kill(self, proc: subprocess.Popen[bytes], *, forget: bool = True) -> None:
+        """Under ``_state``: send the kill signal (returns at once) and forget the worker."""
         self._ended_on_purpose.add(proc.pid)
         with contextlib.suppress(OSError):
             proc.kill()
-        self._proc = None
-        self.loaded = None
+        if forget:
+            self._proc = None
+            self.loaded = None
+
+    def _raise_if_stopped(self) -> None:
+        if self._stop_asked:
+            raise EngineError("loading the model was stopped (Stop or Esc); it loads again with the next message",
+                              "cancelled", user_error=True)
 
     # --- public API ---------------------------------------------------------------------
     def load(self, path: str | Path, provider: str = "auto", context_cap: int = 4096,
@@ -316,8 +353,11 @@ class EngineClient:
         """Load a model (starting a worker if needed). Raises EngineError on failure.
 
         *gpu_index* picks the GPU (CUDA) or DirectML adapter; None lets the runtime choose.
+        A ``stop`` while it loads ends the worker and raises EngineError with code ``cancelled``.
         """
         with self._lock:
+            with self._state:
+                self._stop_asked = False
             self._load_args = {"op": "load", "path": str(path), "provider": provider,
                                "context_cap": context_cap, "gpu_index": gpu_index}
             self._weights = _weights_bytes(Path(path))
@@ -325,23 +365,31 @@ class EngineClient:
 
     def _load(self) -> Loaded:
         assert self._load_args is not None
-        if self._proc is None or self._proc.poll() is not None:
-            self._spawn()
-        assert self._proc is not None
-        self._phase = "loading"
+        with self._state:
+            self._phase = "loading"  # from here a stop ends the worker (starting or loading) and cancels
+            proc = self._proc
         try:
-            self._send(self._load_args)
-            event = self._wait_for(self._proc.pid, (Loaded,), READY_TIMEOUT_S * 5)
+            self._raise_if_stopped()
+            if proc is None or proc.poll() is not None:
+                proc = self._spawn()
+            self._send(self._load_args, proc)
+            event = self._wait_for(proc.pid, (Loaded,), READY_TIMEOUT_S * 5)
+        except EngineError:
+            self._raise_if_stopped()
+            raise
         finally:
-            self._phase = "idle"
-        if isinstance(event, Loaded):
-            self.loaded = event
-            return event
+            with self._state:
+                self._phase = "idle"
+        with self._state:
+            if isinstance(event, Loaded) and not self._stop_asked:
+                self.loaded = event
+                return event
+        self._raise_if_stopped()
         if isinstance(event, Failed):
-            if event.code == "bad_template" and self._proc is not None:
-                self._end_worker()  # it may still be inside the template; the next load starts afresh
+            if event.code == "bad_template":
+                self._end_worker(proc)  # it may still be inside the template; the next load starts afresh
             raise EngineError(event.message, event.code, user_error=event.user_error)
-        self._proc = None
+        self._end_worker(proc)
         raise EngineError(f"the model process stopped while loading ({self._exit_text(event)}); "
                           f"see {self.log_path}", "worker_died")
 
@@ -359,34 +407,54 @@ class EngineClient:
         with self._lock:
             if self._load_args is None:
                 raise EngineError("no model is loaded", "no_model", user_error=True)
-            if self._proc is None or self._proc.poll() is not None:
-                try:
-                    yield self._load()
-                except EngineError as exc:
-                    yield Failed(code=exc.code, message=str(exc), user_error=exc.user_error)
-                    return
-            assert self._proc is not None
-            pid, request_id = self._proc.pid, next(self._ids)
-            self._active_id, self._phase, self._prefill_left = request_id, "prefill", 0
+            request_id = next(self._ids)
+            with self._state:
+                self._stop_asked, self._active_id = False, request_id
             ended = False
             try:
-                for event in self._stream(pid, request_id, messages, sampling, images):
+                for event in self._answer(request_id, messages, sampling, images):
                     ended = isinstance(event, (Finished, Failed))
                     yield event
             finally:
                 if not ended:  # the caller dropped the iterator mid-answer: stop the answer too
                     self.stop()
-                self._active_id, self._phase = None, "idle"
+                with self._state:
+                    self._active_id, self._phase = None, "idle"
 
-    def _stream(self, pid: int, request_id: int, messages: Sequence[Message], sampling: Sampling,
+    def _answer(self, request_id: int, messages: Sequence[Message], sampling: Sampling,
                 images: Sequence[str]) -> Iterator[Event]:
-        seen = AnswerStats()
+        proc = self._proc
+        if proc is None or proc.poll() is not None:
+            try:
+                yield self._load()
+            except EngineError as exc:
+                if exc.code == "cancelled":
+                    yield Finished(id=request_id, stats=AnswerStats(finish_reason="cancelled"))
+                else:
+                    yield Failed(id=request_id, code=exc.code, message=str(exc), user_error=exc.user_error)
+                return
+        with self._state:
+            proc, stopped = self._proc, self._stop_asked
+            if proc is not None and not stopped:
+                self._phase, self._prefill_left = "prefill", 0
+        if proc is None or stopped:  # stopped between the load and the question
+            yield Finished(id=request_id, stats=AnswerStats(finish_reason="cancelled"))
+            return
+        yield from self._stream(proc, request_id, messages, sampling, images)
+
+    def _stream(self, proc: subprocess.Popen[bytes], request_id: int, messages: Sequence[Message],
+                sampling: Sampling, images: Sequence[str]) -> Iterator[Event]:
+        pid, seen = proc.pid, AnswerStats()
         try:
             self._send({"op": "generate", "id": request_id, "messages": [asdict(m) for m in messages],
-                        "sampling": asdict(sampling), "images": list(images)})
+                        "sampling": asdict(sampling), "images": list(images)}, proc)
         except EngineError as exc:
-            self._proc = None
-            yield Failed(id=request_id, code=exc.code, message=str(exc))
+            self._end_worker(proc)
+            if self._stop_asked or pid in self._ended_on_purpose:
+                seen.finish_reason = "cancelled"
+                yield Finished(id=request_id, stats=seen)
+            else:
+                yield Failed(id=request_id, code=exc.code, message=str(exc))
             return
         while True:
             try:
@@ -405,7 +473,9 @@ class EngineClient:
             if event_pid != pid:
                 continue
             if isinstance(event, _Exited):
-                self._proc = None if self._proc is not None and self._proc.pid == pid else self._proc
+                with self._state:
+                    if self._proc is proc:
+                        self._proc, self.loaded = None, None
                 if pid in self._ended_on_purpose:
                     seen.finish_reason = "cancelled"
                     yield Finished(id=request_id, stats=seen)
@@ -425,7 +495,8 @@ class EngineClient:
                 seen.prompt_tokens, seen.new_prompt_tokens = event.prompt_tokens, event.done
                 seen.dropped_turns = event.dropped_turns
             elif isinstance(event, Token):
-                self._phase, self._prefill_left = "decode", 0
+                with self._state:
+                    self._phase, self._prefill_left = "decode", 0
                 seen.generated_tokens += 1
             yield event
             if isinstance(event, (Finished, Failed)):
@@ -451,12 +522,13 @@ class EngineClient:
     def measure_bare(self, text: str, new_tokens: int) -> dict[str, Any]:
         """Benchmarks: run the bare reference loop inside the worker on a one-message prompt."""
         with self._lock:
-            if self._proc is None or self.loaded is None:
+            proc = self._proc
+            if proc is None or self.loaded is None:
                 raise EngineError("no model is loaded", "no_model")
             request_id = next(self._ids)
-            self._send({"op": "bare", "id": request_id, "text": text, "new_tokens": new_tokens})
+            self._send({"op": "bare", "id": request_id, "text": text, "new_tokens": new_tokens}, proc)
             while True:
-                event = self._wait_for(self._proc.pid, (Measured,), READY_TIMEOUT_S * 30)
+                event = self._wait_for(proc.pid, (Measured,), READY_TIMEOUT_S * 30)
                 if isinstance(event, Measured) and event.id == request_id:
                     return event.data
                 if isinstance(event, Failed) and event.id == request_id:
@@ -465,47 +537,57 @@ class EngineClient:
                     raise EngineError(f"the bare loop did not finish ({self._exit_text(event)})", "bench_failed")
 
     def stop(self) -> None:
-        """Stop the current answer (any thread; returns at once)."""
-        request_id, phase = self._active_id, self._phase
-        if phase == "loading":
-            self._end_worker()
-            return
-        if request_id is None:
-            return
-        if phase == "prefill":
-            self._end_worker()
-        else:
+        """Stop the current load or answer (any thread; returns at once: it never waits on the worker).
+
+        While loading (or starting the worker) or reading the prompt, the worker is ended; between
+        tokens it is asked to stop and keeps its cache (ended after ``STOP_GRACE_S`` if it does not).
+        """
+        with self._state:
+            request_id, phase, proc = self._active_id, self._phase, self._proc
+            if request_id is None and phase == "idle":
+                return  # nothing runs
+            self._stop_asked = True
+            if phase in ("loading", "prefill") and proc is not None:  # native calls that cannot be interrupted
+                self._kill(proc)
+                proc = None
+        if proc is not None and phase == "decode" and request_id is not None:
             with contextlib.suppress(EngineError):
-                self._send({"op": "stop", "id": request_id})
-            watchdog = threading.Timer(STOP_GRACE_S, self._check_stopped, args=(self._proc, request_id))
+                self._send({"op": "stop", "id": request_id}, proc)
+            watchdog = threading.Timer(STOP_GRACE_S, self._check_stopped, args=(proc, request_id))
             watchdog.daemon = True
             watchdog.start()
-        self._events.put((0, _StopMarker(id=request_id)))
+        if request_id is not None:
+            self._events.put((0, _StopMarker(id=request_id)))
 
-    def _check_stopped(self, proc: subprocess.Popen[bytes] | None, request_id: int) -> None:
-        if proc is not None and proc is self._proc and request_id not in self._acked:
-            log.warning("worker %s ignored stop for %s: ending it", proc.pid, request_id)
-            self._end_worker()
+    def _check_stopped(self, proc: subprocess.Popen[bytes], request_id: int) -> None:
+        with self._state:
+            if proc is self._proc and request_id not in self._acked:
+                log.warning("worker %s ignored stop for %s: ending it", proc.pid, request_id)
+                self._kill(proc)
 
     def unload(self) -> None:
         with self._lock:
             self._load_args = None
-            self.loaded = None
-            if self._proc is not None:
+            with self._state:
+                self.loaded, proc = None, self._proc
+            if proc is not None:
                 with contextlib.suppress(EngineError):
-                    self._send({"op": "unload"})
+                    self._send({"op": "unload"}, proc)
 
     def close(self) -> None:
         """End the worker (politely, then firmly) and wait for its reader thread."""
-        proc, reader = self._proc, self._reader
+        with self._state:
+            proc, reader = self._proc, self._reader
         if proc is not None:
             with contextlib.suppress(EngineError):
-                self._send({"op": "shutdown"})
+                self._send({"op": "shutdown"}, proc)
             try:
-                proc.wait(timeout=3)
+                proc.wait(timeout=3)  # not under _state: a stop meanwhile still returns at once
             except subprocess.TimeoutExpired:
-                self._end_worker()
-        self._proc = None
+                self._end_worker(proc)
+        with self._state:
+            if self._proc is proc:
+                self._proc = None
         if reader is not None:
             reader.join(timeout=5)
 

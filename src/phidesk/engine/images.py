@@ -1,7 +1,8 @@
 """Every image is decoded and cleaned here, with Pillow, before anything native reads it.
 
-onnxruntime-genai's image loader trusts the file: a GIF or a truncated JPEG can end the
-whole process with exit status 0, a CMYK JPEG raises (FACTS). So an image the user gives is
+onnxruntime-genai's image loader trusts the file: with onnxruntime-genai 0.18, ``og.Images.open``
+on a GIF or a truncated JPEG ended the whole process with exit status 0, and on a CMYK JPEG it
+raised. So an image the user gives is
 opened only through ``prepare_image``: formats PNG, JPEG, WebP, BMP, GIF (first frame) and
 TIFF; EXIF orientation applied; converted to 8-bit RGB (CMYK, palette, 16-bit and alpha
 handled; transparency over white); scaled down to what the model can use, so memory stays

@@ -308,8 +308,9 @@ class Worker:
     def generate_vision(self, request_id: int, messages: list[Message], sampling: Sampling, received: float) -> None:
         """A multimodal turn (``phidesk.engine.multimodal``): a fresh generator, the whole conversation read again.
 
-        The runtime cannot rewind a phi3v generator, so every turn reads the whole conversation again;
-        images of earlier turns stay in it, numbered in order, for as long as they fit.
+        onnxruntime-genai 0.18 cannot rewind a phi3v (multimodal) generator, so every turn reads the whole
+        conversation again; images of earlier turns stay in it, numbered in order, for as long as
+        they fit: when the conversation outgrows the context its oldest turns give way, as for text.
         """
         budget = self.max_length - answer_reserve(self.max_length, sampling.max_new_tokens)
         prompt = self.vision.build(self.model, messages, self.render, budget)

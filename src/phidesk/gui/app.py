@@ -72,6 +72,9 @@ USAGE = "usage: phidesk gui [IMAGE or conversation .json ...]"
 def main(argv: Sequence[str] = ()) -> int:
     log_path = logs.setup()
     app = create_app(argv)
+    from phidesk.gui import crash
+
+    crash.install(log_path)  # uncaught exceptions, any thread: logged, and a dialog naming the log
     files = app.arguments()[1:]  # what Qt left: its own options (-style…) are taken out
     option = next((a for a in files if a.startswith("-")), None)
     if option is not None:

@@ -3,21 +3,31 @@
 The plain-Python ``EngineClient`` blocks while it waits for events, so it is driven from a
 dedicated QThread (``_Runner``); the GUI thread only emits requests (queued signals) and
 receives events (queued signals). ``stop()`` calls the client directly: it is thread-safe
-and returns at once, so Stop never waits for the runner.
+and returns at once, so Stop never waits for the runner. An exception the runner did not expect is
+logged and reported as a failure naming the log, so the window is never left busy for ever.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from phidesk import logs
 from phidesk.engine.client import EngineClient
 from phidesk.engine.protocol import Failed, Finished, Loaded, Message, PrefillProgress, Sampling, Token
 from phidesk.errors import EngineError
 from phidesk.gui.signals import emit
+
+log = logging.getLogger(__name__)
+
+
+def _unexpected(exc: Exception) -> str:
+    log.exception("unexpected error on the engine thread")
+    return f"unexpected error: {logs.summary(exc)} (details in {logs.log_file()})"
 
 
 class _Runner(QObject):
@@ -42,6 +52,8 @@ class _Runner(QObject):
             emit(self.loaded, self.client.load(path, provider, context_cap, gpu_index))
         except EngineError as exc:
             emit(self.load_failed, str(exc), exc.user_error)
+        except Exception as exc:  # the window waits for an answer: it gets one
+            emit(self.load_failed, _unexpected(exc), False)
 
     @Slot(object, object, object)
     def generate(self, messages: list[Message], sampling: Sampling, images: list[str]) -> None:
@@ -61,6 +73,8 @@ class _Runner(QObject):
                     emit(self.failed, event.code, event.message, event.user_error)
         except EngineError as exc:
             emit(self.failed, exc.code, str(exc), exc.user_error)
+        except Exception as exc:  # the window waits for an answer: it gets one
+            emit(self.failed, "internal_error", _unexpected(exc), False)
 
     @Slot()
     def unload(self) -> None:

@@ -13,6 +13,7 @@ without decoding anything large again. A file that cannot be decoded comes back 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import shutil
 import uuid
@@ -23,13 +24,14 @@ from PySide6.QtCore import QMimeData, QObject, QSize, Qt, QThreadPool, Signal, S
 from PySide6.QtGui import QGuiApplication, QImage, QPixmap
 from PySide6.QtWidgets import QDialog, QScrollArea, QVBoxLayout, QWidget
 
-from phidesk import paths
+from phidesk import logs, paths
 from phidesk.engine.images import scaled_image
 from phidesk.errors import UserError
 from phidesk.gui.plain import plain_label
 from phidesk.gui.signals import emit
 from phidesk.store import files
 
+log = logging.getLogger(__name__)
 THUMB = 64  # composer and history thumbnails, in device-independent pixels
 PREVIEW = 1600  # the longest side of a preview
 MEMORY_CACHE = 64  # scaled images kept in memory
@@ -84,6 +86,10 @@ class ImageKeeper(QObject):
             copies = [keep_image(path) for path in images]
         except OSError as exc:
             emit(self.failed, text, images, f"The images could not be kept in PhiDesk's data folder: {exc}")
+        except Exception as exc:  # the composer waits for one of the two signals: it gets one
+            log.exception("keeping images failed")
+            emit(self.failed, text, images, f"The images could not be kept: unexpected error "
+                                            f"{logs.summary(exc)} (details in {logs.log_file()})")
         else:
             for path in images:  # a pasted bitmap's file has done its job: the copy is kept
                 files.discard_pasted(path)
@@ -140,6 +146,7 @@ class ImageLoader(QObject):
         except UserError as exc:
             emit(self.failed, path, edge, str(exc))
         except Exception as exc:  # a thumbnail must never take the window down
+            log.exception("thumbnail of %s failed", path)
             detail = str(exc).splitlines()[0][:200] if str(exc) else ""
             emit(self.failed, path, edge, f"{Path(path).name}: the image could not be shown ({type(exc).__name__}"
                                          f"{': ' + detail if detail else ''})")

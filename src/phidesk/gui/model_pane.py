@@ -1,18 +1,22 @@
 """The model manager pane: this machine, the catalog with a verdict per build, downloads, installed models.
 
 Everything slow runs off the GUI thread: the hardware report (it probes providers in a child
-process) and imports run on plain threads, downloads on the DownloadManager's thread; their
-results come back as queued signals.
+process) and imports run as tasks on Qt's thread pool, downloads on the DownloadManager's thread;
+their results come back as queued signals. A task emits on its own signals object, never on the
+pane's, so a pane closed meanwhile is simply no longer connected (no emit on a deleted object).
+An import's converter process is ended when the pane goes or the application quits.
 """
 
 from __future__ import annotations
 
 import contextlib
-import threading
+import logging
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
@@ -26,13 +30,43 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from phidesk import logs
 from phidesk.errors import UserError
 from phidesk.gui.markdown import escape
 from phidesk.gui.plain import Button, ask, inform, tooltip, warn
 from phidesk.gui.signals import emit
 from phidesk.models import library
 
+log = logging.getLogger(__name__)
 ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+class _TaskSignals(QObject):
+    done = Signal(object)  # what the work returned, or the exception it raised
+
+
+class Task(QRunnable):
+    """*work* on Qt's global thread pool; ``signals.done`` carries its result (or exception) to the GUI thread."""
+
+    def __init__(self, work: Callable[[], object]) -> None:
+        super().__init__()
+        self.signals = _TaskSignals()
+        self.work = work
+
+    def run(self) -> None:
+        try:
+            result = self.work()
+        except (UserError, OSError) as exc:  # bad input, a full disk: the pane says it in one line
+            result = exc
+        except Exception as exc:  # reported to the pane, which shows it
+            log.exception("background task failed")
+            result = exc
+        emit(self.signals.done, result)
+
+
+def _cancel_all(cancels: list[library.Cancel], *_args: object) -> None:
+    for cancel in cancels:
+        cancel.cancel()
 
 
 def _emit_if_alive(signal: Any, *args: Any) -> None:
@@ -91,9 +125,7 @@ class _DownloadRow(QWidget):
 class ModelPane(QWidget):
     load_requested = Signal(str)
     unload_requested = Signal()
-    _report_ready = Signal(object)
     _job_changed = Signal(object)
-    _import_done = Signal(str, str)  # model id or "", error or ""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -155,30 +187,38 @@ class ModelPane(QWidget):
         self.report: dict[str, Any] | None = None
         self.rows: dict[str, _DownloadRow] = {}
         self._manager: Any = None
-        self._report_ready.connect(self._on_report)
         self._job_changed.connect(self._on_job)
-        self._import_done.connect(self._on_import_done)
+        self.imports: list[library.Cancel] = []  # running imports; their converters end with the pane or the app
+        end_imports = partial(_cancel_all, self.imports)  # holds the list, not the pane
+        self.destroyed.connect(end_imports)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(end_imports)
+
+    def _run(self, work: Callable[[], object], done: Callable[[object], None]) -> None:
+        task = Task(work)
+        task.signals.done.connect(done)
+        QThreadPool.globalInstance().start(task)
 
     # --- machine and catalog --------------------------------------------------------------
     def start(self, context: int) -> None:
         """Look at the hardware and catalog in the background; resume downloads left from last time."""
-        def work() -> None:
+        def work() -> dict[str, Any]:
             from phidesk.models.report import machine_report
 
-            try:
-                report: dict[str, Any] = machine_report(context=context)
-            except Exception as exc:  # the pane must not take the app down
-                report = {"error": str(exc)}
-            _emit_if_alive(self._report_ready, report)
+            return machine_report(context=context)
 
-        threading.Thread(target=work, name="phidesk-hardware", daemon=True).start()
+        self._run(work, self._on_report)
         manager = self.manager()
         for key in manager.pending_on_disk():
             self._row(key).label.setText(f"{escape(key)}: stopped last time — Resume to continue")
             self.rows[key].pause.setText("Resume")
 
     @Slot(object)
-    def _on_report(self, report: dict[str, Any]) -> None:
+    def _on_report(self, report: object) -> None:
+        if isinstance(report, Exception):  # the pane must not take the app down: it says so instead
+            report = {"error": f"{logs.summary(report)} (details in {logs.log_file()})"}
+        assert isinstance(report, dict)
         self.report = report
         if "error" in report:
             self.machine.setText(escape(f"Could not look at this machine: {report['error']}"))
@@ -339,19 +379,25 @@ class ModelPane(QWidget):
     def import_path(self, path: str) -> None:
         self.machine.setText(escape(f"Importing {Path(path).name}…"))
 
-        def work() -> None:
+        cancel, imports = library.Cancel(), self.imports
+        imports.append(cancel)
+
+        def work() -> object:
             try:
-                model = library.import_path(path)
-                _emit_if_alive(self._import_done, model.id, "")
-            except (UserError, OSError) as exc:
-                _emit_if_alive(self._import_done, "", str(exc))
+                return library.import_path(path, cancel=cancel)
+            finally:
+                with contextlib.suppress(ValueError):
+                    imports.remove(cancel)
 
-        threading.Thread(target=work, name="phidesk-import", daemon=True).start()
+        self._run(work, self._on_import_done)
 
-    @Slot(str, str)
-    def _on_import_done(self, model_id: str, error: str) -> None:
-        if error:
-            warn(self, "Import", error)
+    @Slot(object)
+    def _on_import_done(self, result: object) -> None:
+        if isinstance(result, (UserError, OSError)):
+            warn(self, "Import", str(result))
+        elif isinstance(result, Exception):
+            warn(self, "Import", f"The import failed: unexpected error {logs.summary(result)} "
+                                 f"(details in {logs.log_file()})")
         self.refresh()
         if self.report is not None:
             self._on_report(self.report)

@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -225,8 +226,30 @@ def _copy_model_folder(src: Path, dest: Path, *, link: bool = False) -> None:
         raise
 
 
-def convert_to(source: Path, out: Path, progress: Progress | None = None) -> None:
-    """Run the converter process; *out* must not exist yet."""
+class Cancel:
+    """Ends an import's converter process from another thread (the app quitting): ``cancel()`` returns
+    at once; the import then raises UserError and leaves nothing installed."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen[str] | None = None
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        with self._lock:
+            self.cancelled = True
+            if self._proc is not None and self._proc.poll() is None:
+                self._proc.kill()
+
+    def attach(self, proc: subprocess.Popen[str] | None) -> None:
+        with self._lock:
+            self._proc = proc
+            if proc is not None and self.cancelled:
+                proc.kill()
+
+
+def convert_to(source: Path, out: Path, progress: Progress | None = None, cancel: Cancel | None = None) -> None:
+    """Run the converter process; *out* must not exist yet. *cancel* can end it from another thread."""
     cmd = [sys.executable, "-m", "phidesk.models.convert", str(source), str(out)]
     log.info("converting: %s", cmd)
     convert_log = paths.logs_dir() / "convert.log"
@@ -235,6 +258,8 @@ def convert_to(source: Path, out: Path, progress: Progress | None = None) -> Non
         cmd, stdout=log_fh, stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace"
     ) as proc:
         assert proc.stderr is not None
+        if cancel is not None:
+            cancel.attach(proc)
         for line in proc.stderr:
             log_fh.write(line)
             if line.startswith("convert: "):
@@ -242,6 +267,10 @@ def convert_to(source: Path, out: Path, progress: Progress | None = None) -> Non
                 if progress:
                     progress(last)
         code = proc.wait()
+        if cancel is not None:
+            cancel.attach(None)
+    if cancel is not None and cancel.cancelled:
+        raise UserError(f"the conversion of {source.name} was stopped; nothing was installed", code="cancelled")
     if code == 3:
         raise UserError("converting needs the conversion tools: pip install 'phidesk[convert]'")
     if code != 0:
@@ -249,9 +278,11 @@ def convert_to(source: Path, out: Path, progress: Progress | None = None) -> Non
 
 
 def import_path(path: str | Path, model_id: str | None = None, replace: bool = False,
-                progress: Progress | None = None, source: str | None = None, *, link: bool = False) -> InstalledModel:
+                progress: Progress | None = None, source: str | None = None, *, link: bool = False,
+                cancel: Cancel | None = None) -> InstalledModel:
     """Install a GGUF file, a Hugging Face checkpoint folder, or an onnxruntime-genai folder.
 
+    *cancel* ends a conversion from another thread (the window closing).
     The files are copied; *link* hard-links them instead and is only for PhiDesk's own read-only caches.
     """
     src = Path(path).expanduser()
@@ -267,7 +298,7 @@ def import_path(path: str | Path, model_id: str | None = None, replace: bool = F
     try:
         if src.is_file() or is_checkpoint:
             shutil.rmtree(staging)
-            convert_to(src, staging, progress)
+            convert_to(src, staging, progress, cancel)
         else:
             _check_links(src)
             # A hub cache snapshot's files are links into its blobs: the copy is what gets checked.
