@@ -278,6 +278,20 @@ def test_a_model_that_fails_to_load_is_reported_and_the_next_send_retries(
     assert "Paris" in window.chat.messages[-1].text
 
 
+def test_a_question_waiting_for_a_model_that_fails_to_load_goes_back_to_the_composer(
+        qtbot: object, window: MainWindow, phidesk_home: Path) -> None:
+    broken = phidesk_home / "models" / "starter" / "model.onnx"
+    broken.unlink()  # a hard link: the cached starter is untouched
+    broken.write_bytes(b"this is not an ONNX graph")
+    with qtbot.waitSignal(window.bridge.load_failed, timeout=ANSWER_TIMEOUT_MS):  # type: ignore[attr-defined]
+        window.load_model("starter", force=True)
+    window.composer.editor.setPlainText("Please keep this question.")
+    with qtbot.waitSignal(window.bridge.load_failed, timeout=ANSWER_TIMEOUT_MS):  # type: ignore[attr-defined]
+        qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    assert window.composer.editor.toPlainText() == "Please keep this question."  # nothing typed is lost
+    assert "your message is back in the box" in window.banner.text()
+
+
 def test_window_size_and_splitters_persist(qtbot: object, window: MainWindow) -> None:
     window.resize(760, 560)  # within the offscreen screen (800×600): restoring clamps to the screen
     window.splitter.setSizes([150, 420, 180])

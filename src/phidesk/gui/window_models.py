@@ -76,7 +76,12 @@ class WindowModels(QMainWindow):
         self.model_id = None  # so the next message tries to load again
         self.status_model.setText("no model")
         self.models.set_loaded(None)
-        self._pending = None
+        pending, self._pending = self._pending, None
+        if pending is not None:  # the question that was waiting for this model goes back, images included
+            text, images = pending
+            self.composer.set_text(text)
+            self.composer.add_images(images)
+            message += " (your message is back in the box)"
         self.show_notice(f"The model could not be loaded: {message}")
 
     def _on_unload(self) -> None:
