@@ -4,6 +4,10 @@ The CLI is a thin shell over the Qt-free core: the same client, library and star
 GUI uses. Bad input (unknown model, broken folder, unreadable image, prompt too long…)
 prints one line on stderr and exits 2; anything unexpected is logged with its traceback
 and exits 1 naming the log file.
+
+Why one module of ~500 lines: it is the whole argparse tree and one short handler per
+subcommand, each a few lines over the core (the conversation flow lives in ``phidesk.chat``);
+reading the commands side by side with their options is the point of keeping it together.
 """
 
 from __future__ import annotations

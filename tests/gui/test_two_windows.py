@@ -125,6 +125,21 @@ def test_opening_a_conversation_deleted_elsewhere_says_so(qtbot: object, windows
     assert [w.text for w in window.chat.messages] == ["still here"]
 
 
+def test_pinning_goes_through_the_chat_service_and_a_vanished_conversation_is_a_notice(
+        qtbot: object, windows: list[MainWindow]) -> None:
+    window = _window(qtbot, Sampling(temperature=0, max_new_tokens=20))
+    windows.append(window)
+    with Store() as other:
+        kept = other.create_conversation("Kept")
+        gone = other.create_conversation("Gone soon")
+        window.sidebar.refresh()
+        window.sidebar._toggle_pin(kept.id, True)  # what the context menu's Pin does
+        assert [s.pinned for s in other.list_conversations() if s.id == kept.id] == [True]
+        other.delete_conversation(gone.id)
+    window.sidebar._toggle_pin(gone.id, True)  # the stale entry in the sidebar
+    assert DELETED_ELSEWHERE in window.banner.text()
+
+
 def test_an_edit_on_a_stale_view_is_refused_and_the_edited_text_kept(
         qtbot: object, windows: list[MainWindow]) -> None:
     window = _window(qtbot, Sampling(temperature=0, max_new_tokens=20))

@@ -281,6 +281,9 @@ class ChatService:
     def rename(self, conversation_id: int, title: str) -> None:
         self._store().rename(conversation_id, title)
 
+    def set_pinned(self, conversation_id: int, pinned: bool) -> None:
+        self._store().set_pinned(conversation_id, pinned)
+
     def delete_conversation(self, conversation_id: int) -> None:
         self._store().delete_conversation(conversation_id)
 

@@ -25,6 +25,7 @@ class ConversationList(QWidget):
     selected = Signal(int)
     new_requested = Signal()
     rename_requested = Signal(int)
+    pin_requested = Signal(int, bool)  # id, pinned: the chat service writes it
     delete_requested = Signal(int)
     export_requested = Signal(int, str)  # id, "md" | "json"
     import_requested = Signal()
@@ -117,5 +118,4 @@ class ConversationList(QWidget):
         menu.exec(self.list.mapToGlobal(pos))
 
     def _toggle_pin(self, conversation_id: int, pinned: bool) -> None:
-        self.store.set_pinned(conversation_id, pinned)
-        self.refresh()
+        emit(self.pin_requested, conversation_id, pinned)

@@ -131,6 +131,7 @@ class MainWindow(ConversationActions, WindowModels, WindowState):
         self.sidebar.selected.connect(self.open_conversation)
         self.sidebar.new_requested.connect(self.new_conversation)
         self.sidebar.rename_requested.connect(self._on_rename)
+        self.sidebar.pin_requested.connect(self._on_pin)
         self.sidebar.delete_requested.connect(self._on_delete)
         self.sidebar.export_requested.connect(self._on_export)
         self.sidebar.import_requested.connect(self._on_import)

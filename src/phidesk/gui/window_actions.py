@@ -61,6 +61,14 @@ class ConversationActions(QMainWindow):
             return
         self.sidebar.refresh()
 
+    def _on_pin(self, conversation_id: int, pinned: bool) -> None:
+        try:
+            self.service.set_pinned(conversation_id, pinned)
+        except ConversationMissingError:
+            self._gone(conversation_id)
+            return
+        self.sidebar.refresh(self.conversation_id)
+
     def _on_delete(self, conversation_id: int) -> None:
         if self.bridge.busy and conversation_id == self.conversation_id:
             return
