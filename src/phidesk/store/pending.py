@@ -9,13 +9,13 @@ it is written; :meth:`PendingWrites.texts` gives what is waiting, for a last-cha
 
 from __future__ import annotations
 
-import errno
 import logging
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from phidesk import jsonfile
 from phidesk.errors import UserError
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ class PendingWrites:
 
 def is_disk_full(exc: BaseException) -> bool:
     if isinstance(exc, OSError):
-        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+        return jsonfile.is_disk_full(exc)
     if isinstance(exc, sqlite3.Error):
         code = getattr(exc, "sqlite_errorcode", None)
         if code is not None and (code in FULL_CODES or code & 0xFF == IOERR_CODE):
