@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,11 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PHIDESK_CACHE", str(Path(platformdirs.user_cache_dir("PhiDesk", appauthor=False))))
+# A shell without job control starts background commands with SIGINT ignored, and an ignored signal stays
+# ignored across exec: the processes the tests start would then never see the Ctrl+C the tests send them.
+# Handling it here (not ignoring it) makes every child start with the default, as it does from a terminal.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 STARTER_FIXTURES = {"starter_source", "starter_installed", "model_copy", "client"}
