@@ -88,6 +88,22 @@ def test_ctrl_c_stops_a_one_shot_answer_and_prints_it(starter_installed: Path, p
     assert "KeyboardInterrupt" not in worker_log(phidesk_home)  # the worker never got the Ctrl+C
 
 
+def test_a_second_ctrl_c_while_stopping_is_no_traceback(starter_installed: Path, phidesk_home: Path) -> None:
+    long_answers()
+    term = Terminal("chat", "Write a long story about a dragon.")
+    try:
+        read_some(term, 40)
+        os.write(term.fd, CTRL_C)
+        term.pump(0.02)  # the first is being handled: a second one may land anywhere until the exit
+        os.write(term.fd, CTRL_C)
+        code, shown = run_to_exit(term)
+    finally:
+        term.close()
+    assert code == 130, shown
+    assert "Traceback" not in shown
+    assert "KeyboardInterrupt" not in worker_log(phidesk_home)
+
+
 def test_ctrl_c_with_json_prints_a_cancelled_answer(starter_installed: Path, phidesk_home: Path) -> None:
     long_answers()
     term = Terminal("chat", "--json", "Write a long story about a dragon.")
