@@ -41,6 +41,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from phidesk import paths
 from phidesk.chat import ChatService, Refused
 from phidesk.engine.client import EngineClient
 from phidesk.engine.modelinfo import read_model_folder
@@ -60,7 +61,7 @@ def _bare_round(model: Path, *, provider: str, context_cap: int, prompt_tokens: 
                "--new-tokens", str(new_tokens), "--rounds", "1"]
     try:
         done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace",
-                              timeout=BARE_TIMEOUT_S, check=False)
+                              timeout=BARE_TIMEOUT_S, check=False, **paths.helper_popen_kwargs())
     except subprocess.TimeoutExpired:
         raise EngineError(f"the bare onnxruntime-genai loop took over {BARE_TIMEOUT_S:.0f} s",
                           "bench_failed") from None
@@ -190,7 +191,7 @@ def gui_stall(model: Path, provider: str, tokens: int = 500) -> dict[str, Any]:
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     command = [sys.executable, "-m", "phidesk.gui.probe", str(model), "--tokens", str(tokens), "--provider", provider]
     done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace",
-                          timeout=BARE_TIMEOUT_S, check=False, env=env)
+                          timeout=BARE_TIMEOUT_S, check=False, env=env, **paths.helper_popen_kwargs())
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:
         tail = " ".join(done.stderr.strip().splitlines()[-3:]) or f"exit status {done.returncode}"

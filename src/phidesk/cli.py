@@ -20,13 +20,13 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
-from phidesk import __version__, logs, settings
-from phidesk.chat import Answer, ChatService, Refused
-from phidesk.engine.protocol import PROVIDERS, AnswerStats, Failed, Loaded, PrefillProgress, Sampling, Token
+from phidesk import __version__, logs, paths, settings
+from phidesk.chat import ChatService
+from phidesk.engine.protocol import PROVIDERS, Failed, Sampling
 from phidesk.errors import EngineError, UserError
-from phidesk.terminal import for_stream, is_terminal, neutralise
+from phidesk.terminal import for_stream
 
 log = logging.getLogger("phidesk.cli")
 
@@ -139,60 +139,6 @@ def _sampling(args: argparse.Namespace, prefs: settings.Settings) -> Sampling:
     return replace(prefs.sampling, **{k: v for k, v in overrides.items() if v is not None}).validate()
 
 
-class _Answer:
-    """Shows one answer on a terminal as it streams, the text exactly as it came (the chat service stores it)."""
-
-    def __init__(self, out: TextIO, stream: bool) -> None:
-        self.out, self.stream = out, stream
-        self.clean = is_terminal(out)  # model output reaches a terminal only with its controls shown as text
-        self.text = ""
-        self.progress_shown = False
-
-    def take(self, event: object) -> None:
-        if isinstance(event, Token):
-            if self.progress_shown:
-                self._clear_progress()
-            self.text += event.text
-            if self.stream:
-                self.out.write(neutralise(event.text) if self.clean else event.text)
-                self.out.flush()
-        elif isinstance(event, PrefillProgress):
-            if event.dropped_turns and event.done == 0:
-                _err(f"note: dropped the {event.dropped_turns} oldest turn(s) to fit the context")
-            if event.image_tokens and event.done == 0:
-                costs = " + ".join(f"{n:,}" for n in event.image_tokens)
-                _err(f"images: {costs} tokens of a {event.total:,}-token prompt")
-            if self.stream and sys.stderr.isatty() and event.total >= 512:
-                sys.stderr.write(f"\rreading the prompt: {event.done}/{event.total} tokens")
-                sys.stderr.flush()
-                self.progress_shown = True
-
-    def _clear_progress(self) -> None:
-        sys.stderr.write("\r\x1b[K")
-        sys.stderr.flush()
-        self.progress_shown = False
-
-
-def _run_answer(service: ChatService, started: Answer | Refused, stream: bool) -> Answer:
-    """Stream the answer the service started; Ctrl+C stops it (the part written so far is kept)."""
-    if isinstance(started, Refused):  # a conversation kept in memory has no other writer and no disk
-        raise EngineError(started.message or f"the answer could not start ({started.reason})", "refused")
-    shown = _Answer(sys.stdout, stream)
-    events = service.events(started)
-    try:
-        for event in events:
-            shown.take(event)
-    except KeyboardInterrupt:
-        service.stop()
-        for event in events:
-            shown.take(event)
-    if shown.progress_shown:
-        shown._clear_progress()
-    if service.answer is started:  # Ctrl+C inside the engine's read ended the stream before its last event
-        service.finish(AnswerStats(finish_reason="cancelled"))
-    return started
-
-
 def _fail_from(event: Failed) -> Exception:
     if event.user_error:
         return UserError(event.message)
@@ -203,9 +149,14 @@ def _fail_from(event: Failed) -> Exception:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
+    from phidesk import console
     from phidesk.engine.client import EngineClient
     from phidesk.engine.images import check_image
+    from phidesk.models.library import STARTER_ID
 
+    prompt = None if args.prompt is None else console.lenient(args.prompt)
+    if prompt is not None and not prompt.strip():
+        raise UserError("the prompt is empty: ask something, e.g. phidesk chat \"What is a prime number?\"")
     prefs = settings.load()
     model_path = _resolve_model(args.model, prefs)
     from phidesk.engine.modelinfo import read_model_folder
@@ -215,30 +166,32 @@ def cmd_chat(args: argparse.Namespace) -> int:
     if images and not info.vision:
         raise UserError(f"{info.name} reads text only; images need a vision model such as Phi-3.5-vision")
     sampling = _sampling(args, prefs)
-    system = args.system if args.system is not None else prefs.system_prompt
+    system = console.lenient(args.system) if args.system is not None else prefs.system_prompt
     provider = args.ep or prefs.provider
     context = args.context or prefs.context_cap
 
-    prompt = args.prompt
+    console.tolerant_stdin()
     interactive = prompt is None and sys.stdin.isatty()
     if prompt is None and not interactive:
-        prompt = sys.stdin.read().strip()
+        prompt = console.lenient(sys.stdin.read()).strip()
         if not prompt:
             raise UserError("no prompt: give one as an argument or on stdin")
 
-    with EngineClient() as client:
+    client = EngineClient()
+    with console.Interrupts(client.stop), client:  # Ctrl+C stops the load or the answer, never the worker
         try:
-            loaded = client.load(model_path, provider, context)
+            loaded = console.load(lambda: client.load(model_path, provider, context), client.stop)
         except EngineError as exc:
             if exc.user_error:
                 raise UserError(str(exc)) from None
             raise
         service = ChatService(None, client, system_prompt=system or "")  # the terminal's chat keeps nothing
         if interactive:
-            return _interactive(service, loaded, sampling)
+            starter = model_path.resolve() == (paths.models_dir() / STARTER_ID).resolve()
+            return console.interactive(service, loaded, sampling, starter=starter)
         assert prompt is not None
-        answer = _run_answer(service, service.ask(prompt, images, sampling=sampling, model=info.name,
-                                                  provider=loaded.provider), stream=not args.json)
+        answer = console.run_answer(service, service.ask(prompt, images, sampling=sampling, model=info.name,
+                                                         provider=loaded.provider), stream=not args.json)
         if answer.failure:
             raise _fail_from(answer.failure)
         stats = answer.stats
@@ -253,48 +206,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
             }, ensure_ascii=False))
         else:
             print()
-            if stats and stats.finish_reason == "length":
+            if stats.finish_reason == "length":
                 _err("note: the answer reached the token limit (--max-tokens)")
-        return EXIT_OK if stats.finish_reason != "cancelled" else 130
-
-
-def _interactive(service: ChatService, loaded: Loaded, sampling: Sampling) -> int:
-    print(for_stream(f"PhiDesk chat with {Path(loaded.path).name} on {loaded.provider.upper()} "
-          f"(context {loaded.max_length} tokens). Ctrl+C stops an answer; /bye or Ctrl+D quits; "
-          "/clear starts over; /retry asks again.", sys.stderr), file=sys.stderr)
-    while True:
-        try:
-            line = input(">>> ").strip()
-        except (EOFError, KeyboardInterrupt):
-            print(file=sys.stderr)
-            return EXIT_OK
-        if not line:
-            continue
-        if line in {"/bye", "/exit", "/quit"}:
-            return EXIT_OK
-        if line == "/clear":
-            service.new()
-            continue
-        if line == "/retry":
-            known = service.messages
-            if not known or known[-1].role != "assistant":
-                _err("nothing to retry yet")
-                continue
-            started = service.regenerate(len(known) - 1, sampling=sampling, provider=loaded.provider)
-        else:
-            started = service.ask(line, sampling=sampling, provider=loaded.provider)
-        answer = _run_answer(service, started, stream=True)
-        print()
-        if answer.failure:
-            _err(answer.failure.message)
-            users = [i for i, m in enumerate(service.messages) if m.role == "user"]
-            if users and answer.outcome is None:  # the question goes with its failed answer (a refused one
-                service.truncate(users[-1])  # is gone already): the next one starts from the last good turn
-            continue
-        s = answer.stats
-        if s is not None:
-            print(f"[{s.generated_tokens} tokens, {s.decode_tok_s:.1f} tok/s, first token {s.ttft_s:.2f} s"
-                  f"{', stopped' if s.finish_reason == 'cancelled' else ''}]", file=sys.stderr)
+        return EXIT_OK if stats.finish_reason != "cancelled" else 130  # 130: stopped with Ctrl+C
 
 
 def cmd_models(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -89,7 +90,24 @@ def helper_command(flag: str, module: str) -> list[str]:
 
 
 def helper_creationflags() -> int:
-    """No console window for a helper process on Windows; nothing elsewhere."""
+    """On Windows: no console window for a helper process, and a process group of its own; 0 elsewhere."""
     import subprocess
 
-    return getattr(subprocess, "CREATE_NO_WINDOW", 0) if sys.platform == "win32" else 0
+    if sys.platform != "win32":
+        return 0
+    return getattr(subprocess, "CREATE_NO_WINDOW", 0) | getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
+
+
+def helper_popen_kwargs() -> dict[str, Any]:
+    """How every process PhiDesk starts is started (``subprocess.run`` / ``Popen`` keywords).
+
+    Each child gets a session (POSIX) or process group (Windows) of its own, so a terminal's Ctrl+C, which
+    goes to the whole foreground process group, reaches only PhiDesk's own process: it decides what to
+    stop (an answer, a load) and ends its children itself. A child still ends with its parent: the worker
+    reads its requests from a pipe and exits when the pipe closes, even after a ``kill -9`` of the parent;
+    short-lived helpers are ended by ``subprocess.run`` when the caller is interrupted, and the converter
+    by its caller (``library.convert_to``).
+    """
+    if sys.platform == "win32":
+        return {"creationflags": helper_creationflags()}
+    return {"start_new_session": True}

@@ -40,6 +40,12 @@ class Terminal:
         self.buffer = tail
         return head
 
+    def pump(self, wait: float = 0.05) -> None:
+        """Add what the terminal shows now (waiting at most *wait* seconds for it) to the buffer."""
+        if select.select([self.fd], [], [], wait)[0]:
+            with contextlib.suppress(OSError):  # the chat closed its end
+                self.buffer += os.read(self.fd, 4096).decode("utf-8", "replace")
+
     def send(self, line: str) -> None:
         os.write(self.fd, (line + "\n").encode())
 
@@ -75,6 +81,70 @@ def test_interactive_chat_keeps_context_and_quits(starter_installed: Path) -> No
         assert "tok/s" in first  # the per-answer stats line
         term.send("/retry")
         assert "Paris" in term.read_until(">>> ")
+        term.send("/bye")
+        assert term.exit_code() == 0
+    finally:
+        term.close()
+
+
+def test_the_first_line_says_the_starter_is_tiny_and_how_to_get_phi(starter_installed: Path) -> None:
+    term = Terminal("chat")
+    try:
+        banner = term.read_until(">>> ")
+        first = banner.strip().splitlines()[0]
+        assert "tiny model" in first
+        assert "often wrong" in first
+        assert "phidesk models download phi-3.5-mini-instruct" in first
+        term.send("/bye")
+        assert term.exit_code() == 0
+    finally:
+        term.close()
+
+
+def test_help_lists_the_commands(starter_installed: Path) -> None:
+    term = Terminal("chat")
+    try:
+        term.read_until(">>> ")
+        term.send("/help")
+        shown = term.read_until(">>> ")
+        for command in ("/help", "/clear", "/retry", "/status", "/bye"):
+            assert command in shown
+        term.send("/bye")
+        assert term.exit_code() == 0
+    finally:
+        term.close()
+
+
+def test_an_unknown_command_is_not_sent_to_the_model(starter_installed: Path) -> None:
+    term = Terminal("chat", "--temperature", "0", "--max-tokens", "20")
+    try:
+        term.read_until(">>> ")
+        term.send("/foo bar")
+        shown = term.read_until(">>> ")
+        assert "unknown command /foo: /help lists them" in shown
+        assert "tokens," not in shown  # no answer was asked for
+        term.send("/bye")
+        assert term.exit_code() == 0
+    finally:
+        term.close()
+
+
+def test_clear_and_retry_say_what_they_do(starter_installed: Path) -> None:
+    term = Terminal("chat", "--temperature", "0", "--max-tokens", "20")
+    try:
+        term.read_until(">>> ")
+        term.send("/retry")
+        assert "Nothing to retry yet" in term.read_until(">>> ")
+        term.send("What is the capital of France?")
+        term.read_until(">>> ")
+        term.send("/retry")
+        retried = term.read_until(">>> ")
+        assert "Retrying the last question." in retried
+        assert "Paris" in retried
+        term.send("/clear")
+        assert "Started a new conversation." in term.read_until(">>> ")
+        term.send("/retry")
+        assert "Nothing to retry yet" in term.read_until(">>> ")  # the conversation really is new
         term.send("/bye")
         assert term.exit_code() == 0
     finally:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from phidesk.cli import _Answer
+from phidesk.console import StreamedAnswer
 from phidesk.engine.protocol import Token
 
 HOSTILE_TOKENS = ["Hi \x1b", "[2J", "\x1b]0;owned\x07", "\x1b]8;;http://x\x1b\\link", "\x1b[6n", "\r\x9b1m", "\tok\n"]
@@ -38,7 +38,7 @@ def read_all(fd: int) -> bytes:
 
 def write_answer(out_fd: int) -> None:
     with os.fdopen(out_fd, "w", encoding="utf-8") as out:
-        answer = _Answer(out, stream=True)  # what `phidesk chat` writes the answer with
+        answer = StreamedAnswer(out, stream=True)  # what `phidesk chat` writes the answer with
         for token in HOSTILE_TOKENS:  # escape sequences split across tokens, as a stream may split them
             answer.take(Token(text=token))
         assert answer.text == "".join(HOSTILE_TOKENS)  # the answer itself is kept exactly

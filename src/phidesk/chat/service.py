@@ -31,7 +31,18 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from phidesk.chat.saving import AnswerSaver
-from phidesk.engine.protocol import AnswerStats, Event, Failed, Finished, Message, PrefillProgress, Sampling, Token
+from phidesk.engine.protocol import (
+    BAD_TEXT,
+    AnswerStats,
+    Event,
+    Failed,
+    Finished,
+    Message,
+    PrefillProgress,
+    Sampling,
+    Token,
+    valid_unicode,
+)
 from phidesk.store import (
     Conversation,
     ConversationChangedError,
@@ -55,7 +66,8 @@ RETURNED = frozenset({"bad_image", "prompt_too_long"})  # failures that give the
 @dataclass(frozen=True)
 class Refused:
     """Nothing (more) was written. ``reason``: changed / missing (another window or process changed or deleted
-    the conversation since it was read), disk_full or failed (the database refused; ``message`` says what to do).
+    the conversation since it was read), disk_full or failed (the database refused; ``message`` says what to do),
+    bad_text (the question holds lone surrogates, which neither the store nor the worker can take).
     ``text`` / ``images``: what the user typed, given back (empty when it is safely stored)."""
 
     reason: str
@@ -136,6 +148,8 @@ class ChatService:
             provider: str | None = None, edit: int | None = None) -> Answer | Refused:
         """Store the question (in place of message ``edit`` and everything after it) and start its answer."""
         images = tuple(images)
+        if not all(valid_unicode(t) for t in (text, *images)):  # neither the store nor the worker can take it
+            return Refused("bad_text", BAD_TEXT, text, images)
         try:
             if self.conversation_id is None:
                 self._create(model)

@@ -65,6 +65,7 @@ from phidesk.engine.protocol import (
     Token,
     encode,
     event_from_wire,
+    unsendable,
 )
 from phidesk.errors import EngineError
 
@@ -180,7 +181,7 @@ class EngineClient:
         with self.log_path.open("ab") as log_file:
             proc = subprocess.Popen(
                 worker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log_file,
-                env=env, creationflags=paths.helper_creationflags(),
+                env=env, **paths.helper_popen_kwargs(),
             )
         assert proc.stdout is not None
         watch = _Watch(proc.pid, time.monotonic())
@@ -311,9 +312,14 @@ class EngineClient:
         proc = proc or self._proc
         if proc is None or proc.stdin is None:
             raise EngineError("the model process is not running", "worker_died")
+        try:
+            line = encode(request)
+        except UnicodeEncodeError:  # lone surrogates: refused here, the worker never sees them
+            raise EngineError("a request holds text that is not valid Unicode (lone surrogates, as undecodable "
+                              "input or file names give); it was not sent", "bad_text", user_error=True) from None
         with self._write_lock:
             try:
-                proc.stdin.write(encode(request))
+                proc.stdin.write(line)
                 proc.stdin.flush()
             except (BrokenPipeError, OSError, ValueError) as exc:
                 raise EngineError(f"the model process is gone ({exc})", "worker_died") from None
@@ -408,6 +414,9 @@ class EngineClient:
             if self._load_args is None:
                 raise EngineError("no model is loaded", "no_model", user_error=True)
             request_id = next(self._ids)
+            if (problem := unsendable(messages)) is not None:  # from any front end: refused, never sent
+                yield Failed(id=request_id, code="bad_text", message=problem, user_error=True)
+                return
             with self._state:
                 self._stop_asked, self._active_id = False, request_id
             ended = False
@@ -449,6 +458,9 @@ class EngineClient:
             self._send({"op": "generate", "id": request_id, "messages": [asdict(m) for m in messages],
                         "sampling": asdict(sampling), "images": list(images)}, proc)
         except EngineError as exc:
+            if exc.code == "bad_text":  # refused before anything was written: the worker is fine
+                yield Failed(id=request_id, code=exc.code, message=str(exc), user_error=True)
+                return
             self._end_worker(proc)
             if self._stop_asked or pid in self._ended_on_purpose:
                 seen.finish_reason = "cancelled"

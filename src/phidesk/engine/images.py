@@ -197,7 +197,7 @@ def scaled_image(path: str | Path, max_side: int) -> ScaledImage:
             return _scaled(file, img, max_side)  # small: decoded here, from the file already open
     try:
         done = subprocess.run(scale_command(file, max_side), capture_output=True, timeout=SCALE_TIMEOUT_S,
-                              check=False, creationflags=paths.helper_creationflags())
+                              check=False, **paths.helper_popen_kwargs())
     except subprocess.TimeoutExpired:
         raise _refuse(file, f"decoding took longer than {SCALE_TIMEOUT_S} s") from None
     if done.returncode != 0:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, ClassVar
 
@@ -206,7 +207,29 @@ EVENT_TYPES: dict[str, type[Event]] = {
 }
 
 
+BAD_TEXT = ("the message holds characters that are not valid Unicode (lone surrogates, as undecodable input "
+            "gives); it was not sent: type or paste it again")
+
+
+def valid_unicode(text: str) -> bool:
+    """False for a string with lone surrogates (undecodable bytes, half a UTF-16 pair): UTF-8 cannot carry it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def unsendable(messages: Sequence[Message]) -> str | None:
+    """Why *messages* cannot go on the wire (lone surrogates in a text or an image path), or None."""
+    for m in messages:
+        if not all(valid_unicode(t) for t in (m.role, m.content, *m.images)):
+            return BAD_TEXT
+    return None
+
+
 def encode(obj: dict[str, Any]) -> bytes:
+    """One JSON line; ValueError (UnicodeEncodeError) for a string with lone surrogates."""
     return (json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 

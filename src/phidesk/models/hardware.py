@@ -128,7 +128,8 @@ def arch_name() -> str:
 
 def _run(cmd: list[str], timeout: float = 5) -> str:
     try:
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False).stdout
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False,
+                              **paths.helper_popen_kwargs()).stdout
     except (OSError, subprocess.SubprocessError):
         return ""
 
@@ -277,7 +278,7 @@ def probe_providers(model_dir: Path | None, timeout: float = PROBE_TIMEOUT_S) ->
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", errors="replace",
-                              timeout=timeout, env=env, check=False, creationflags=paths.helper_creationflags())
+                              timeout=timeout, env=env, check=False, **paths.helper_popen_kwargs())
     except subprocess.TimeoutExpired:
         return {}, f"provider probe took more than {timeout:.0f} s"
     except OSError as exc:

