@@ -121,3 +121,11 @@ def test_damaged_stamp_installs_again(boot: ModuleType, checkout: Path, env_dir:
     key = installed(boot, checkout, env_dir, "convert")
     (env_dir / boot.STAMP_NAME).write_bytes(content)
     assert boot.needs_install(env_dir, key, "convert")
+
+
+def test_without_node_the_skip_says_how_to_get_it(boot: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty folder: no npm, no node
+    monkeypatch.delenv("CI", raising=False)
+    boot.lint_workflows()
+    assert "install Node.js 18+" in capsys.readouterr().err
