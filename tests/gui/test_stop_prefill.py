@@ -63,5 +63,7 @@ def test_esc_during_a_long_prefill_keeps_the_worker_and_says_stopping(qtbot: obj
         qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)  # type: ignore[attr-defined]
     stats = blocker.args[0]
     assert stats.finish_reason in {"stop", "length"}
-    assert stats.new_prompt_tokens < stats.prompt_tokens - 1000
+    read_before_esc = max(done for done, _ in seen)
+    assert read_before_esc > 0
+    assert stats.prompt_tokens - stats.new_prompt_tokens >= read_before_esc
     assert window.bridge.client.worker_pid == pid

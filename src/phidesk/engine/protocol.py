@@ -141,6 +141,7 @@ class Loaded(Event):
     kv_caches: int = 1  # conversations whose KV caches the worker keeps (the memory budget / one cache)
     kv_cache_mb: float = 0.0  # one conversation's KV cache (allocated for the whole context)
     kv_budget_mb: float = 0.0  # the memory budget for KV caches
+    failed_providers: dict[str, str] = field(default_factory=dict)  # tried before the one used: why each failed
 
 
 @dataclass

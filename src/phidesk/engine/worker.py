@@ -144,6 +144,7 @@ class Worker:
                             f"characters; at most {MAX_TEMPLATE_CHARS:,} are accepted", "bad_template")
         started = time.perf_counter()
         reasons: list[str] = []
+        failed: dict[str, str] = {}
         for candidate in provider_candidates(provider):
             try:
                 config = self.og.Config(str(info.path))
@@ -161,6 +162,7 @@ class Worker:
                 reason = explain_provider_failure(candidate, exc)
                 log.info("provider %s failed: %s", candidate, exc)
                 reasons.append(f"{provider_name(candidate)} unavailable: {reason}")
+                failed[candidate] = reason
         if self.model is None:
             raise UserError(f"cannot load the model on {provider_name(provider)}: "
                             + "; ".join(reasons), "provider_unavailable")
@@ -182,7 +184,8 @@ class Worker:
                          fallback_reasons=reasons, max_length=self.max_length,
                          context_length=info.context_length, vision=info.vision,
                          load_s=time.perf_counter() - started, threads=threads, kv_caches=self.slots.capacity,
-                         kv_cache_mb=self.warm.cache_bytes / 2**20, kv_budget_mb=self.warm.budget_bytes / 2**20))
+                         kv_cache_mb=self.warm.cache_bytes / 2**20, kv_budget_mb=self.warm.budget_bytes / 2**20,
+                         failed_providers=failed))
 
     # --- prompts -----------------------------------------------------------------------
     def render(self, messages: list[Message]) -> str:

@@ -35,7 +35,7 @@ from phidesk.errors import UserError
 from phidesk.gui.markdown import escape
 from phidesk.gui.plain import Button, ask, inform, tooltip, warn
 from phidesk.gui.signals import emit
-from phidesk.models import library
+from phidesk.models import library, probecache
 
 log = logging.getLogger(__name__)
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -234,7 +234,7 @@ class ModelPane(QWidget):
         def work() -> dict[str, Any]:
             from phidesk.models.report import machine_report
 
-            return machine_report(context=context, refresh=refresh)
+            return machine_report(context=context, refresh=refresh, kept_only=True)
 
         if refresh:
             self.machine.setText("Trying the providers again (a model is loaded in a helper process)…")
@@ -369,9 +369,13 @@ class ModelPane(QWidget):
         for column in range(self.tree.columnCount()):
             self.tree.resizeColumnToContents(column)
 
-    def set_loaded(self, model_id: str | None, provider: str = "", loaded: Any = None) -> None:
-        """*loaded*: the worker's Loaded event, whose KV-cache figures are shown."""
+    def set_loaded(self, model_id: str | None, provider: str = "", loaded: Any = None, *, auto: bool = False) -> None:
+        """*loaded*: the worker's Loaded event, whose KV-cache figures are shown. *auto*: it was loaded with
+        provider "auto", so it also says which providers work (kept as the probe's answer)."""
         self.loaded_id, self.loaded_provider = model_id, provider
+        if auto and loaded is not None and self.report and probecache.save_from_load(
+                self.report, loaded.provider, loaded.failed_providers, loaded.path):
+            self.start(self._context)  # the verdicts again, with the providers now known
         self.memory.setText(kv_text(loaded) if loaded is not None and loaded.kv_cache_mb > 0 else "")
         self.refresh()
 

@@ -67,7 +67,7 @@ class WindowModels(QMainWindow):
         self.status_model.setText(f"{self.model_id} · {event.provider.upper()}")
         self.status_model.setToolTip(tooltip("\n".join(event.fallback_reasons) or f"running on {event.provider}"))
         self.status_context.setText(f"context 0 / {event.max_length:,}")
-        self.models.set_loaded(self.model_id, event.provider, event)
+        self.models.set_loaded(self.model_id, event.provider, event, auto=self.prefs.provider == "auto")
         if self._pending is not None:
             text, images = self._pending
             self._pending = None

@@ -305,10 +305,12 @@ def _provider_statuses(raw: dict[str, Any]) -> dict[str, ProviderStatus]:
             for name, item in raw.items() if isinstance(item, dict)}
 
 
-def detect(probe: bool = True, model_dir: Path | None = None, *, refresh: bool = False) -> Hardware:
+def detect(probe: bool = True, model_dir: Path | None = None, *, refresh: bool = False,
+           kept_only: bool = False) -> Hardware:
     """Everything about this machine. *probe*: which providers work — the probe's kept answer
     (``phidesk.models.probecache``) when nothing it depends on changed, else the probe itself (up to 60 s; with
-    the smallest installed model unless *model_dir* is given). *refresh*: probe even if an answer is kept."""
+    the smallest installed model unless *model_dir* is given). *refresh*: probe even if an answer is kept.
+    *kept_only*: never start the probe (the window: its own model load tells which providers work)."""
     notes: list[str] = []
     cpu = detect_cpu()
     ram = detect_ram()
@@ -321,6 +323,8 @@ def detect(probe: bool = True, model_dir: Path | None = None, *, refresh: bool =
     if kept is not None:
         raw, probe_model, probed_at = kept
         providers, cached = _provider_statuses(raw), True
+    elif probe and kept_only and not refresh:
+        notes.append("the providers are checked when a model loads (or with 'check again')")
     elif probe:
         model = model_dir if model_dir is not None else smallest_model()
         probe_model = str(model) if model else None

@@ -49,6 +49,20 @@ def load(key: dict[str, Any]) -> tuple[dict[str, Any], str, float] | None:
     return providers, model, float(when) if isinstance(when, (int, float)) else 0.0
 
 
+def save_from_load(report: dict[str, Any], used: str, failed: dict[str, str], model: str) -> bool:
+    """Keep what loading a model with provider "auto" showed (the one used works; those tried first do not)
+    as the probe's answer, so that no second model is ever loaded just to find out. *report*: the machine
+    report the key comes from. False (nothing kept) when the report already has the probe's answer."""
+    if report.get("probe_cached") or report.get("providers") or "runtime" not in report:
+        return False
+    key = cache_key(dict(report["runtime"].get("installed") or {}), [str(g.get("name")) for g in report.get("gpus")
+                                                                      or []])
+    providers: dict[str, Any] = {name: {"ok": False, "reason": reason} for name, reason in failed.items()}
+    providers[used] = {"ok": True}
+    save(key, providers, model)
+    return True
+
+
 def save(key: dict[str, Any], providers: dict[str, Any], model: str) -> None:
     try:
         jsonfile.write_atomic(cache_path(), {"key": key, "providers": providers, "model": model, "when": time.time()})
