@@ -2,8 +2,8 @@
 
 ``python tests/privacy_window.py SECONDS`` — used by tests/integration/test_privacy.py under a syscall tracer
 (and by hand for longer runs). PHIDESK_HOME must hold an installed model. The window starts as
-``phidesk gui`` does (its models pane runs the hardware report and the provider probe in a child
-process, which loads onnxruntime too); once the model is loaded it asks one question, opens About
+``phidesk gui`` does (its models pane runs the hardware report; which providers work is learnt from the
+model's own load, so no second model is loaded); once the model is loaded it asks one question, opens About
 and Settings and closes them, asks a second question, and stays open until SECONDS have passed
 since the model loaded (the runtime's telemetry fired ~8 s after a load), then quits with Ctrl+Q's
 action. Prints one JSON line: what happened, for the test to check that the run really did its work.

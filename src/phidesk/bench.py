@@ -42,10 +42,12 @@ from pathlib import Path
 from typing import Any
 
 from phidesk import paths
+from phidesk.bench_keep import kept_work
 from phidesk.chat import ChatService, Refused
 from phidesk.engine.client import EngineClient
 from phidesk.engine.modelinfo import read_model_folder
 from phidesk.engine.protocol import Failed, Finished, Loaded, Message, Sampling, Token
+from phidesk.engine.runtime import resolve_threads
 from phidesk.errors import EngineError
 
 BARE_TIMEOUT_S = 3600.0
@@ -53,11 +55,11 @@ WARMUP_TEXT = "Say hello."  # the same warm-up message phidesk.engine.bare answe
 WARMUP_TOKENS = 4
 
 
-def _bare_round(model: Path, *, provider: str, context_cap: int, prompt_tokens: int, new_tokens: int
-                ) -> dict[str, Any]:
+def _bare_round(model: Path, *, provider: str, context_cap: int, prompt_tokens: int, new_tokens: int,
+                threads: int) -> dict[str, Any]:
     """One bare process: load, warm up, one timed answer. Its JSON summary."""
     command = [sys.executable, "-m", "phidesk.engine.bare", str(model), "--provider", provider,
-               "--context-cap", str(context_cap), "--prompt-tokens", str(prompt_tokens),
+               "--threads", str(threads), "--context-cap", str(context_cap), "--prompt-tokens", str(prompt_tokens),
                "--new-tokens", str(new_tokens), "--rounds", "1"]
     try:
         done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace",
@@ -95,14 +97,14 @@ def _answer(client: EngineClient, text: str, new_tokens: int) -> tuple[float, li
 
 
 def _phidesk_round(client: EngineClient, model: Path, *, provider: str, context_cap: int, user_text: str,
-                   prompt_tokens: int, new_tokens: int) -> tuple[Loaded, dict[str, Any]]:
+                   prompt_tokens: int, new_tokens: int, threads: int) -> tuple[Loaded, dict[str, Any]]:
     """A fresh worker: load, warm up, then the bare loop and one PhiDesk answer in that same process.
 
     The PhiDesk answer is timed from this process, as the app sees it; the bare loop runs on
     the worker's own model object, so the pair shares the process's speed.
     """
     client.close()  # the next load starts a new worker process
-    loaded = client.load(model, provider, context_cap)
+    loaded = client.load(model, provider, context_cap, threads=threads)
     _answer(client, WARMUP_TEXT, WARMUP_TOKENS)
     # ABBA: bare, PhiDesk, PhiDesk, bare — cancels a steady drift in the machine's speed.
     bare_first = client.measure_bare(user_text, new_tokens)
@@ -138,14 +140,14 @@ TURN_TEXT = ("Here is the next part of my question; please keep the earlier answ
 
 
 def conversation_turns(client: EngineClient, model: Path, *, provider: str, context_cap: int, turns: int = 10,
-                       new_tokens: int = 32) -> dict[str, Any]:
+                       new_tokens: int = 32, threads: int = 0) -> dict[str, Any]:
     """Time to first token at each turn of one conversation in one worker, as the app sends them.
 
     Each request carries the whole history (earlier answers exactly as streamed), so the worker's
     KV-cache reuse decides how much is read again; ``new_prompt_tokens`` shows it per turn.
     """
     client.close()
-    client.load(model, provider, context_cap)
+    client.load(model, provider, context_cap, threads=threads)
     # Warm up in the same worker, as every other figure does: a fresh process's first inference pays for
     # paging the weights in (on the Phi-3.5-mini-shaped model 8.9 s against 3.4 s for the same ~60 tokens).
     # Its search options differ (repetition penalty), so turn 1 still gets a fresh generator and reads its
@@ -185,11 +187,12 @@ def conversation_turns(client: EngineClient, model: Path, *, provider: str, cont
     }
 
 
-def gui_stall(model: Path, provider: str, tokens: int = 500) -> dict[str, Any]:
+def gui_stall(model: Path, provider: str, threads: int = 0, tokens: int = 500) -> dict[str, Any]:
     """The real main window, offscreen, in its own process (``phidesk.gui.probe``): its longest
     event-loop gap while the model loads and a *tokens*-long answer streams into it."""
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
-    command = [sys.executable, "-m", "phidesk.gui.probe", str(model), "--tokens", str(tokens), "--provider", provider]
+    command = [sys.executable, "-m", "phidesk.gui.probe", str(model), "--tokens", str(tokens), "--provider", provider,
+               "--threads", str(threads)]
     done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace",
                           timeout=BARE_TIMEOUT_S, check=False, env=env, **paths.helper_popen_kwargs())
     lines = done.stdout.strip().splitlines()
@@ -216,6 +219,8 @@ def run_bench(  # noqa: PLR0917 (the signature callers were promised; all but th
     progress: Callable[[str], None] | None = None,
     gui: bool = True,
     turns: int = 10,
+    threads: int = 0,
+    kept: bool = True,
 ) -> dict[str, Any]:
     """Measure the bare loop and PhiDesk on *model_path* in alternating rounds; medians.
 
@@ -225,6 +230,7 @@ def run_bench(  # noqa: PLR0917 (the signature callers were promised; all but th
     say = progress or (lambda _text: None)
     info = read_model_folder(model_path)  # a clear error for a bad folder before any process starts
     rounds = max(1, rounds)
+    threads = resolve_threads(threads)  # both sides compute with the same number of threads
     bare: list[dict[str, Any]] = []
     ours: list[dict[str, Any]] = []
     used, prompt_len = provider, prompt_tokens
@@ -233,21 +239,28 @@ def run_bench(  # noqa: PLR0917 (the signature callers were promised; all but th
         for index in range(1, rounds + 1):
             say(f"round {index}/{rounds}: bare onnxruntime-genai loop")
             summary = _bare_round(info.path, provider=used, context_cap=context_cap, prompt_tokens=prompt_tokens,
-                                  new_tokens=new_tokens)
+                                  new_tokens=new_tokens, threads=threads)
             used = str(summary["provider"])  # "auto" resolved once, then both sides use it
             bare.append({"load_s": summary["load_s"], "peak_rss_mb": summary.get("peak_rss_mb", 0.0),
                          **summary["rounds"][0]})
             user_text, prompt_len = str(summary["user_text"]), int(summary["prompt_tokens"])
             say(f"round {index}/{rounds}: PhiDesk")
             loaded, result = _phidesk_round(client, info.path, provider=used, context_cap=context_cap,
-                                            user_text=user_text, prompt_tokens=prompt_len, new_tokens=new_tokens)
+                                            user_text=user_text, prompt_tokens=prompt_len, new_tokens=new_tokens,
+                                            threads=threads)
             if loaded.provider != used:
                 raise EngineError(f"PhiDesk ran on {loaded.provider}, the bare loop on {used}", "bench_failed")
             ours.append(result)
         conversation: dict[str, Any] = {}
         if turns > 1:
             say(f"a {turns}-turn conversation: time to first token at each turn (KV-cache reuse)")
-            conversation = conversation_turns(client, info.path, provider=used, context_cap=context_cap, turns=turns)
+            conversation = conversation_turns(client, info.path, provider=used, context_cap=context_cap, turns=turns,
+                                              threads=threads)
+        kept_figures: dict[str, Any] = {}
+        if kept:
+            say("kept work: Stop during a long prefill, switching conversations, the system prompt read in advance")
+            kept_figures = kept_work(info.path, provider=used, context_cap=context_cap, threads=threads,
+                                     rounds=min(rounds, 3))
     finally:
         client.close()
 
@@ -255,10 +268,11 @@ def run_bench(  # noqa: PLR0917 (the signature callers were promised; all but th
     stall: dict[str, Any] = {}
     if gui:
         say("GUI stall probe: the real window while the model loads and a 500-token answer streams")
-        stall = gui_stall(info.path, used)
+        stall = gui_stall(info.path, used, threads)
     return {
         "model": info.name,
         "provider": used,
+        "threads": threads,
         "prompt_tokens": prompt_len,
         "new_tokens": new_tokens,
         "load_s": _median(ours, "load_s"),
@@ -274,6 +288,7 @@ def run_bench(  # noqa: PLR0917 (the signature callers were promised; all but th
         "peak_rss_mb": max(r["peak_rss_mb"] for r in ours),
         "bare_peak_rss_mb": max(float(r["peak_rss_mb"]) for r in bare),
         **conversation,
+        **kept_figures,
         **stall,
         "rounds": {"phidesk": ours, "bare": bare},
     }
@@ -305,4 +320,14 @@ def format_bench(result: dict[str, Any]) -> str:
         lines.append(f"conversation: first token at turn 1 {ttft[0]:.3f} s, turn {len(ttft)} {ttft[-1]:.3f} s "
                      f"(× {result['turn_ttft_ratio']:.2f}); new prompt tokens read per turn: "
                      f"{', '.join(str(n) for n in fresh)}")
+    if "stop_prefill_ready_ms" in result:
+        r = result
+        lines.append(f"Stop during a {r['stop_prefill_prompt_tokens']:,}-token prefill: ready in "
+                     f"{r['stop_prefill_ready_ms']:.0f} ms, {r['stop_prefill_kept_tokens']:,} of "
+                     f"{r['stop_prefill_read_tokens']:,} tokens read kept"
+                     f"{'' if r['stop_prefill_same_worker'] else ' (the worker was ended!)'}")
+        lines.append(f"back to a conversation after another: first token {r['switch_back_ttft_s']:.3f} s against "
+                     f"{r['switch_direct_ttft_s']:.3f} s straight on (× {r['switch_ttft_ratio']:.2f})")
+        lines.append(f"first question with a 200-token system prompt: first token {r['first_turn_ttft_s']:.3f} s, "
+                     f"without one {r['first_turn_bare_ttft_s']:.3f} s (× {r['first_turn_ttft_ratio']:.2f})")
     return "\n".join(lines)

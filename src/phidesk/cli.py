@@ -72,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--seed", type=int)
     chat.add_argument("--context", type=_positive, help="context size in tokens (prompt + answer)")
     chat.add_argument("--ep", choices=PROVIDERS, help="execution provider (default: auto)")
+    chat.add_argument("--threads", type=_positive, help="CPU threads the model computes with (default: one per core)")
     chat.add_argument("--json", action="store_true", help="print one JSON object with the answer and its stats")
 
     models = sub.add_parser("models", help="list, install and remove models")
@@ -101,12 +102,15 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="measure load, prefill and decode speed against a bare onnxruntime-genai loop")
     bench.add_argument("-m", "--model")
     bench.add_argument("--ep", choices=PROVIDERS)
+    bench.add_argument("--threads", type=_positive, help="CPU threads (default: the setting, else one per core)")
     bench.add_argument("--prompt-tokens", type=_positive, default=256)
     bench.add_argument("--new-tokens", type=_positive, default=128)
     bench.add_argument("--rounds", type=_positive, default=7, help="alternating rounds (median reported)")
     bench.add_argument("--no-gui", action="store_true", help="skip the GUI stall probe")
     bench.add_argument("--turns", type=_positive, default=10,
                        help="turns of the conversation timed for KV-cache reuse (1 skips it)")
+    bench.add_argument("--no-kept", action="store_true",
+                       help="skip the kept-work figures (Stop during a prefill, switching, the system prompt)")
     bench.add_argument("--json", action="store_true")
     return parser
 
@@ -180,7 +184,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
     client = EngineClient()
     with console.Interrupts(client.stop), client:  # Ctrl+C stops the load or the answer, never the worker
         try:
-            loaded = console.load(lambda: client.load(model_path, provider, context), client.stop)
+            loaded = console.load(lambda: client.load(
+                model_path, provider, context, threads=args.threads or prefs.threads, kv_budget_mb=prefs.kv_budget_mb,
+                system_prompt=system or "", sampling=sampling), client.stop)
         except EngineError as exc:
             if exc.user_error:
                 raise UserError(str(exc)) from None
@@ -379,8 +385,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     read_model_folder(model_path)
     result = bench.run_bench(model_path, provider=args.ep or prefs.provider, context_cap=prefs.context_cap,
+                             threads=args.threads or prefs.threads,
                              prompt_tokens=args.prompt_tokens, new_tokens=args.new_tokens, rounds=args.rounds,
-                             progress=None if args.json else _err, gui=not args.no_gui, turns=args.turns)
+                             progress=None if args.json else _err, gui=not args.no_gui, turns=args.turns,
+                             kept=not args.no_kept)
     print(json.dumps(result, indent=2) if args.json else bench.format_bench(result))
     return EXIT_OK
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from phidesk import jsonfile, paths
 from phidesk.engine.protocol import PROVIDERS, Sampling
+from phidesk.engine.runtime import MAX_THREADS
 from phidesk.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,8 @@ class Settings:
     context_cap: int = DEFAULT_CONTEXT_CAP
     system_prompt: str = ""
     theme: str = "system"  # system | light | dark
+    threads: int = 0  # threads the model computes with on the CPU; 0: one per physical core (runtime.default_threads)
+    kv_budget_mb: int = 0  # memory for conversations' KV caches kept warm; 0: half of what is free after a load
     gpu_index: int | None = None  # which GPU / DirectML adapter; None: the runtime's (high-performance) choice
     offline: bool = False  # refuse every download (the only thing PhiDesk would use the network for)
     sampling: Sampling = field(default_factory=Sampling)
@@ -99,6 +102,10 @@ _CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "default_model": (lambda v: v is None or isinstance(v, str), "default_model must be a model id"),
     "system_prompt": (lambda v: isinstance(v, str), "system_prompt must be text"),
     "theme": (lambda v: v in THEMES, f"theme must be one of {', '.join(THEMES)}"),
+    "threads": (lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_THREADS,
+                f"threads must be 0 (automatic) or a number of threads up to {MAX_THREADS}"),
+    "kv_budget_mb": (lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 1 << 24,
+                     "kv_budget_mb must be 0 (automatic) or a number of MB"),
     "gpu_index": (lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool) and v >= 0),
                   "gpu_index must be a GPU number (0, 1, …) or null"),
     "ui": (lambda v: isinstance(v, dict), "ui must be an object"),

@@ -153,6 +153,13 @@ def test_bench_json_keys(starter_installed: Path) -> None:
     assert data["decode_tok_s"] > 0
     assert data["bare_decode_tok_s"] > 0
     assert data["peak_rss_mb"] > 50
+    # Kept work (token counts only; the times are the benchmark's business):
+    assert data["stop_prefill_same_worker"]  # Stop during a prefill ended nothing
+    assert data["stop_prefill_prompt_tokens"] > 2500
+    assert data["stop_prefill_kept_tokens"] >= data["stop_prefill_read_tokens"] > 0
+    assert data["switch_back_new_tokens"] < 40 < data["switch_prompt_tokens"] // 10  # A was not read again
+    for key in ("stop_prefill_ready_ms", "switch_ttft_ratio", "first_turn_ttft_s", "first_turn_bare_ttft_s"):
+        assert data[key] > 0
 
 
 def test_unexpected_failure_exits_1_with_log_path(phidesk_home: Path, starter_source: Path) -> None:

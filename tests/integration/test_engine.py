@@ -96,35 +96,34 @@ def test_regenerate_and_edit_rewind_the_cache(client: EngineClient) -> None:
     assert 1 <= edit.stats.new_prompt_tokens < edit.stats.prompt_tokens // 2
 
 
-@pytest.mark.linux  # whether the worker is gone is read from /proc
-def test_stop_during_long_prefill_ends_the_worker(client: EngineClient) -> None:
-    long_prompt = "Summarise this text. " + "The quick brown fox jumps over the lazy dog. " * 200
+def test_stop_during_a_long_prefill_keeps_the_worker_and_what_it_read(client: EngineClient) -> None:
+    long_prompt = "Summarise this text. " + "The quick brown fox jumps over the lazy dog. " * 300
+    conversation = [Message("user", long_prompt)]
     pid = client.worker_pid
-    events = client.generate([Message("user", long_prompt)], GREEDY)
-    stopped = False
+    read_at_stop = total = 0
     finished = None
-    for event in events:
+    for event in client.generate(conversation, GREEDY):
         if isinstance(event, PrefillProgress):
-            assert event.total > 1500  # a long prefill really was under way
-            if event.done > 0 and not stopped:
-                stopped = True
+            total = event.total
+            if event.done > 0 and not read_at_stop:
+                read_at_stop = event.done
                 threading.Thread(target=client.stop).start()
         if isinstance(event, Finished):
             finished = event
-    assert stopped
+    assert total > 2500  # a long prefill really was under way
+    assert read_at_stop > 0
     assert finished is not None
     assert finished.stats.finish_reason == "cancelled"  # how fast: `phidesk bench` measures Stop latency
-    # The prefill could not be interrupted cooperatively: the worker was ended…
-    assert pid is not None
-    deadline = time.monotonic() + HANG_GUARD_S
-    while _alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert not _alive(pid)
-    # …and the next answer gets a fresh one.
-    events_after = list(client.generate([Message("user", "What is the capital of France?")], GREEDY))
-    assert isinstance(events_after[0], Loaded)
-    assert isinstance(events_after[-1], Finished)
-    assert client.worker_pid not in (None, pid)
+    assert client.worker_pid == pid  # the worker finished its slice and stopped: nothing was killed
+    # The same conversation again: what was read before the stop is still in the cache (no model load either).
+    events = list(client.generate(conversation, GREEDY))
+    assert not any(isinstance(e, Loaded) for e in events)
+    again = events[-1]
+    assert isinstance(again, Finished)
+    assert again.stats.finish_reason in {"stop", "length"}
+    assert again.stats.prompt_tokens == total
+    assert again.stats.prompt_tokens - again.stats.new_prompt_tokens >= read_at_stop
+    assert client.worker_pid == pid
 
 
 def test_stop_between_tokens_keeps_the_worker(client: EngineClient) -> None:

@@ -4,7 +4,7 @@ The runtime (onnxruntime and onnxruntime-genai 0.18) carries a telemetry client 
 default: ~8 s after a model loads it looks up mobile.events.data.microsoft.com and writes a device
 id and event databases under ~/.cache/Microsoft. This test runs the real window (offscreen) for 45 s
 after its model loads, with HOME pointing at an empty folder, under ``strace -f`` (every process the
-app starts is traced too: the worker, the provider probe), and requires
+app starts is traced too: the worker, and the provider probe when it runs), and requires
 
 * no connect()/sendto()/sendmsg() to anything but loopback, and no name lookup at all (DNS port 53,
   the nscd or systemd-resolved sockets);

@@ -22,6 +22,7 @@ from phidesk.engine.protocol import (
     Ready,
     Sampling,
     Token,
+    Warmed,
     event_from_wire,
     event_to_wire,
     parse_request,
@@ -124,6 +125,11 @@ EVENTS: list[Event] = [
         context_length=8192,
         vision=True,
         load_s=1.5,
+        threads=2,
+        kv_caches=3,
+        kv_cache_mb=180.0,
+        kv_budget_mb=600.5,
+        failed_providers={"cuda": "нет GPU"},
     ),
     PrefillProgress(id=3, done=64, total=200, prompt_tokens=250, dropped_turns=1),
     Token(id=3, text=MULTILINGUAL),
@@ -135,6 +141,7 @@ EVENTS: list[Event] = [
     Measured(id=6, data={"decode_tok_s": 91.5, "generated_tokens": 128}),
     Alive(),
     Phase(phase="render"),
+    Warmed(tokens=57),
 ]
 
 
@@ -181,7 +188,7 @@ def test_event_from_wire_accepts_line_without_newline() -> None:
 
 
 def test_event_kinds_are_unique() -> None:
-    assert len(EVENT_TYPES) == 9
+    assert len(EVENT_TYPES) == 10
     assert all(kind == cls.kind for kind, cls in EVENT_TYPES.items())
 
 

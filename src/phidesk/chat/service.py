@@ -129,6 +129,11 @@ class ChatService:
         return self.messages[-1].id if self.messages else None
 
     @property
+    def cache_key(self) -> str:
+        """The name of the open conversation's KV cache in the worker (which keeps several)."""
+        return f"conversation-{self.conversation_id}" if self.conversation_id is not None else ""
+
+    @property
     def answer_id(self) -> int | None:
         return self.answer.message_id if self.answer else None
 
@@ -226,7 +231,7 @@ class ChatService:
     def events(self, answer: Answer) -> Iterator[Event]:
         """Run ``answer`` on the engine on this thread: each event is fed to the service, then yielded."""
         assert self.client is not None, "a service without a client is fed by its front end"
-        for event in self.client.generate(answer.messages, answer.sampling):
+        for event in self.client.generate(answer.messages, answer.sampling, conversation=self.cache_key):
             self.feed(event)
             yield event
 

@@ -28,7 +28,7 @@ import onnxruntime_genai as og
 
 from phidesk import privacy
 from phidesk.engine.modelinfo import ModelInfo, read_model_folder
-from phidesk.engine.runtime import peak_rss_mb, provider_candidates
+from phidesk.engine.runtime import peak_rss_mb, provider_candidates, threads_overlay
 
 privacy.disable_runtime_telemetry(og)  # the environment variable (set by importing phidesk) did the real work
 
@@ -74,12 +74,15 @@ def build_prompt(tokenizer: Any, info: ModelInfo, target: int) -> tuple[str, lis
     return best
 
 
-def load(path: str, provider: str) -> tuple[Any, Any, str]:
-    """Model, tokenizer and the provider used; "auto" tries them in the worker's order."""
+def load(path: str, provider: str, threads: int = 0) -> tuple[Any, Any, str]:
+    """Model, tokenizer and the provider used; "auto" tries them in the worker's order.
+    *threads* > 0 sets the decoder's thread count as the worker does; 0 leaves it to onnxruntime."""
     errors: list[str] = []
     for candidate in provider_candidates(provider):
         try:
             config = og.Config(path)
+            if threads > 0:
+                config.overlay(threads_overlay(threads))
             config.clear_providers()
             if candidate != "cpu":
                 config.append_provider(candidate)
@@ -127,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--prompt-tokens", type=int, default=256)
     parser.add_argument("--new-tokens", type=int, default=128)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=0, help="decoder threads (default: onnxruntime's choice)")
     parser.add_argument("--warmup", action=argparse.BooleanOptionalAction, default=True,
                         help="run one short untimed answer first (default: yes)")
     args = parser.parse_args(argv)
@@ -139,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     info = read_model_folder(args.model)
     max_length = max(16, min(args.context_cap, info.context_length))  # as the worker does
     started = time.perf_counter()
-    model, tokenizer, provider = load(str(info.path), args.provider)
+    model, tokenizer, provider = load(str(info.path), args.provider, args.threads)
     load_s = time.perf_counter() - started
     user_text, prompt = build_prompt(tokenizer, info, min(args.prompt_tokens, max_length - args.new_tokens))
     if args.warmup:

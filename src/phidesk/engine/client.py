@@ -5,9 +5,12 @@ wraps it in a bridge that turns its events into signals. ``generate`` is an iter
 protocol events; ``stop`` may be called from any thread and returns at once.
 
 Stop: the iterator ends with ``Finished(finish_reason="cancelled")`` within 0.2 s. Between
-tokens the worker stops cooperatively and keeps its KV cache; during a prefill (one call
-into the runtime that cannot be interrupted and may take minutes on a CPU) the worker
-process is ended, and the next request starts a fresh one and reloads the model. If a
+tokens the worker stops cooperatively and keeps its KV cache. During a prefill (read in
+slices of about a second) it stops after the slice it is reading and keeps every token read
+so far: the caller is free at once, and a next request waits in the worker's queue for that
+slice (``stopping``; ``on_stop_done`` says when it is over). Only a load, a vision prompt
+(one call that cannot be cut) or a worker that does not acknowledge in a bound scaled to
+its slices is ended; the next request then starts a fresh one and reloads the model. If a
 worker dies on its own the caller gets ``Failed(code="worker_died")`` and the next
 request gets a fresh worker too. A worker's exit status is never taken as proof that it
 finished: only its ``done`` event is; a crash is named by its signal. A worker that the user's
@@ -43,7 +46,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -63,10 +66,12 @@ from phidesk.engine.protocol import (
     Ready,
     Sampling,
     Token,
+    Warmed,
     encode,
     event_from_wire,
     unsendable,
 )
+from phidesk.engine.runtime import resolve_threads
 from phidesk.errors import EngineError
 
 log = logging.getLogger(__name__)
@@ -74,7 +79,9 @@ log = logging.getLogger(__name__)
 WORKER_FLAG = "--phidesk-worker"  # how a frozen app starts itself as a worker (phidesk.entry)
 READY_TIMEOUT_S = 120.0
 STOP_WAIT_S = 0.1  # how long stop() waits for the worker's own stats before making them up
-STOP_GRACE_S = 5.0  # a worker that has not acknowledged a stop by then is ended
+STOP_GRACE_S = 5.0  # a worker that has not acknowledged a stop by then is ended (+ slices, during a prefill)
+STOP_SLICES = 3  # during a prefill: + this many times the longest slice seen (the worker stops after its slice)
+FIRST_SLICE_TOKENS = 64  # the worker's first slice (SliceSizer), bounded before any slice was timed
 # A worker silent for longer than this is reported and ended (SIGSTOP, a hang). It beats about once
 # a second, but native code holding the interpreter's lock silences it: a model load (scaled by the
 # weights' size), a prefill slice (about a second, at least 64 tokens: scaled too), a chat template.
@@ -153,6 +160,11 @@ class EngineClient:
         self._weights = 0
         self._last_poll = 0.0
         self._prefill_left = 0  # prompt tokens the running answer has still to read
+        self.warmed: list[int] = []  # each time the worker's spare cache had read the common start: its tokens
+        self._slice_s = 0.0  # the longest prefill slice seen from this worker (seconds between progress events)
+        self._stopping: set[int] = set()  # answers stopped whose worker has not said so yet
+        # Called (from a reader thread) when a stopped answer's worker has finished its last slice and is free.
+        self.on_stop_done: Callable[[int], None] | None = None
         self._watch: _Watch | None = None
         self.loaded: Loaded | None = None
         self._lock = threading.RLock()  # one request at a time (held while it runs)
@@ -219,14 +231,35 @@ class EngineClient:
                 if isinstance(event, Phase):
                     watch.phase = event.phase
                     continue
+                if isinstance(event, Warmed):
+                    self.warmed.append(event.tokens)
+                    continue
                 if isinstance(event, (Finished, Failed)) and event.id is not None:
                     self._acked.add(event.id)
+                    self._settled(event.id)
                 self._events.put((proc.pid, event))
         returncode = proc.wait()
+        for request_id in list(self._stopping):  # an ended worker is no longer busy with anything
+            self._settled(request_id)
         if proc.stdin is not None:
             with self._write_lock, contextlib.suppress(OSError):
                 proc.stdin.close()
         self._events.put((proc.pid, _Exited(returncode=returncode)))
+
+    def _settled(self, request_id: int) -> None:
+        """Reader thread: a stopped answer has ended in the worker (or the worker has)."""
+        with self._state:
+            if request_id not in self._stopping:
+                return
+            self._stopping.discard(request_id)
+        callback = self.on_stop_done
+        if callback is not None:
+            callback(request_id)
+
+    @property
+    def stopping(self) -> bool:
+        """A stopped answer's worker is still finishing the prompt slice it was reading (a new request waits)."""
+        return bool(self._stopping)
 
     def _log_noise(self, watch: _Watch, line: bytes, exc: ValueError) -> None:
         watch.noise += 1
@@ -355,18 +388,25 @@ class EngineClient:
 
     # --- public API ---------------------------------------------------------------------
     def load(self, path: str | Path, provider: str = "auto", context_cap: int = 4096,
-             gpu_index: int | None = None) -> Loaded:
+             gpu_index: int | None = None, threads: int = 0, *, kv_budget_mb: int = 0, system_prompt: str = "",
+             sampling: Sampling | None = None) -> Loaded:
         """Load a model (starting a worker if needed). Raises EngineError on failure.
 
         *gpu_index* picks the GPU (CUDA) or DirectML adapter; None lets the runtime choose.
+        *threads*: the CPU threads the model computes with (0: one per physical core).
+        *kv_budget_mb*: memory for the KV caches of conversations kept warm (0: half of what is free).
+        *system_prompt* and *sampling*: what new conversations start with, read in advance into a spare cache.
         A ``stop`` while it loads ends the worker and raises EngineError with code ``cancelled``.
         """
         with self._lock:
             with self._state:
                 self._stop_asked = False
             self._load_args = {"op": "load", "path": str(path), "provider": provider,
-                               "context_cap": context_cap, "gpu_index": gpu_index}
+                               "context_cap": context_cap, "gpu_index": gpu_index,
+                               "threads": resolve_threads(threads), "kv_budget_mb": kv_budget_mb,
+                               "system_prompt": system_prompt, "sampling": asdict((sampling or Sampling()).validate())}
             self._weights = _weights_bytes(Path(path))
+            self._slice_s = 0.0  # timed again for this model
             return self._load()
 
     def _load(self) -> Loaded:
@@ -400,9 +440,13 @@ class EngineClient:
                           f"see {self.log_path}", "worker_died")
 
     def generate(
-        self, messages: Sequence[Message], sampling: Sampling | None = None, images: Sequence[str] = ()
+        self, messages: Sequence[Message], sampling: Sampling | None = None, images: Sequence[str] = (), *,
+        conversation: str = "",
     ) -> Iterator[Event]:
         """Stream one answer: PrefillProgress…, Token…, then Finished or Failed.
+
+        *conversation* names whose KV cache to use: the worker keeps several, so coming back to a conversation
+        reads only what is new in it.
 
         Closing the iterator before its end stops the answer.
 
@@ -421,7 +465,9 @@ class EngineClient:
                 self._stop_asked, self._active_id = False, request_id
             ended = False
             try:
-                for event in self._answer(request_id, messages, sampling, images):
+                request = {"op": "generate", "id": request_id, "messages": [asdict(m) for m in messages],
+                           "sampling": asdict(sampling), "images": list(images), "conversation": conversation}
+                for event in self._answer(request_id, request):
                     ended = isinstance(event, (Finished, Failed))
                     yield event
             finally:
@@ -430,8 +476,7 @@ class EngineClient:
                 with self._state:
                     self._active_id, self._phase = None, "idle"
 
-    def _answer(self, request_id: int, messages: Sequence[Message], sampling: Sampling,
-                images: Sequence[str]) -> Iterator[Event]:
+    def _answer(self, request_id: int, request: dict[str, Any]) -> Iterator[Event]:
         proc = self._proc
         if proc is None or proc.poll() is not None:
             try:
@@ -449,14 +494,13 @@ class EngineClient:
         if proc is None or stopped:  # stopped between the load and the question
             yield Finished(id=request_id, stats=AnswerStats(finish_reason="cancelled"))
             return
-        yield from self._stream(proc, request_id, messages, sampling, images)
+        yield from self._stream(proc, request_id, request)
 
-    def _stream(self, proc: subprocess.Popen[bytes], request_id: int, messages: Sequence[Message],
-                sampling: Sampling, images: Sequence[str]) -> Iterator[Event]:
+    def _stream(self, proc: subprocess.Popen[bytes], request_id: int, request: dict[str, Any]) -> Iterator[Event]:
         pid, seen = proc.pid, AnswerStats()
+        progress_at = 0.0
         try:
-            self._send({"op": "generate", "id": request_id, "messages": [asdict(m) for m in messages],
-                        "sampling": asdict(sampling), "images": list(images)}, proc)
+            self._send(request, proc)
         except EngineError as exc:
             if exc.code == "bad_text":  # refused before anything was written: the worker is fine
                 yield Failed(id=request_id, code=exc.code, message=str(exc), user_error=True)
@@ -503,6 +547,10 @@ class EngineClient:
             if getattr(event, "id", request_id) != request_id:
                 continue  # a late event of an earlier, cancelled answer
             if isinstance(event, PrefillProgress):
+                now = time.monotonic()
+                if event.done > 0 and progress_at:
+                    self._slice_s = max(self._slice_s, now - progress_at)
+                progress_at = now
                 self._prefill_left = max(0, event.total - event.done)
                 seen.prompt_tokens, seen.new_prompt_tokens = event.prompt_tokens, event.done
                 seen.dropped_turns = event.dropped_turns
@@ -551,23 +599,36 @@ class EngineClient:
     def stop(self) -> None:
         """Stop the current load or answer (any thread; returns at once: it never waits on the worker).
 
-        While loading (or starting the worker) or reading the prompt, the worker is ended; between
-        tokens it is asked to stop and keeps its cache (ended after ``STOP_GRACE_S`` if it does not).
+        While loading (or starting the worker) the worker is ended. While it reads the prompt it is asked to
+        stop after the slice it is reading, and keeps what it read in its cache: the answer ends here at once,
+        and a next request simply waits in the worker's queue for that slice (``stopping`` is True meanwhile).
+        Between tokens it stops at once and keeps its cache. A worker that has not acknowledged the stop
+        after ``STOP_GRACE_S`` (plus ``STOP_SLICES`` of its slices, during a prefill) is ended. A vision
+        model's prompt is read in one call that cannot be cut and whose cache is never reused: it is ended.
         """
         with self._state:
             request_id, phase, proc = self._active_id, self._phase, self._proc
             if request_id is None and phase == "idle":
                 return  # nothing runs
             self._stop_asked = True
-            if phase in ("loading", "prefill") and proc is not None:  # native calls that cannot be interrupted
-                self._kill(proc)
+            vision = bool(self.loaded and self.loaded.vision)
+            if proc is not None and (phase == "loading" or (phase == "prefill" and vision)):
+                self._kill(proc)  # a native call that cannot be interrupted, with nothing worth keeping
                 proc = None
-        if proc is not None and phase == "decode" and request_id is not None:
+            elif proc is not None and phase in ("prefill", "decode") and request_id is not None:
+                self._stopping.add(request_id)
+        if proc is not None and phase in ("prefill", "decode") and request_id is not None:
             with contextlib.suppress(EngineError):
                 self._send({"op": "stop", "id": request_id}, proc)
-            watchdog = threading.Timer(STOP_GRACE_S, self._check_stopped, args=(proc, request_id))
+            grace = STOP_GRACE_S
+            if phase == "prefill":
+                first = PREFILL_S_PER_TOKEN_GB * self._weights / 1e9 * FIRST_SLICE_TOKENS
+                grace += STOP_SLICES * max(self._slice_s, first)
+            watchdog = threading.Timer(grace, self._check_stopped, args=(proc, request_id))
             watchdog.daemon = True
             watchdog.start()
+            if request_id in self._acked:  # it had finished already
+                self._settled(request_id)
         if request_id is not None:
             self._events.put((0, _StopMarker(id=request_id)))
 

@@ -44,6 +44,7 @@ class ModelInfo:
     onnx_files: tuple[str, ...]
     data_files: tuple[str, ...]
     size_bytes: int
+    kv_values_per_token: int = 0  # 2 (K and V) × layers × KV heads × head size; 0 when genai_config does not say
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -163,6 +164,11 @@ def read_model_folder(path: str | Path) -> ModelInfo:
     if not ((folder / "tokenizer.json").is_file() or (folder / "tokenizer.model").is_file()):
         raise ModelFolderError(f"{folder}: no tokenizer (tokenizer.json)")
     template, source = _find_template(folder, model_type)
+    decoder = model.get("decoder")
+    shape = [decoder.get(k) for k in ("num_hidden_layers", "num_key_value_heads", "head_size")] if isinstance(
+        decoder, dict) else []
+    dims = [v for v in shape if isinstance(v, int) and 0 < v < 1 << 16]
+    kv_values = 2 * dims[0] * dims[1] * dims[2] if len(dims) == 3 else 0
     size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
     return ModelInfo(
         path=folder.resolve(),
@@ -175,4 +181,5 @@ def read_model_folder(path: str | Path) -> ModelInfo:
         onnx_files=tuple(onnx_files),
         data_files=tuple(sorted(data_files)),
         size_bytes=size,
+        kv_values_per_token=kv_values,
     )

@@ -100,6 +100,7 @@ class AnswerStats:
     dropped_turns: int = 0
     peak_rss_mb: float = 0.0
     image_tokens: list[int] = field(default_factory=list)  # each image's share of prompt_tokens
+    cache: str = ""  # the KV cache it started from: kept (its conversation's), spare (system prompt read), new
 
     @property
     def prefill_tok_s(self) -> float:
@@ -137,6 +138,11 @@ class Loaded(Event):
     context_length: int = 0
     vision: bool = False
     load_s: float = 0.0
+    threads: int = 0  # the CPU threads the model computes with
+    kv_caches: int = 1  # conversations whose KV caches the worker keeps (the memory budget / one cache)
+    kv_cache_mb: float = 0.0  # one conversation's KV cache (allocated for the whole context)
+    kv_budget_mb: float = 0.0  # the memory budget for KV caches
+    failed_providers: dict[str, str] = field(default_factory=dict)  # tried before the one used: why each failed
 
 
 @dataclass
@@ -202,8 +208,18 @@ class Phase(Event):
     phase: str = ""
 
 
+@dataclass
+class Warmed(Event):
+    """The spare KV cache has read the start every new conversation shares (``tokens`` of it): the next new
+    conversation's first question reads only the question. Read by the client's reader thread."""
+
+    kind: ClassVar[str] = "warmed"
+    tokens: int = 0
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
-    cls.kind: cls for cls in (Ready, Loaded, PrefillProgress, Token, Finished, Failed, Measured, Alive, Phase)
+    cls.kind: cls for cls in (Ready, Loaded, PrefillProgress, Token, Finished, Failed, Measured, Alive, Phase,
+                              Warmed)
 }
 
 

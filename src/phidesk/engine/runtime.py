@@ -9,6 +9,8 @@ nothing here imports onnxruntime_genai.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 
 PROVIDERS = ("cpu", "cuda", "dml")  # what a model can run on ("auto" is a choice among these)
@@ -33,6 +35,58 @@ def provider_candidates(requested: str) -> list[str]:
     if sys.platform == "darwin":
         return ["cpu"]
     return ["cuda", "cpu"]
+
+
+MAX_THREADS = 256
+
+
+def default_threads() -> int:
+    """The threads a model computes with when the user has not chosen: one per physical core this process
+    may use. onnxruntime's own default used one thread on a 2-core machine (about half the speed of two); a
+    thread per logical core (hyper-threads) or more threads than cores slows decoding down (three threads on
+    two cores: −54 %). See benchmarks/RESULTS.md, "Threads"."""
+    import psutil
+
+    physical = psutil.cpu_count(logical=False) or 1
+    logical = psutil.cpu_count(logical=True) or physical
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else logical
+    # A container or `taskset` may allow fewer logical CPUs than the machine has: scale the cores down with them.
+    return max(1, min(physical, physical * usable // logical if logical else physical))
+
+
+def resolve_threads(threads: int) -> int:
+    """The thread count to use: *threads* when set (> 0), else :func:`default_threads`."""
+    return min(MAX_THREADS, threads) if threads > 0 else default_threads()
+
+
+WORKER_NICE = 5  # how much lower than the app's the worker's CPU priority is (POSIX nice; Windows: below normal)
+
+
+def lower_priority(nice: int = WORKER_NICE) -> None:
+    """Run this process (a worker) below the app's priority: with the model computing on every core, the
+    window still gets a core the moment it needs one. ``PHIDESK_WORKER_NICE`` overrides (0: as the app)."""
+    import logging
+
+    with contextlib.suppress(ValueError):
+        nice = int(os.environ.get("PHIDESK_WORKER_NICE", nice))
+    if nice <= 0:
+        return
+    try:
+        if sys.platform == "win32":
+            import psutil
+
+            psutil.Process().nice(psutil.BELOW_NORMAL_PRIORITY_CLASS)
+        else:
+            os.nice(nice)
+    except (OSError, ImportError, AttributeError) as exc:  # not fatal: the worker runs at the app's priority
+        logging.getLogger(__name__).info("could not lower the worker's priority: %s", exc)
+
+
+def threads_overlay(threads: int) -> str:
+    """The ``Config.overlay`` JSON that makes the decoder compute with *threads* threads (no file is edited)."""
+    import json
+
+    return json.dumps({"model": {"decoder": {"session_options": {"intra_op_num_threads": int(threads)}}}})
 
 
 def explain_provider_failure(provider: str, error: Exception) -> str:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import queue
 import sys
 import time
 from collections.abc import Sequence
@@ -29,6 +30,7 @@ from typing import Any, BinaryIO
 
 from phidesk import privacy
 from phidesk.engine.channel import Channel
+from phidesk.engine.kvslots import Slot, Slots
 from phidesk.engine.modelinfo import ModelInfo, read_model_folder
 from phidesk.engine.multimodal import VisionInputs
 from phidesk.engine.prompt import SliceSizer, answer_reserve, common_prefix, fit_conversation
@@ -46,7 +48,16 @@ from phidesk.engine.protocol import (
     Sampling,
     Token,
 )
-from phidesk.engine.runtime import explain_provider_failure, peak_rss_mb, provider_candidates, provider_name
+from phidesk.engine.runtime import (
+    explain_provider_failure,
+    lower_priority,
+    peak_rss_mb,
+    provider_candidates,
+    provider_name,
+    resolve_threads,
+    threads_overlay,
+)
+from phidesk.engine.warm import Warm
 from phidesk.errors import UserError
 
 log = logging.getLogger("phidesk.worker")
@@ -69,12 +80,11 @@ class Worker:
         self.info: ModelInfo | None = None
         self.provider = "cpu"
         self.max_length = 0
-        self.generator: Any = None
-        self.generator_key: tuple[Any, ...] | None = None
-        self.cached: list[int] = []
         self.vision = VisionInputs(og)
-        # The exact text the cached tokens stand for, when they end on a clean boundary.
-        self.cached_text: str | None = None
+        self.slot = Slot()  # the KV cache in use: its generator, options, tokens and their text
+        self.conversation = ""  # whose cache that is
+        self.slots = Slots()  # the other conversations' caches, and the spare
+        self.warm = Warm()  # how many caches fit; the spare that reads the system prompt in advance
 
     # --- plumbing --------------------------------------------------------------------
     def emit(self, event: Event) -> None:
@@ -85,15 +95,14 @@ class Worker:
 
     def serve(self) -> None:
         self.emit(Ready(pid=os.getpid(), runtime_version=getattr(self.og, "__version__", "")))
-        while (request := self.channel.requests.get()) is not None:
+        while (request := self.next_request()) is not None:
             op = request.get("op")
             request_id = request.get("id")
             try:
                 if op not in ("load", "generate", "bare", "unload", "shutdown"):
                     raise UserError(f"unknown request {str(op)[:40]!r}", "bad_request")
                 if op == "load":
-                    self.load(request["path"], request.get("provider", "auto"), int(request["context_cap"]),
-                              request.get("gpu_index"))
+                    self.load(request)
                 elif op == "generate":
                     self.generate(request)
                 elif op == "bare":
@@ -109,22 +118,38 @@ class Worker:
         self.unload()
 
     # --- model -------------------------------------------------------------------------
-    def unload(self) -> None:
-        self.generator = self.tokenizer = self.model = None
-        self.vision.unload()
-        self.generator_key, self.cached, self.cached_text = None, [], None
+    def next_request(self) -> dict[str, Any] | None:
+        """The next request; while none waits, the spare KV cache reads the system prompt, a slice at a time."""
+        while self.warm.wanted(self):
+            try:
+                return self.channel.requests.get_nowait()
+            except queue.Empty:
+                self.warm.fill_slice(self)
+        return self.channel.requests.get()
 
-    def load(self, path: str, provider: str, context_cap: int, gpu_index: int | None = None) -> None:
+    def unload(self) -> None:
+        self.slot.free()
+        self.slots.clear()
+        self.conversation = ""
+        self.tokenizer = self.model = None
+        self.vision.unload()
+
+    def load(self, request: dict[str, Any]) -> None:
         self.unload()
+        path, provider, gpu_index = str(request["path"]), str(request.get("provider", "auto")), request.get("gpu_index")
+        context_cap, threads = int(request["context_cap"]), resolve_threads(int(request.get("threads") or 0))
         info = read_model_folder(path)
         if len(info.chat_template) > MAX_TEMPLATE_CHARS:  # checked first: the runtime parses the file as it loads
             raise UserError(f"the model's chat template ({info.template_source}) has {len(info.chat_template):,} "
                             f"characters; at most {MAX_TEMPLATE_CHARS:,} are accepted", "bad_template")
         started = time.perf_counter()
         reasons: list[str] = []
+        failed: dict[str, str] = {}
         for candidate in provider_candidates(provider):
             try:
                 config = self.og.Config(str(info.path))
+                # onnxruntime picks its own thread count otherwise: one thread on a 2-core machine.
+                config.overlay(threads_overlay(threads))
                 config.clear_providers()
                 if candidate != "cpu":
                     config.append_provider(candidate)
@@ -137,6 +162,7 @@ class Worker:
                 reason = explain_provider_failure(candidate, exc)
                 log.info("provider %s failed: %s", candidate, exc)
                 reasons.append(f"{provider_name(candidate)} unavailable: {reason}")
+                failed[candidate] = reason
         if self.model is None:
             raise UserError(f"cannot load the model on {provider_name(provider)}: "
                             + "; ".join(reasons), "provider_unavailable")
@@ -152,10 +178,14 @@ class Worker:
             self.unload()
             raise UserError(f"the model's chat template ({info.template_source}) cannot be used: "
                             f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", "bad_template") from None
+        self.warm.configure(self, int(request.get("kv_budget_mb") or 0), str(request.get("system_prompt") or ""),
+                            Sampling.from_dict(request.get("sampling") or {}).validate())
         self.emit(Loaded(path=str(info.path), model_type=info.model_type, provider=self.provider,
                          fallback_reasons=reasons, max_length=self.max_length,
                          context_length=info.context_length, vision=info.vision,
-                         load_s=time.perf_counter() - started))
+                         load_s=time.perf_counter() - started, threads=threads, kv_caches=self.slots.capacity,
+                         kv_cache_mb=self.warm.cache_bytes / 2**20, kv_budget_mb=self.warm.budget_bytes / 2**20,
+                         failed_providers=failed))
 
     # --- prompts -----------------------------------------------------------------------
     def render(self, messages: list[Message]) -> str:
@@ -181,11 +211,11 @@ class Worker:
         every difference would be read again; so when the new prompt starts with the exact
         text the cache holds, only the rest is encoded (without a second BOS).
         """
-        if self.cached_text and len(text) > len(self.cached_text) and text.startswith(self.cached_text):
-            rest = [int(t) for t in self.tokenizer.encode(text[len(self.cached_text):])]
+        if self.slot.cached_text and len(text) > len(self.slot.cached_text) and text.startswith(self.slot.cached_text):
+            rest = [int(t) for t in self.tokenizer.encode(text[len(self.slot.cached_text):])]
             if rest and rest[0] == self.tokenizer.bos_token_id:
                 rest = rest[1:]
-            return self.cached + rest
+            return self.slot.cached + rest
         return [int(t) for t in self.tokenizer.encode(text)]
 
     def search_options(self, sampling: Sampling, prompt_tokens: int) -> dict[str, Any]:
@@ -211,20 +241,20 @@ class Worker:
         options = self.search_options(sampling, len(tokens))
         options.pop("min_length", None)
         key = tuple(sorted(options.items()))
-        keep = min(common_prefix(self.cached, tokens), len(tokens) - 1)
+        keep = min(common_prefix(self.slot.cached, tokens), len(tokens) - 1)
         assert self.info is not None
-        reusable = (self.generator is not None and key == self.generator_key and sampling.seed is None
+        reusable = (self.slot.generator is not None and key == self.slot.options and sampling.seed is None
                     and not sampling.min_new_tokens and not self.info.vision and keep > 0)
         if not reusable:
             params = self.og.GeneratorParams(self.model)
             params.set_search_options(**self.search_options(sampling, len(tokens)))
-            self.generator = None  # free the old KV cache before allocating the new one
-            self.generator = self.og.Generator(self.model, params)
-            self.generator_key, self.cached, self.cached_text = key, [], None
+            self.slot.generator = None  # free the old KV cache before allocating the new one
+            self.slot.generator = self.og.Generator(self.model, params)
+            self.slot.options, self.slot.cached, self.slot.cached_text = key, [], None
             return 0
-        if keep < len(self.cached):
-            self.generator.rewind_to(keep)
-            self.cached, self.cached_text = self.cached[:keep], None
+        if keep < len(self.slot.cached):
+            self.slot.generator.rewind_to(keep)
+            self.slot.cached, self.slot.cached_text = self.slot.cached[:keep], None
         return keep
 
     def measure_bare(self, request: dict[str, Any]) -> None:
@@ -238,7 +268,7 @@ class Worker:
         if self.model is None:
             raise UserError("no model is loaded")
         tokens = self.encode(self.render([Message("user", str(request["text"]))]))
-        self.generator, self.generator_key, self.cached, self.cached_text = None, None, [], None
+        self.slot.generator, self.slot.options, self.slot.cached, self.slot.cached_text = None, None, [], None
         result = bare.run_round(self.model, self.tokenizer, tokens, int(request["new_tokens"]), self.max_length)
         self.emit(Measured(id=int(request["id"]), data={**result, "prompt_tokens": len(tokens)}))
 
@@ -275,7 +305,9 @@ class Worker:
             self.emit(Finished(id=request_id, stats=stats))
             return
 
+        origin = self.warm.switch(self, str(request.get("conversation") or ""))
         cached = self.prepare_generator(tokens, sampling)
+        stats.cache = origin if cached else "new"
         new = tokens[cached:]
         stats.new_prompt_tokens = len(new)
         progress = PrefillProgress(id=request_id, done=0, total=len(new), prompt_tokens=len(tokens),
@@ -289,10 +321,10 @@ class Worker:
                 break
             size = sizer.next(len(new) - done)
             started = time.perf_counter()
-            self.generator.append_tokens(new[done : done + size])
+            self.slot.generator.append_tokens(new[done : done + size])
             sizer.observe(size, time.perf_counter() - started)
             done += size
-            self.cached, self.cached_text = tokens[: cached + done], None
+            self.slot.cached, self.slot.cached_text = tokens[: cached + done], None
             progress.done = done
             self.emit(progress)
         stats.prefill_s = time.perf_counter() - prefill_started
@@ -302,7 +334,7 @@ class Worker:
             stats.peak_rss_mb = peak_rss_mb()
             self.emit(Finished(id=request_id, stats=stats))
             return
-        self.cached_text = text
+        self.slot.cached_text = text
         self.decode(request_id, sampling, stats, received)
 
     def generate_vision(self, request_id: int, messages: list[Message], sampling: Sampling, received: float) -> None:
@@ -321,18 +353,18 @@ class Worker:
                                   image_tokens=image_tokens))
         params = self.og.GeneratorParams(self.model)
         params.set_search_options(**self.search_options(sampling, total))
-        self.generator = None  # free the last turn's KV cache first
-        self.generator = self.og.Generator(self.model, params)
-        self.generator_key, self.cached, self.cached_text = None, [], None
+        self.slot.generator = None  # free the last turn's KV cache first
+        self.slot.generator = self.og.Generator(self.model, params)
+        self.slot.options, self.slot.cached, self.slot.cached_text = None, [], None
         started = time.perf_counter()
-        self.generator.set_inputs(prompt.inputs)
+        self.slot.generator.set_inputs(prompt.inputs)
         stats.prefill_s = time.perf_counter() - started
         self.decode(request_id, sampling, stats, received)
-        self.cached, self.cached_text = [], None  # never reused: a phi3v generator cannot rewind
+        self.slot.cached, self.slot.cached_text = [], None  # never reused: a phi3v generator cannot rewind
 
     def decode(self, request_id: int, sampling: Sampling, stats: AnswerStats, received: float) -> None:
         assert self.info is not None
-        generator, stream = self.generator, self.tokenizer.create_stream()
+        generator, stream = self.slot.generator, self.tokenizer.create_stream()
         eos = set(self.info.eos_token_ids)
         first_at = last_at = 0.0
         count = 0
@@ -344,7 +376,7 @@ class Worker:
                 reason = "cancelled"
                 break
             if generator.is_done():
-                reason = "length" if len(self.cached) + count >= self.max_length else "stop"
+                reason = "length" if len(self.slot.cached) + count >= self.max_length else "stop"
                 break
             generator.generate_next_token()
             token = int(generator.get_next_tokens()[0])
@@ -364,9 +396,9 @@ class Worker:
             if count >= sampling.max_new_tokens:
                 reason = "length"
                 break
-        self.cached = [int(t) for t in generator.get_sequence(0)]
-        prompt_text = self.cached_text
-        self.cached_text = prompt_text + "".join(emitted) if clean and prompt_text is not None else None
+        self.slot.cached = [int(t) for t in generator.get_sequence(0)]
+        prompt_text = self.slot.cached_text
+        self.slot.cached_text = prompt_text + "".join(emitted) if clean and prompt_text is not None else None
         stats.generated_tokens = count
         stats.finish_reason = reason
         if count > 1 and last_at > first_at:
@@ -383,6 +415,7 @@ def main() -> int:
     out = os.fdopen(events_fd, "wb", buffering=0)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format=f"%(asctime)s worker[{os.getpid()}] %(levelname)s %(message)s")
+    lower_priority()
     worker = Worker(out)
     worker.channel.start_threads(sys.stdin.buffer)
     worker.serve()

@@ -46,19 +46,19 @@ class _Runner(QObject):
         super().__init__()
         self.client = client
 
-    @Slot(str, str, int, object)
-    def load(self, path: str, provider: str, context_cap: int, gpu_index: int | None) -> None:
+    @Slot(str, object)
+    def load(self, path: str, options: dict[str, Any]) -> None:
         try:
-            emit(self.loaded, self.client.load(path, provider, context_cap, gpu_index))
+            emit(self.loaded, self.client.load(path, **options))
         except EngineError as exc:
             emit(self.load_failed, str(exc), exc.user_error)
         except Exception as exc:  # the window waits for an answer: it gets one
             emit(self.load_failed, _unexpected(exc), False)
 
-    @Slot(object, object, object)
-    def generate(self, messages: list[Message], sampling: Sampling, images: list[str]) -> None:
+    @Slot(object, object, object, str)
+    def generate(self, messages: list[Message], sampling: Sampling, images: list[str], conversation: str) -> None:
         try:
-            for event in self.client.generate(messages, sampling, images):
+            for event in self.client.generate(messages, sampling, images, conversation=conversation):
                 if isinstance(event, Token):
                     emit(self.token, event.text)
                 elif isinstance(event, PrefillProgress):
@@ -96,9 +96,10 @@ class EngineBridge(QObject):
     finished = Signal(object)
     failed = Signal(str, str, bool)
     busy_changed = Signal(bool)
+    stop_done = Signal()  # a prompt slice that was being read when Stop came has been read: the worker is free
 
-    _request_load = Signal(str, str, int, object)
-    _request_generate = Signal(object, object, object)
+    _request_load = Signal(str, object)
+    _request_generate = Signal(object, object, object, str)
     _request_unload = Signal()
     _request_shutdown = Signal()
 
@@ -123,19 +124,31 @@ class EngineBridge(QObject):
         self._runner.token.connect(self.token)
         self._runner.finished.connect(self._on_finished)
         self._runner.failed.connect(self._on_failed)
+        # From the client's reader thread: a queued connection carries it to this (the GUI) thread.
+        self.client.on_stop_done = lambda _request_id: emit(self.stop_done)
         self._thread.start()
 
     # --- requests (GUI thread; none of them waits) -------------------------------------------
-    def load(self, path: str | Path, provider: str, context_cap: int, gpu_index: int | None = None) -> None:
+    def load(self, path: str | Path, provider: str, context_cap: int, gpu_index: int | None = None,
+             **options: Any) -> None:
+        """Load a model; *options* are ``EngineClient.load``'s keywords (threads, KV budget, system prompt…)."""
         self._set_busy(True)
-        emit(self._request_load, str(path), provider, context_cap, gpu_index)
+        emit(self._request_load, str(path), {"provider": provider, "context_cap": context_cap,
+                                             "gpu_index": gpu_index, **options})
 
-    def send(self, messages: list[Message], sampling: Sampling, images: list[str] | None = None) -> None:
+    def send(self, messages: list[Message], sampling: Sampling, images: list[str] | None = None,
+             conversation: str = "") -> None:
+        """Answer *messages*; *conversation* names the KV cache to use (the worker keeps several)."""
         self._set_busy(True)
-        emit(self._request_generate, messages, sampling, list(images or []))
+        emit(self._request_generate, messages, sampling, list(images or []), conversation)
 
     def stop(self) -> None:
         self.client.stop()
+
+    @property
+    def stopping(self) -> bool:
+        """A stopped answer's prompt slice is still being read (the next message waits for it)."""
+        return self.client.stopping
 
     def unload(self) -> None:
         self.current = None

@@ -42,6 +42,7 @@ from phidesk.store import ConversationMissingError, Store, StoredMessage
 
 log = logging.getLogger(__name__)
 
+STOPPING = "stopping: reading the last part of the prompt…"
 FLUSH_INTERVAL_MS = 500  # the service writes on token arrival; this timer covers a pause in the stream
 
 CHANGED_ELSEWHERE = "This conversation was changed in another window and has been reloaded."
@@ -64,6 +65,7 @@ class MainWindow(ConversationActions, WindowModels, WindowState):
         self._pending: tuple[str, list[str]] | None = None  # a message waiting for its model to load
         self._editing: int | None = None
         self._prefill_started = 0.0
+        self._speed_text = ""  # the status bar's speed, shown again once a stopped prompt slice is read
         self._image_cost = ""  # what the images of the pending answer cost, once the worker has said
 
         self.sidebar = ConversationList(store, self)
@@ -118,6 +120,7 @@ class MainWindow(ConversationActions, WindowModels, WindowState):
         b.finished.connect(self._on_finished)
         b.failed.connect(self._on_failed)
         b.busy_changed.connect(self._on_busy)
+        b.stop_done.connect(self._on_stop_done)
         self.composer.send_requested.connect(self.send)
         self.keeper.kept.connect(self._on_kept)
         self.keeper.failed.connect(self._on_keep_failed)
@@ -302,7 +305,8 @@ class MainWindow(ConversationActions, WindowModels, WindowState):
         self._image_cost = ""
         self._flush_timer.start()
         self.sidebar.refresh(self.conversation_id)
-        self.bridge.send(result.messages, result.sampling)  # each message carries its own images
+        # each message carries its own images
+        self.bridge.send(result.messages, result.sampling, conversation=self.service.cache_key)
 
     @Slot()
     def stop(self) -> None:
@@ -384,10 +388,18 @@ class MainWindow(ConversationActions, WindowModels, WindowState):
             if loaded:
                 self.status_context.setText(f"context {used:,} / {loaded.max_length:,}")
             self.status_speed.setText(f"first token {stats.ttft_s:.2f} s · {stats.decode_tok_s:.1f} tok/s")
+            if answer.status == "cancelled" and self.bridge.stopping:
+                self._speed_text = self.status_speed.text()
+                self.status_speed.setText(STOPPING)  # until stop_done; a message sent meanwhile waits for it
             if stats.dropped_turns:
                 self.show_notice(f"The conversation no longer fits the context: the {stats.dropped_turns} oldest "
                                  "turn(s) were left out of this answer.")
         self.sidebar.refresh(self.conversation_id)
+
+    @Slot()
+    def _on_stop_done(self) -> None:
+        if self.status_speed.text() == STOPPING:
+            self.status_speed.setText(self._speed_text)
 
     @Slot(bool)
     def _on_busy(self, busy: bool) -> None:

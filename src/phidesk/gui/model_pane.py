@@ -35,7 +35,7 @@ from phidesk.errors import UserError
 from phidesk.gui.markdown import escape
 from phidesk.gui.plain import Button, ask, inform, tooltip, warn
 from phidesk.gui.signals import emit
-from phidesk.models import library
+from phidesk.models import library, probecache
 
 log = logging.getLogger(__name__)
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -73,6 +73,25 @@ def _emit_if_alive(signal: Any, *args: Any) -> None:
     """Emit from a background thread; the pane may have been closed and deleted meanwhile."""
     with contextlib.suppress(RuntimeError):  # "Signal source has been deleted"
         emit(signal, *args)
+
+
+def kv_text(loaded: Any) -> str:
+    """How many conversations stay warm, and why: one KV cache is allocated for the whole context."""
+    per_token_kb = loaded.kv_cache_mb * 1024 / max(1, loaded.max_length)
+    return (f"Conversations kept warm: up to {loaded.kv_caches} (switching back to one reads only its new "
+            f"text). Each keeps a KV cache of {_mb(loaded.kv_cache_mb)} ({loaded.max_length:,} tokens × "
+            f"{per_token_kb:,.0f} KB); the budget is {_mb(loaded.kv_budget_mb)} (Settings: memory for "
+            "conversations; automatic: half of the memory free after loading).")
+
+
+def _providers_text(report: dict[str, Any]) -> str:
+    providers = report.get("providers") or {}
+    names = ", ".join(name.upper() for name, status in providers.items() if status.get("ok")) or "none found"
+    if report.get("probe_cached") and report.get("probed_at"):
+        import time
+
+        return f"{names}, as found on {time.strftime('%Y-%m-%d', time.localtime(report['probed_at']))}"
+    return names
 
 
 def _mb(value: float) -> str:
@@ -136,6 +155,8 @@ class ModelPane(QWidget):
         self.machine.setTextFormat(Qt.TextFormat.RichText)  # every piece of data in it is escaped
         self.machine.setWordWrap(True)
         self.machine.setAccessibleName("This machine")
+        self._context = 4096  # the context size the verdicts were made for
+        self.machine.linkActivated.connect(lambda _link: self.start(self._context, refresh=True))
         layout.addWidget(self.machine)
 
         catalog_box = QGroupBox("Get models", self)
@@ -180,6 +201,10 @@ class ModelPane(QWidget):
             button.clicked.connect(slot)
             buttons.addWidget(button)
         installed_layout.addLayout(buttons)
+        self.memory = QLabel("", installed_box)  # the KV-cache arithmetic of the loaded model (numbers only)
+        self.memory.setWordWrap(True)
+        self.memory.setAccessibleName("Conversations kept warm")
+        installed_layout.addWidget(self.memory)
         layout.addWidget(installed_box, 2)
 
         self.loaded_id: str | None = None
@@ -201,12 +226,18 @@ class ModelPane(QWidget):
         QThreadPool.globalInstance().start(task)
 
     # --- machine and catalog --------------------------------------------------------------
-    def start(self, context: int) -> None:
-        """Look at the hardware and catalog in the background; resume downloads left from last time."""
+    def start(self, context: int, *, refresh: bool = False) -> None:
+        """Look at the hardware and catalog in the background; resume downloads left from last time.
+        The providers come from the probe's kept answer unless *refresh* (or what it depends on changed)."""
+        self._context = context
+
         def work() -> dict[str, Any]:
             from phidesk.models.report import machine_report
 
-            return machine_report(context=context)
+            return machine_report(context=context, refresh=refresh, kept_only=True)
+
+        if refresh:
+            self.machine.setText("Trying the providers again (a model is loaded in a helper process)…")
 
         self._run(work, self._on_report)
         manager = self.manager()
@@ -226,7 +257,8 @@ class ModelPane(QWidget):
         cpu, ram = report["cpu"], report["ram"]
         gpus = ", ".join(f"{g['name']} ({_mb(g['vram_mb'])})" for g in report.get("gpus") or []) or "no GPU found"
         self.machine.setText(f"<b>This machine:</b> {escape(str(cpu['name']))}, {cpu['threads']} threads · "
-                             f"{_mb(ram['available_mb'])} of {_mb(ram['total_mb'])} RAM free · {escape(gpus)}")
+                             f"{_mb(ram['available_mb'])} of {_mb(ram['total_mb'])} RAM free · {escape(gpus)} · "
+                             f"providers: {escape(_providers_text(report))} (<a href='recheck'>check again</a>)")
         best = report.get("recommended") or {}
         self.catalog.clear()
         from phidesk.models import catalog
@@ -337,8 +369,14 @@ class ModelPane(QWidget):
         for column in range(self.tree.columnCount()):
             self.tree.resizeColumnToContents(column)
 
-    def set_loaded(self, model_id: str | None, provider: str = "") -> None:
+    def set_loaded(self, model_id: str | None, provider: str = "", loaded: Any = None, *, auto: bool = False) -> None:
+        """*loaded*: the worker's Loaded event, whose KV-cache figures are shown. *auto*: it was loaded with
+        provider "auto", so it also says which providers work (kept as the probe's answer)."""
         self.loaded_id, self.loaded_provider = model_id, provider
+        if auto and loaded is not None and self.report and probecache.save_from_load(
+                self.report, loaded.provider, loaded.failed_providers, loaded.path):
+            self.start(self._context)  # the verdicts again, with the providers now known
+        self.memory.setText(kv_text(loaded) if loaded is not None and loaded.kv_cache_mb > 0 else "")
         self.refresh()
 
     def _selected_id(self) -> str | None:

@@ -32,16 +32,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("model", type=Path)
     parser.add_argument("--tokens", type=int, default=500)
     parser.add_argument("--provider", default="auto")
+    parser.add_argument("--threads", type=int, default=0)
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     with tempfile.TemporaryDirectory(prefix="phidesk-probe-") as home:
         os.environ["PHIDESK_HOME"] = home
-        result = probe(args.model, args.tokens, args.provider)
+        result = probe(args.model, args.tokens, args.provider, args.threads)
     print(json.dumps(result))
     return 0
 
 
-def probe(model: Path, tokens: int, provider: str) -> dict[str, float]:
+def probe(model: Path, tokens: int, provider: str, threads: int = 0) -> dict[str, float]:
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -53,7 +54,7 @@ def probe(model: Path, tokens: int, provider: str) -> dict[str, float]:
     from phidesk.store import Store
 
     library.import_path(model, "probe", link=True)  # a throw-away library that nothing edits: links, as before
-    prefs = settings.Settings(default_model="probe", provider=provider,
+    prefs = settings.Settings(default_model="probe", provider=provider, threads=threads,
                               sampling=Sampling(temperature=0, max_new_tokens=tokens, min_new_tokens=tokens))
     app = create_app()
     store = Store()

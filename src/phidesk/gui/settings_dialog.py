@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from phidesk.engine.protocol import PROVIDERS
+from phidesk.engine.runtime import MAX_THREADS, default_threads
 from phidesk.settings import THEMES, Settings
 from phidesk.settings import changes as settings_changes
 
@@ -98,6 +99,19 @@ class SettingsDialog(QDialog):
         self.provider.setCurrentText(s.provider)
         self.provider.setAccessibleName("Execution provider")
         form.addRow("Provider", self.provider)
+        self.threads = _int_spin(0, MAX_THREADS, s.threads, 1)
+        self.threads.setSpecialValueText(f"Automatic ({default_threads()}: one per core)")
+        self.threads.setAccessibleName("CPU threads")
+        self.threads.setToolTip("Threads the model computes with on the CPU. More than this machine's cores "
+                                "makes it slower.")
+        form.addRow("CPU threads", self.threads)
+        self.kv_budget = _int_spin(0, 1 << 20, s.kv_budget_mb, 256)
+        self.kv_budget.setSpecialValueText("Automatic (half of the memory free after loading)")
+        self.kv_budget.setSuffix(" MB")
+        self.kv_budget.setAccessibleName("Memory for conversations kept warm")
+        self.kv_budget.setToolTip("Each conversation kept warm holds a KV cache for the whole context (the models "
+                                  "pane shows its size): switching back to it reads only its new text.")
+        form.addRow("Kept conversations", self.kv_budget)
         self.gpu = QComboBox()
         self.gpu.addItem("Automatic (the high-performance GPU)", None)
         for index, description in self.gpus:
@@ -176,8 +190,9 @@ class SettingsDialog(QDialog):
                            max_new_tokens=self.max_new.value())
         return replace(self.settings, system_prompt=self.system.toPlainText().strip(),
                        context_cap=self.context.value(), provider=self.provider.currentText(),
-                       theme=self.theme.currentText(), gpu_index=self.gpu.currentData(), sampling=sampling,
-                       offline=self.offline.isChecked())
+                       threads=self.threads.value(), kv_budget_mb=self.kv_budget.value(),
+                       theme=self.theme.currentText(),
+                       gpu_index=self.gpu.currentData(), sampling=sampling, offline=self.offline.isChecked())
 
     def changes(self) -> dict[str, Any]:
         """Only the settings the user changed here, for ``settings.update`` (never the whole start-up copy)."""

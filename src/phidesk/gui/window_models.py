@@ -53,7 +53,9 @@ class WindowModels(QMainWindow):
             return
         self.model_id = model_id
         self.status_model.setText(f"loading {model_id}…")
-        self.bridge.load(model.path, self.prefs.provider, self.prefs.context_cap, self.prefs.gpu_index)
+        self.bridge.load(model.path, self.prefs.provider, self.prefs.context_cap, self.prefs.gpu_index,
+                         threads=self.prefs.threads, kv_budget_mb=self.prefs.kv_budget_mb,
+                         system_prompt=self.prefs.system_prompt, sampling=self.prefs.sampling)
         if self.conversation_id is not None and force:
             try:
                 self.service.set_model(self.conversation_id, model_id)
@@ -65,7 +67,7 @@ class WindowModels(QMainWindow):
         self.status_model.setText(f"{self.model_id} · {event.provider.upper()}")
         self.status_model.setToolTip(tooltip("\n".join(event.fallback_reasons) or f"running on {event.provider}"))
         self.status_context.setText(f"context 0 / {event.max_length:,}")
-        self.models.set_loaded(self.model_id, event.provider)
+        self.models.set_loaded(self.model_id, event.provider, event, auto=self.prefs.provider == "auto")
         if self._pending is not None:
             text, images = self._pending
             self._pending = None

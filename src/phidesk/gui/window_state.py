@@ -79,8 +79,9 @@ class WindowState(QMainWindow):
         if not dialog.exec():
             return
         new = dialog.result_settings()
-        reload = ((new.context_cap, new.provider, new.gpu_index)
-                  != (self.prefs.context_cap, self.prefs.provider, self.prefs.gpu_index))
+        reload = ((new.context_cap, new.provider, new.gpu_index, new.threads, new.kv_budget_mb)
+                  != (self.prefs.context_cap, self.prefs.provider, self.prefs.gpu_index, self.prefs.threads,
+                      self.prefs.kv_budget_mb))
         theme_changed = new.theme != self.prefs.theme
         changed = dialog.changes()
         self.prefs = new

@@ -20,6 +20,7 @@ import platform
 import re
 import subprocess
 import sys
+import time
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -29,6 +30,7 @@ import psutil
 
 from phidesk import paths
 from phidesk.engine.runtime import GENAI_PACKAGES
+from phidesk.models import probecache
 from phidesk.models.gpus import GpuInfo, apple_gpu, dxgi_gpus, nvidia_gpus
 
 log = logging.getLogger(__name__)
@@ -88,6 +90,8 @@ class Hardware:
     runtime: RuntimeInfo = field(default_factory=lambda: RuntimeInfo({}))
     providers: dict[str, ProviderStatus] = field(default_factory=dict)
     probe_model: str | None = None  # the model folder the providers were tried with
+    probed_at: float = 0.0  # when (a kept answer's time when it came from the cache)
+    probe_cached: bool = False  # the providers are the probe's kept answer: nothing was loaded this time
     notes: list[str] = field(default_factory=list)  # what could not be found out, and why
 
     def provider_ok(self, name: str) -> bool:
@@ -108,6 +112,8 @@ class Hardware:
             "providers": {name: {k: v for k, v in asdict(s).items() if v or k == "ok"}
                           for name, s in self.providers.items()},
             "probe_model": self.probe_model,
+            "probed_at": self.probed_at,
+            "probe_cached": self.probe_cached,
             "notes": list(self.notes),
             "recommendations": recs,
         }
@@ -291,30 +297,45 @@ def probe_providers(model_dir: Path | None, timeout: float = PROBE_TIMEOUT_S) ->
         return {}, f"provider probe failed: {tail}"
     if "error" in data:
         return {}, f"provider probe failed: {data['error']}"
-    providers = {}
-    for name, raw in (data.get("providers") or {}).items():
-        if isinstance(raw, dict):
-            providers[str(name)] = ProviderStatus(bool(raw.get("ok")), str(raw.get("reason", "")),
-                                                  bool(raw.get("unverified", False)))
-    return providers, ""
+    return _provider_statuses(data.get("providers") or {}), ""
 
 
-def detect(probe: bool = True, model_dir: Path | None = None) -> Hardware:
-    """Everything about this machine. *probe*: start the provider probe (up to 60 s; with the smallest
-    installed model unless *model_dir* is given)."""
+def _provider_statuses(raw: dict[str, Any]) -> dict[str, ProviderStatus]:
+    return {str(name): ProviderStatus(bool(item.get("ok")), str(item.get("reason", "")),
+                                      bool(item.get("unverified", False)))
+            for name, item in raw.items() if isinstance(item, dict)}
+
+
+def detect(probe: bool = True, model_dir: Path | None = None, *, refresh: bool = False,
+           kept_only: bool = False) -> Hardware:
+    """Everything about this machine. *probe*: which providers work — the probe's kept answer
+    (``phidesk.models.probecache``) when nothing it depends on changed, else the probe itself (up to 60 s; with
+    the smallest installed model unless *model_dir* is given). *refresh*: probe even if an answer is kept.
+    *kept_only*: never start the probe (the window: its own model load tells which providers work)."""
     notes: list[str] = []
     cpu = detect_cpu()
     ram = detect_ram()
     gpus = detect_gpus(cpu, ram, notes)
     runtime = detect_runtime()
     providers: dict[str, ProviderStatus] = {}
-    probe_model = None
-    if probe:
+    probe_model, probed_at, cached = None, 0.0, False
+    key = probecache.cache_key(runtime.packages, [g.name for g in gpus])
+    kept = probecache.load(key) if probe and model_dir is None and not refresh else None
+    if kept is not None:
+        raw, probe_model, probed_at = kept
+        providers, cached = _provider_statuses(raw), True
+    elif probe and kept_only and not refresh:
+        notes.append("the providers are checked when a model loads (or with 'check again')")
+    elif probe:
         model = model_dir if model_dir is not None else smallest_model()
         probe_model = str(model) if model else None
         if model is None:
             notes.append("no installed model to try the providers with: GPU providers are unverified")
         providers, problem = probe_providers(model)
+        probed_at = time.time()
         if problem:
             notes.append(problem)
-    return Hardware(os_name(), arch_name(), cpu, ram, gpus, runtime, providers, probe_model, notes)
+        elif model is not None and model_dir is None:
+            probecache.save(key, {name: asdict(status) for name, status in providers.items()}, str(model))
+    return Hardware(os_name(), arch_name(), cpu, ram, gpus, runtime, providers, probe_model, probed_at, cached,
+                    notes)

@@ -17,9 +17,11 @@ from phidesk.models.catalog import load_catalog
 from phidesk.models.hardware import Hardware, detect
 
 
-def machine_report(context: int = 4096, hardware: Hardware | None = None) -> dict[str, Any]:
-    """detect() + a verdict for every catalog model at *context* tokens + the recommended default."""
-    hw = hardware if hardware is not None else detect()
+def machine_report(context: int = 4096, hardware: Hardware | None = None, *, refresh: bool = False,
+                   kept_only: bool = False) -> dict[str, Any]:
+    """detect() + a verdict for every catalog model at *context* tokens + the recommended default.
+    *refresh*: run the provider probe even if its answer is kept; *kept_only*: never run it."""
+    hw = hardware if hardware is not None else detect(refresh=refresh, kept_only=kept_only)
     recs = fit.recommend(hw, load_catalog(), context)
     chosen = fit.best(recs, hw)
     data = hw.to_json(recs)

@@ -1,0 +1,146 @@
+"""Keeping work the worker already did: several conversations' KV caches, and the system prompt read in advance.
+
+Runs in the worker process (it drives the worker's generators). Two rules:
+
+* **Conversations keep their caches.** Each answer names its conversation; the worker parks the cache it was
+  using under that conversation's key and takes the cache of the one asked for, so returning to a
+  conversation reads only its new tokens. Every generator allocates its KV cache for the whole context up
+  front, so the memory budget is counted in caches: ``budget // (KV bytes per token × context)``. The budget
+  is the user's setting, or by default half of the memory free once the model is loaded. The least recently
+  used cache is freed first; there are never more than the budget allows, so nothing swaps.
+* **The system prompt is read once.** After a load, while no request waits, a spare cache reads the part of
+  the rendered prompt every new conversation starts with (the template's preamble and the system prompt), a
+  slice at a time, so a request never waits more than one slice for it. The next conversation the worker has
+  not seen takes the spare, and its first question reads only the question; then a new spare is read.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any, Protocol
+
+from phidesk.engine.kvslots import Slot, Slots
+from phidesk.engine.modelinfo import ModelInfo
+from phidesk.engine.prompt import SliceSizer
+from phidesk.engine.protocol import Event, Message, Sampling, Warmed
+
+log = logging.getLogger("phidesk.worker")
+
+MAX_CACHES = 8  # conversations kept warm at most, whatever the budget
+AUTO_BUDGET_SHARE = 0.5  # of the memory available after the load, when the user has not set a budget
+MIN_PREFIX_TOKENS = 4  # a shorter common start is not worth a cache of its own
+SENTINEL = "PHIDESK-FIRST-QUESTION-7f3a"  # stands for the first question while the start is rendered
+
+
+def kv_bytes_per_token(values_per_token: int, provider: str) -> int:
+    """KV bytes per token: fp32 values on the CPU, fp16 on a GPU (onnxruntime-genai's int4 builds)."""
+    return values_per_token * (4 if provider == "cpu" else 2)
+
+
+def default_budget_bytes() -> int:
+    import psutil
+
+    return int(psutil.virtual_memory().available * AUTO_BUDGET_SHARE)
+
+
+class Worker(Protocol):
+    """What this module uses of ``phidesk.engine.worker.Worker`` (which imports this module)."""
+
+    og: Any
+    model: Any
+    tokenizer: Any
+    info: ModelInfo | None
+    provider: str
+    max_length: int
+    slot: Slot
+    slots: Slots
+    conversation: str
+
+    def render(self, messages: list[Message]) -> str: ...
+    def search_options(self, sampling: Sampling, prompt_tokens: int) -> dict[str, Any]: ...
+    def emit(self, event: Event) -> None: ...
+
+
+class Warm:
+    def __init__(self) -> None:
+        self.sampling = Sampling()
+        self.prefix: list[int] = []  # the tokens every new conversation starts with
+        self.sizer = SliceSizer()
+        self.cache_bytes = 0  # one cache
+        self.budget_bytes = 0
+
+    def configure(self, worker: Worker, budget_mb: int, system_prompt: str, sampling: Sampling) -> None:
+        """After a load: how many caches fit, and the common start the spare is to read."""
+        info = worker.info
+        assert info is not None
+        self.sampling, self.sizer = sampling, SliceSizer()
+        self.cache_bytes = kv_bytes_per_token(info.kv_values_per_token, worker.provider) * worker.max_length
+        self.budget_bytes = budget_mb * 2**20 if budget_mb > 0 else default_budget_bytes()
+        if info.vision or self.cache_bytes <= 0:  # a vision generator cannot rewind: nothing to keep
+            worker.slots.capacity, self.prefix = 1, []
+            return
+        worker.slots.capacity = max(1, min(MAX_CACHES, self.budget_bytes // self.cache_bytes))
+        self.prefix = self.common_start(worker, system_prompt)
+        log.info("KV caches: %d of %.0f MB each (budget %.0f MB); spare prefix %d tokens",
+                 worker.slots.capacity, self.cache_bytes / 2**20, self.budget_bytes / 2**20, len(self.prefix))
+
+    @staticmethod
+    def common_start(worker: Worker, system_prompt: str) -> list[int]:
+        """The tokens of the rendered prompt before the first question's text."""
+        messages = [Message("system", system_prompt)] if system_prompt else []
+        try:
+            text = worker.render([*messages, Message("user", SENTINEL)])
+        except Exception as exc:  # a template that cannot render this: no spare, nothing else changes
+            log.info("no spare cache: %s", exc)
+            return []
+        cut = text.find(SENTINEL)
+        if cut <= 0:
+            return []
+        tokens = [int(t) for t in worker.tokenizer.encode(text[:cut])]
+        # The last token may merge with the question's first characters: leave it to the question.
+        tokens = tokens[:-1]
+        return tokens if len(tokens) >= MIN_PREFIX_TOKENS else []
+
+    def wanted(self, worker: Worker) -> bool:
+        """Whether the spare has reading left to do (and fits the budget)."""
+        if worker.model is None or not self.prefix:
+            return False
+        spare = worker.slots.spare
+        if spare is not None and len(spare.cached) >= len(self.prefix):
+            return False
+        return spare is not None or worker.slots.room_for_spare
+
+    def fill_slice(self, worker: Worker) -> None:
+        """Read the next slice of the common start into the spare (creating it first)."""
+        slots = worker.slots
+        if slots.spare is None:
+            params = worker.og.GeneratorParams(worker.model)
+            options = worker.search_options(self.sampling, len(self.prefix))
+            params.set_search_options(**options)
+            options.pop("min_length", None)
+            slots.spare = Slot(worker.og.Generator(worker.model, params), tuple(sorted(options.items())))
+        spare = slots.spare
+        done = len(spare.cached)
+        size = self.sizer.next(len(self.prefix) - done)
+        started = time.perf_counter()
+        spare.generator.append_tokens(self.prefix[done : done + size])
+        self.sizer.observe(size, time.perf_counter() - started)
+        spare.cached = self.prefix[: done + size]
+        if len(spare.cached) == len(self.prefix):
+            worker.emit(Warmed(tokens=len(spare.cached)))
+
+    def switch(self, worker: Worker, conversation: str) -> str:
+        """Make *conversation*'s cache the one in use; says where it came from ("kept", "spare", "new")."""
+        if conversation == worker.conversation:
+            return "kept" if worker.slot.used else "new"
+        worker.slots.park(worker.conversation, worker.slot)
+        slot = worker.slots.take(conversation)
+        origin = "kept"
+        if slot is None:
+            slot, origin = worker.slots.take_spare(), "spare"
+            if slot is None:
+                slot, origin = Slot(), "new"
+        worker.slots.fit(reserve=1)  # room for the one in use (a new one's memory comes from the oldest cache)
+        worker.slot, worker.conversation = slot, conversation
+        return origin

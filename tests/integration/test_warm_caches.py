@@ -1,0 +1,93 @@
+"""The worker keeps several conversations' KV caches and reads the system prompt before the first question."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from phidesk.engine.client import EngineClient
+from phidesk.engine.protocol import Finished, Loaded, Message, Sampling
+
+GREEDY = Sampling(temperature=0, max_new_tokens=24)
+HANG_GUARD_S = 60  # only stops a hang
+SYSTEM = ("You are a careful assistant for a small bakery. " * 12).strip()
+
+
+def ask(client: EngineClient, messages: list[Message], conversation: str) -> tuple[str, Finished]:
+    text, finished = "", None
+    for event in client.generate(messages, GREEDY, conversation=conversation):
+        text += getattr(event, "text", "")
+        if isinstance(event, Finished):
+            finished = event
+    assert finished is not None
+    return text, finished
+
+
+def engine(starter_source: Path, tmp_path: Path, budget_mb: int, system: str = "") -> EngineClient:
+    client = EngineClient(log_path=tmp_path / "worker.log")
+    client.load(starter_source, "cpu", 2048, kv_budget_mb=budget_mb, system_prompt=system, sampling=GREEDY)
+    return client
+
+
+@pytest.fixture
+def roomy(starter_source: Path, tmp_path: Path) -> Iterator[EngineClient]:
+    client = engine(starter_source, tmp_path, 4096)
+    yield client
+    client.close()
+
+
+def _switch_back(client: EngineClient) -> Finished:
+    a = [Message("user", "Tell me about the river Thames in two sentences.")]
+    answer_a, _ = ask(client, a, "a")
+    ask(client, [Message("user", "What is the capital of Peru? One word.")], "b")
+    a += [Message("assistant", answer_a), Message("user", "And the Seine?")]
+    return ask(client, a, "a")[1]
+
+
+def test_coming_back_to_a_conversation_reads_only_its_new_tokens(roomy: EngineClient) -> None:
+    loaded = roomy.loaded
+    assert isinstance(loaded, Loaded)
+    assert loaded.kv_caches >= 2
+    back = _switch_back(roomy)
+    assert back.stats.cache == "kept"
+    assert back.stats.new_prompt_tokens < 20  # "And the Seine?" and the turn markers, not the whole conversation
+
+
+def test_with_room_for_one_cache_the_other_conversation_is_read_again(starter_source: Path, tmp_path: Path) -> None:
+    loaded_mb = 1  # less than one cache: one is always kept, the one in use
+    client = engine(starter_source, tmp_path, loaded_mb)
+    try:
+        assert client.loaded is not None
+        assert client.loaded.kv_caches == 1
+        back = _switch_back(client)
+        assert back.stats.cache != "kept"
+        assert back.stats.new_prompt_tokens > 40
+    finally:
+        client.close()
+
+
+def test_a_new_conversation_starts_from_the_system_prompt_read_in_advance(starter_source: Path,
+                                                                          tmp_path: Path) -> None:
+    client = engine(starter_source, tmp_path, 4096, SYSTEM)
+    try:
+        deadline = time.monotonic() + HANG_GUARD_S
+        while not client.warmed and time.monotonic() < deadline:  # the worker reads it while nothing else waits
+            time.sleep(0.02)
+        assert client.warmed
+        assert client.warmed[0] > 100
+        question = [Message("system", SYSTEM), Message("user", "Do you sell rye bread?")]
+        _, first = ask(client, question, "new-1")
+        assert first.stats.cache == "spare"
+        assert first.stats.new_prompt_tokens < 20
+        assert first.stats.prompt_tokens > client.warmed[0]
+        # The spare is read again for the next new conversation.
+        while len(client.warmed) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        _, second = ask(client, [Message("system", SYSTEM), Message("user", "And scones?")], "new-2")
+        assert second.stats.cache == "spare"
+        assert second.stats.new_prompt_tokens < 20
+    finally:
+        client.close()
