@@ -45,7 +45,8 @@ def test_chat_json_has_every_key(starter_installed: Path) -> None:
     assert "Paris" in data["text"]
     assert data["model"] == "starter"
     assert data["provider"] == "cpu"
-    assert data["prompt_tokens"] == data["new_prompt_tokens"] > 0
+    # The worker may have read the template's preamble into its spare cache before the question came.
+    assert data["prompt_tokens"] >= data["new_prompt_tokens"] > 0
     assert data["finish_reason"] in {"stop", "length"}
 
 
