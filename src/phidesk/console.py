@@ -16,7 +16,9 @@ cannot be decoded, one warning) before it reaches the worker: ``lenient``.
 from __future__ import annotations
 
 import logging
+import os
 import re
+import select
 import signal
 import sys
 import threading
@@ -211,9 +213,31 @@ def _read_line(prompt: str) -> str:
         return input(prompt)
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        return input(prompt)
+        return _terminal_line(prompt) if os.name == "posix" and sys.stdin.isatty() else input(prompt)
     finally:
         signal.signal(signal.SIGINT, previous or signal.default_int_handler)
+
+
+def _terminal_line(prompt: str) -> str:
+    """One line from the terminal (canonical mode: the terminal edits it), waiting in short selects.
+
+    A blocking read would not notice Ctrl+C when the kernel hands the signal to another of this process's
+    threads (the engine client's): Python then only sets a flag, which the main thread reads when it runs
+    Python code again. Between selects it does, within 0.1 s."""
+    sys.stdout.write(prompt)
+    sys.stdout.flush()
+    fd = sys.stdin.fileno()
+    line = b""
+    while not line.endswith(b"\n"):
+        if not select.select([fd], [], [], 0.1)[0]:
+            continue
+        chunk = os.read(fd, 65536)  # in canonical mode at most one line
+        if not chunk:
+            if line:
+                break
+            raise EOFError
+        line += chunk
+    return line.decode("utf-8", "surrogateescape").rstrip("\n")
 
 
 def _command(service: ChatService, loaded: Loaded, sampling: Sampling, word: str) -> Answer | Refused | None:
