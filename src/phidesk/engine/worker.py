@@ -46,7 +46,13 @@ from phidesk.engine.protocol import (
     Sampling,
     Token,
 )
-from phidesk.engine.runtime import explain_provider_failure, peak_rss_mb, provider_candidates, provider_name
+from phidesk.engine.runtime import (
+    explain_provider_failure,
+    peak_rss_mb,
+    provider_candidates,
+    provider_name,
+    unavailable,
+)
 from phidesk.errors import UserError
 
 log = logging.getLogger("phidesk.worker")
@@ -136,7 +142,7 @@ class Worker:
             except Exception as exc:  # the runtime raises RuntimeError with a readable text
                 reason = explain_provider_failure(candidate, exc)
                 log.info("provider %s failed: %s", candidate, exc)
-                reasons.append(f"{provider_name(candidate)} unavailable: {reason}")
+                reasons.append(unavailable(candidate, reason))
         if self.model is None:
             raise UserError(f"cannot load the model on {provider_name(provider)}: "
                             + "; ".join(reasons), "provider_unavailable")
