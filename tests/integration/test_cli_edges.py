@@ -10,10 +10,8 @@ from pathlib import Path
 import pytest
 
 from phidesk import paths
-from phidesk.engine.runtime import GPU_BUILDS_README, fallback_note
 from phidesk.errors import UserError
-from phidesk.models import gguf, library, starter
-from phidesk.models.gpus import GpuInfo, gpu_providers
+from phidesk.models import library, starter
 from tests.integration.test_cli import phidesk
 from tests.platforms import cpu_only_runtime
 from tests.unit.test_cli_edges import one_line_error
@@ -33,6 +31,8 @@ def test_an_image_that_is_a_folder_says_so(starter_installed: Path, tmp_path: Pa
 
 
 def test_the_header_check_passes_a_whole_gguf_file(starter_gguf: Path) -> None:
+    from phidesk.models import gguf
+
     needed = gguf.required_size(starter_gguf)
     size = starter_gguf.stat().st_size
     assert size - 4096 < needed <= size  # the tensor table describes the file to its end (up to padding)
@@ -52,6 +52,8 @@ def test_a_gguf_file_cut_short_is_one_line(phidesk_home: Path, starter_gguf: Pat
 
 
 def test_a_hostile_gguf_header_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    from phidesk.models import gguf
+
     huge = tmp_path / "huge.gguf"  # claims 2**60 key/value pairs, then a string of 2**62 bytes
     huge.write_bytes(b"GGUF" + (3).to_bytes(4, "little") + (1).to_bytes(8, "little") + (2**60).to_bytes(8, "little")
                      + (2**62).to_bytes(8, "little") + b"x" * 64)
@@ -95,6 +97,8 @@ def test_removing_another_model_leaves_the_default(phidesk_home: Path, starter_s
 def test_auto_passing_over_cuda_is_said_only_where_an_nvidia_gpu_is(starter_source: Path, tmp_path: Path) -> None:
     """The real worker's fallback reasons, judged with this machine's GPUs and with an NVIDIA one."""
     from phidesk.engine.client import EngineClient
+    from phidesk.engine.runtime import GPU_BUILDS_README, fallback_note
+    from phidesk.models.gpus import GpuInfo, gpu_providers
     from phidesk.models.hardware import detect, os_name
 
     with EngineClient(log_path=tmp_path / "worker.log") as client:

@@ -19,9 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from phidesk import display, paths
-from phidesk.engine.runtime import GPU_BUILDS_README, fallback_note
-from phidesk.models.gpus import GpuInfo, gpu_providers
+from phidesk import paths
 
 
 def phidesk(*args: str, env: dict[str, str] | None = None, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -87,6 +85,8 @@ def test_plain_phidesk_with_a_stale_display_falls_back_to_the_terminal_chat(phid
 
 @pytest.mark.linux
 def test_offscreen_needs_no_display(monkeypatch: pytest.MonkeyPatch) -> None:
+    from phidesk import display
+
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     monkeypatch.setenv("DISPLAY", unused_x_display())
     assert display.problem() is None
@@ -112,6 +112,8 @@ def xvfb() -> Iterator[str]:
 
 @pytest.mark.linux
 def test_a_live_x_server_is_a_display(xvfb: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from phidesk import display
+
     monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     monkeypatch.setenv("DISPLAY", xvfb)
@@ -122,6 +124,8 @@ def test_a_live_x_server_is_a_display(xvfb: str, monkeypatch: pytest.MonkeyPatch
 
 @pytest.mark.linux
 def test_a_wayland_socket_is_a_display_only_while_it_accepts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from phidesk import display
+
     monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
@@ -192,10 +196,14 @@ def test_help_lists_gui(phidesk_home: Path) -> None:
 # --- what --ep auto says when it falls back ---------------------------------------------------------
 
 
-CUDA_MISSING = f"CUDA unavailable: the CUDA build of onnxruntime-genai is not installed ({GPU_BUILDS_README})"
+# The README section this points to keeps its name: the text is checked here as users see it.
+CUDA_MISSING = "CUDA unavailable: the CUDA build of onnxruntime-genai is not installed (see README: GPU builds)"
 
 
 def test_auto_says_why_it_passed_over_a_gpu_the_machine_has() -> None:
+    from phidesk.engine.runtime import fallback_note
+    from phidesk.models.gpus import GpuInfo, gpu_providers
+
     nvidia = [GpuInfo("nvidia", "RTX 4090", 24564, 0, "nvml")]
     note = fallback_note("auto", "cpu", [CUDA_MISSING], gpu_providers(nvidia, "linux"))
     assert note == f"--ep auto runs on CPU: {CUDA_MISSING}"
@@ -205,6 +213,9 @@ def test_auto_says_why_it_passed_over_a_gpu_the_machine_has() -> None:
 
 
 def test_auto_is_quiet_when_nothing_the_machine_has_was_passed_over() -> None:
+    from phidesk.engine.runtime import fallback_note
+    from phidesk.models.gpus import GpuInfo, gpu_providers
+
     assert fallback_note("auto", "cpu", [CUDA_MISSING], gpu_providers([], "linux")) is None  # no NVIDIA GPU
     assert fallback_note("auto", "cuda", [], {"cuda"}) is None  # no fallback
     assert fallback_note("cpu", "cpu", [CUDA_MISSING], {"cuda"}) is None  # chosen by hand
@@ -213,6 +224,8 @@ def test_auto_is_quiet_when_nothing_the_machine_has_was_passed_over() -> None:
 
 
 def test_this_machines_gpus_decide_the_note() -> None:
+    from phidesk.engine.runtime import fallback_note
+    from phidesk.models.gpus import gpu_providers
     from phidesk.models.hardware import detect, os_name
 
     hardware = detect(probe=False)
