@@ -56,6 +56,7 @@ from phidesk.engine.runtime import (
     provider_name,
     resolve_threads,
     threads_overlay,
+    unavailable,
 )
 from phidesk.engine.warm import Warm
 from phidesk.errors import UserError
@@ -161,7 +162,7 @@ class Worker:
             except Exception as exc:  # the runtime raises RuntimeError with a readable text
                 reason = explain_provider_failure(candidate, exc)
                 log.info("provider %s failed: %s", candidate, exc)
-                reasons.append(f"{provider_name(candidate)} unavailable: {reason}")
+                reasons.append(unavailable(candidate, reason))
                 failed[candidate] = reason
         if self.model is None:
             raise UserError(f"cannot load the model on {provider_name(provider)}: "
