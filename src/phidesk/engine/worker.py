@@ -13,6 +13,10 @@ A stdin reader thread sets the stop flag, which is checked between prefill slice
 between tokens (the pipe, the stop flags and the heartbeat: ``phidesk.engine.channel``). A vision
 model's turn is built by ``phidesk.engine.multimodal`` and always starts a fresh generator.
 
+About 430 lines: everything here acts on the one model object and its current generator (load, render,
+prefill, decode, the benchmark's bare loop), and splits along that would pass the worker's state around; the pipe
+is ``channel``, the kept caches ``warm`` / ``kvslots``, a vision turn ``multimodal``.
+
 Start it with ``python -m phidesk.engine.worker`` (or ``phidesk --phidesk-worker`` from a
 frozen app; see ``phidesk.engine.client.worker_command``).
 """
