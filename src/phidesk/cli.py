@@ -24,7 +24,7 @@ from typing import Any
 
 from phidesk import __version__, logs, paths, settings
 from phidesk.chat import ChatService
-from phidesk.engine.protocol import PROVIDERS, Failed, Sampling
+from phidesk.engine.protocol import PROVIDERS, Failed, Loaded, Sampling
 from phidesk.errors import EngineError, UserError
 from phidesk.terminal import for_stream
 
@@ -54,10 +54,29 @@ def _positive(text: str) -> int:
     return value
 
 
+def _context(text: str) -> int:
+    """--context: a whole number in the context setting's range."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of tokens, got {text!r}") from None
+    if not settings.MIN_CONTEXT <= value <= settings.MAX_CONTEXT:
+        raise argparse.ArgumentTypeError(f"the context must be between {settings.MIN_CONTEXT} and "
+                                         f"{settings.MAX_CONTEXT} tokens, got {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="phidesk", description="Offline chat with small language models (Phi-3.5 and friends).")
     parser.add_argument("--version", action="version", version=f"phidesk {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    # Started by phidesk.entry before this parser is asked (the CLI never imports Qt); listed for --help.
+    gui = sub.add_parser("gui", help="the desktop window (plain 'phidesk' opens it too, when there is a display)",
+                         description="Open the PhiDesk window. Images are attached to the message box, conversation "
+                                     ".json files imported; if PhiDesk already runs for this data folder, the files "
+                                     "go to that window.")
+    gui.add_argument("files", nargs="*", metavar="FILE", help="an image or a conversation .json export")
 
     chat = sub.add_parser("chat", help="chat in the terminal (one question, or interactive without PROMPT)")
     chat.add_argument("prompt", nargs="?", help="the question; without it: stdin, or an interactive chat")
@@ -70,7 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--top-k", type=int)
     chat.add_argument("--repetition-penalty", type=float)
     chat.add_argument("--seed", type=int)
-    chat.add_argument("--context", type=_positive, help="context size in tokens (prompt + answer)")
+    chat.add_argument("--context", type=_context,
+                      help=f"context size in tokens, prompt + answer ({settings.MIN_CONTEXT} or more)")
     chat.add_argument("--ep", choices=PROVIDERS, help="execution provider (default: auto)")
     chat.add_argument("--threads", type=_positive, help="CPU threads the model computes with (default: one per core)")
     chat.add_argument("--json", action="store_true", help="print one JSON object with the answer and its stats")
@@ -143,6 +163,19 @@ def _sampling(args: argparse.Namespace, prefs: settings.Settings) -> Sampling:
     return replace(prefs.sampling, **{k: v for k, v in overrides.items() if v is not None}).validate()
 
 
+def _say_fallback(requested: str, loaded: Loaded, quiet: bool) -> None:
+    """With --ep auto: one line on stderr when it passed over a GPU provider this machine's hardware has."""
+    if quiet or requested != "auto" or not loaded.fallback_reasons:
+        return
+    from phidesk.engine.runtime import fallback_note
+    from phidesk.models.gpus import dxgi_gpus, gpu_providers, nvidia_gpus
+    from phidesk.models.hardware import os_name
+
+    if note := fallback_note(requested, loaded.provider, loaded.fallback_reasons,
+                             gpu_providers(nvidia_gpus() + dxgi_gpus(), os_name())):
+        _err(note)
+
+
 def _fail_from(event: Failed) -> Exception:
     if event.user_error:
         return UserError(event.message)
@@ -191,6 +224,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
             if exc.user_error:
                 raise UserError(str(exc)) from None
             raise
+        _say_fallback(provider, loaded, quiet=args.json)
         service = ChatService(None, client, system_prompt=system or "")  # the terminal's chat keeps nothing
         if interactive:
             starter = model_path.resolve() == (paths.models_dir() / STARTER_ID).resolve()
@@ -250,13 +284,15 @@ def cmd_models(args: argparse.Namespace) -> int:
         print(f"starter model ready: {model.path}")
         return EXIT_OK
     if command == "import":
-        model = library.import_path(args.path, args.id, replace=args.replace, progress=_err)
+        try:
+            model = library.import_path(args.path, args.id, replace=args.replace, progress=_err)
+        except library.ModelExistsError as exc:
+            raise UserError(f"a model named '{exc.model_id}' is already installed: pass --replace to replace it, "
+                            f"or --id NEW to install {args.path!r} under another id", exc.code) from None
         print(f"installed '{model.id}': {model.path}")
         return EXIT_OK
     if command == "remove":
-        path = library.remove(args.id)
-        print(f"removed '{args.id}' ({path})")
-        return EXIT_OK
+        return _remove(args.id)
     if command == "default":
         prefs = settings.load()
         if args.id is None:
@@ -275,17 +311,36 @@ def cmd_models(args: argparse.Namespace) -> int:
     raise UsageError(f"unknown models command {command!r}")
 
 
+def _remove(model_id: str) -> int:
+    """Remove a model; when it was the default, the default becomes the next one (only that key is written)."""
+    from phidesk.models import library
+
+    stored = settings.load().default_model
+    was_default = library.default_model_id(stored) == model_id
+    path = library.remove(model_id)
+    print(f"removed '{model_id}' ({path})")
+    if stored == model_id:  # the next one becomes the default, unless another process chose one since
+        settings.replace_value("default_model", model_id, library.default_model_id(None))
+    if was_default:
+        now = library.default_model_id(settings.load().default_model)
+        print(f"default model now: {now}" if now else "no usable model is left, so there is no default model "
+              "(try: phidesk models starter)")
+    return EXIT_OK
+
+
 def _catalog(args: argparse.Namespace) -> int:
     from phidesk.models.report import machine_report
 
     report = machine_report(context=settings.load().context_cap)
+    recommended = report.get("recommended") or {}
+    for rec in report["recommendations"]:
+        rec["recommended"] = (rec["id"], rec["variant"]) == (recommended.get("id"), recommended.get("variant"))
     if args.json:
         print(json.dumps(report["recommendations"], indent=2))
         return EXIT_OK
-    recommended = report.get("recommended") or {}
     print(f"{'':2}{'id':28}{'variant':8}{'verdict':11}{'needs':>10}  reason")
     for rec in report["recommendations"]:
-        mark = "*" if (rec["id"], rec["variant"]) == (recommended.get("id"), recommended.get("variant")) else " "
+        mark = "*" if rec["recommended"] else " "
         print(f"{mark} {rec['id']:28}{rec['variant']:8}{rec['verdict']:11}{rec['needed_mb']:>8,} MB  {rec['reason']}")
     print("\n* recommended for this machine. Download: phidesk models download ID [--variant cpu|cuda|dml]")
     return EXIT_OK
@@ -393,8 +448,18 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_gui(_args: argparse.Namespace) -> int:
+    raise UsageError("the window is started by the phidesk command itself: run 'phidesk gui'")
+
+
 COMMANDS = {"chat": cmd_chat, "models": cmd_models, "bench": cmd_bench, "hardware": cmd_hardware,
-            "about": cmd_about}
+            "about": cmd_about, "gui": cmd_gui}
+
+
+def _settings_warnings() -> None:
+    """A damaged settings file was set aside (settings.load does it): say so, one line each."""
+    for notice in settings.take_notices():
+        _err(f"warning: {notice}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -410,6 +475,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         command = args.command or "chat"
         if args.command is None:
             args = build_parser().parse_args(["chat", *argv])
+        settings.load()  # a damaged file is set aside now, and said before the command's own output
+        _settings_warnings()
         return COMMANDS[command](args)
     except UserError as exc:
         _err(str(exc))
@@ -429,6 +496,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.exception("unexpected error")
         _err(f"unexpected error: {type(exc).__name__}: {exc} (details in {log_path})")
         return EXIT_FAIL
+    finally:
+        _settings_warnings()  # one set aside while the command ran
 
 
 if __name__ == "__main__":

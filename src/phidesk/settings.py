@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
 THEMES = ("system", "light", "dark")
 DEFAULT_CONTEXT_CAP = 4096
+MIN_CONTEXT, MAX_CONTEXT = 256, 1_048_576  # the context setting's range (also `phidesk chat --context`)
 MAX_BYTES = 1024 * 1024
 MERGED = ("sampling", "ui")  # objects whose keys update() changes one by one
 
@@ -97,8 +98,8 @@ class Settings:
 
 _CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "provider": (lambda v: v in PROVIDERS, f"provider must be one of {', '.join(PROVIDERS)}"),
-    "context_cap": (lambda v: isinstance(v, int) and 256 <= v <= 1_048_576,
-                    "the context setting must be between 256 and 1048576 tokens"),
+    "context_cap": (lambda v: isinstance(v, int) and MIN_CONTEXT <= v <= MAX_CONTEXT,
+                    f"the context setting must be between {MIN_CONTEXT} and {MAX_CONTEXT} tokens"),
     "default_model": (lambda v: v is None or isinstance(v, str), "default_model must be a model id"),
     "system_prompt": (lambda v: isinstance(v, str), "system_prompt must be text"),
     "theme": (lambda v: v in THEMES, f"theme must be one of {', '.join(THEMES)}"),
@@ -150,8 +151,20 @@ def _set_aside(path: Path, reason: object) -> None:
         else:
             path.unlink()
         log.warning("settings file %s was unreadable (%s); kept it as %s", path, reason, bad)
+        text = str(reason) if str(reason).startswith(str(path)) else f"{path}: {reason}"
+        _notices.append(f"settings file {text}; it was kept as {bad.name} and the default settings are used")
         return
     raise jsonfile.JSONFileError(f"{path}: damaged, and too many damaged copies are kept beside it")
+
+
+_notices: list[str] = []  # damaged files set aside in this process, until someone shows them to the user
+
+
+def take_notices() -> list[str]:
+    """One line per settings file set aside since the last call (the CLI prints them, the window shows them)."""
+    taken = list(_notices)
+    del _notices[: len(taken)]
+    return taken
 
 
 def _read_or_set_aside(path: Path) -> dict[str, Any]:
@@ -229,6 +242,24 @@ def update(delta: Mapping[str, Any], path: Path | None = None) -> Settings:
         data["version"] = max(SCHEMA_VERSION, data.get("version", SCHEMA_VERSION))
         jsonfile.write_atomic(path, data)
     return Settings.from_dict(data)
+
+
+def replace_value(key: str, old: Any, new: Any, path: Path | None = None) -> bool:
+    """Set *key* to *new* only if it is *old* in the file as it is now (under the lock); True if it was.
+
+    For a change that depends on the stored value, e.g. clearing ``default_model`` when that model is removed,
+    without undoing another process's choice made in between.
+    """
+    path = path or paths.settings_file()
+    _check({key: new})
+    with jsonfile.locked(path):
+        data = _read_or_set_aside(path)
+        if data.get(key) != old:
+            return False
+        data[key] = new
+        data["version"] = max(SCHEMA_VERSION, data.get("version", SCHEMA_VERSION))
+        jsonfile.write_atomic(path, data)
+    return True
 
 
 def save(settings: Settings, path: Path | None = None) -> None:

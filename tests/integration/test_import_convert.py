@@ -70,8 +70,8 @@ def test_conversion_without_the_convert_extra_says_how_to_get_it(phidesk_home: P
     shadow.mkdir()
     (shadow / "torch.py").write_text("raise ImportError('no torch here', name='torch')\n", encoding="utf-8")
     monkeypatch.setenv("PYTHONPATH", f"{shadow}{':' + sys.path[0] if sys.path[0] else ''}")
-    gguf = tmp_path / "model.gguf"
-    gguf.write_bytes(b"GGUF" + b"\0" * 64)
+    gguf = tmp_path / "model.gguf"  # a whole GGUF header (version 3, no tensors, no keys): the converter is next
+    gguf.write_bytes(b"GGUF" + (3).to_bytes(4, "little") + b"\0" * 24)
     with pytest.raises(UserError, match=r"phidesk\[convert\]"):
         library.import_path(gguf)
     assert library.list_models() == []
@@ -80,7 +80,7 @@ def test_conversion_without_the_convert_extra_says_how_to_get_it(phidesk_home: P
 def test_broken_gguf_is_refused_and_leaves_nothing(phidesk_home: Path, tmp_path: Path) -> None:
     gguf = tmp_path / "broken.gguf"
     gguf.write_bytes(b"not a gguf file at all")
-    with pytest.raises(UserError, match=r"could not convert broken\.gguf"):
+    with pytest.raises(UserError, match=r"broken\.gguf: not a GGUF file"):
         library.import_path(gguf)
     assert [p.name for p in (phidesk_home / "models").iterdir()] == []
 

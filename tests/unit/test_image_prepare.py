@@ -126,7 +126,7 @@ def test_zero_size_and_absurd_strips_are_refused(tmp_path: Path) -> None:
 
 
 def test_a_folder_or_missing_file_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ImageError, match="no such image"):
+    with pytest.raises(ImageError, match="is a folder, not an image file"):
         prepare_image(tmp_path)
     with pytest.raises(ImageError, match="no such image"):
         prepare_image(tmp_path / "missing.png")

@@ -80,4 +80,4 @@ def test_missing_path(tmp_path: Path) -> None:
 def test_directory_is_not_an_image(tmp_path: Path) -> None:
     folder = tmp_path / "album.png"
     folder.mkdir()
-    _refused(folder, "no such image file")
+    _refused(folder, "is a folder, not an image file")

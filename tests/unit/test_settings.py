@@ -262,11 +262,11 @@ def test_helper_processes_start_with_python_or_the_frozen_app(monkeypatch: pytes
 
 
 def test_a_finder_process_serial_number_is_not_taken_for_a_command(monkeypatch: pytest.MonkeyPatch) -> None:
-    from phidesk import cli, entry
+    from phidesk import cli, display, entry
 
     seen: list[list[str]] = []
     monkeypatch.setattr(cli, "main", lambda args: seen.append(list(args)) or 0)
-    monkeypatch.setattr(entry, "_has_display", lambda: False)
+    monkeypatch.setattr(display, "problem", lambda: "no display: neither WAYLAND_DISPLAY nor DISPLAY is set")
     assert entry.main(["-psn_0_12345", "models", "list"]) == 0
     assert seen == [["models", "list"]]
 

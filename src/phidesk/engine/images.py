@@ -79,6 +79,8 @@ def _opened(file: Path, unreadable: str) -> Iterator[Image.Image]:
 
     *unreadable* is the reason given when Pillow raises OSError & co.: "damaged" once pixels are decoded.
     """
+    if file.is_dir():
+        raise _refuse(file, "is a folder, not an image file (give the image files themselves)")
     if not file.is_file():
         raise _refuse(file, "no such image file")
     if file.stat().st_size == 0:

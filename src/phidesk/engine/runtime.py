@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from collections.abc import Iterable, Sequence
 
 PROVIDERS = ("cpu", "cuda", "dml")  # what a model can run on ("auto" is a choice among these)
 PROVIDER_NAMES = {"cpu": "CPU", "cuda": "CUDA", "dml": "DirectML"}
@@ -89,12 +90,34 @@ def threads_overlay(threads: int) -> str:
     return json.dumps({"model": {"decoder": {"session_options": {"intra_op_num_threads": int(threads)}}}})
 
 
+# Where README says how to install a GPU build; error texts point there, so the section keeps this name.
+GPU_BUILDS_README = "see README: GPU builds"
+
+
+def unavailable(provider: str, reason: str) -> str:
+    """The line "auto" keeps for a provider it passed over (``Loaded.fallback_reasons``)."""
+    return f"{provider_name(provider)} unavailable: {reason}"
+
+
+def fallback_note(requested: str, used: str, reasons: Sequence[str], could_have: Iterable[str]) -> str | None:
+    """One line saying why "auto" passed over a provider this machine could use (*could_have*: e.g. "cuda"
+    with an NVIDIA GPU present, "dml" on Windows), or None: nothing such was passed over, or the provider
+    was chosen by hand. A CPU-only machine trying CUDA first is no news and gets None."""
+    if requested != "auto":
+        return None
+    prefixes = tuple(unavailable(p, "") for p in could_have)
+    passed = [r for r in reasons if prefixes and r.startswith(prefixes)]
+    if not passed:
+        return None
+    return f"--ep auto runs on {provider_name(used)}: " + "; ".join(passed)
+
+
 def explain_provider_failure(provider: str, error: Exception) -> str:
     """A reason a user can act on, from the runtime's message."""
     text = str(error).splitlines()[0] if str(error) else type(error).__name__
     lowered = text.lower()
     if provider == "cuda" and ("failed to load library" in lowered or "not built" in lowered):
-        return "the CUDA build of onnxruntime-genai is not installed (see README: GPU builds)"
+        return f"the CUDA build of onnxruntime-genai is not installed ({GPU_BUILDS_README})"
     if provider == "dml" and "not been built with dml" in lowered:
         return "this onnxruntime-genai build has no DirectML (Windows only)"
     if provider == "cuda" and ("cuda" in lowered and ("driver" in lowered or "no device" in lowered)):

@@ -13,6 +13,10 @@ A stdin reader thread sets the stop flag, which is checked between prefill slice
 between tokens (the pipe, the stop flags and the heartbeat: ``phidesk.engine.channel``). A vision
 model's turn is built by ``phidesk.engine.multimodal`` and always starts a fresh generator.
 
+About 430 lines: everything here acts on the one model object and its current generator (load, render,
+prefill, decode, the benchmark's bare loop), and splits along that would pass the worker's state around; the pipe
+is ``channel``, the kept caches ``warm`` / ``kvslots``, a vision turn ``multimodal``.
+
 Start it with ``python -m phidesk.engine.worker`` (or ``phidesk --phidesk-worker`` from a
 frozen app; see ``phidesk.engine.client.worker_command``).
 """
@@ -56,6 +60,7 @@ from phidesk.engine.runtime import (
     provider_name,
     resolve_threads,
     threads_overlay,
+    unavailable,
 )
 from phidesk.engine.warm import Warm
 from phidesk.errors import UserError
@@ -161,7 +166,7 @@ class Worker:
             except Exception as exc:  # the runtime raises RuntimeError with a readable text
                 reason = explain_provider_failure(candidate, exc)
                 log.info("provider %s failed: %s", candidate, exc)
-                reasons.append(f"{provider_name(candidate)} unavailable: {reason}")
+                reasons.append(unavailable(candidate, reason))
                 failed[candidate] = reason
         if self.model is None:
             raise UserError(f"cannot load the model on {provider_name(provider)}: "

@@ -92,6 +92,7 @@ def main(argv: Sequence[str] = ()) -> int:
               f"process) and start again (log: {log_path})", file=sys.stderr)
         return 1
     prefs = settings.load()
+    notices = settings.take_notices()  # a damaged settings file set aside: the window says so
     apply_theme(prefs.theme)
     from phidesk.gui.main_window import MainWindow
 
@@ -106,6 +107,8 @@ def main(argv: Sequence[str] = ()) -> int:
     window.chat.set_dark(is_dark())
     instance.received.connect(lambda args: open_arguments(window, args))
     window.show()
+    for notice in notices:
+        window.show_notice(f"The {notice}.")
     log.info("window shown; log at %s", log_path)
     _start_housekeeping(store)
     if files:

@@ -147,3 +147,12 @@ def apple_gpu(cpu_name: str, ram_total_mb: int) -> list[GpuInfo]:
         return []
     name = f"{cpu_name} GPU" if cpu_name.startswith("Apple") else "Apple Silicon GPU"
     return [GpuInfo("apple", name, ram_total_mb, 0, "unified", True)]
+
+
+def gpu_providers(gpus: list[GpuInfo], os_name: str) -> set[str]:
+    """The GPU providers this machine's hardware could run (what `--ep auto` passing over them should say):
+    CUDA with an NVIDIA GPU, DirectML on Windows with a GPU that is not Microsoft's software adapter."""
+    have = {"cuda"} if any(g.vendor == "nvidia" for g in gpus) else set()
+    if os_name == "windows" and any(g.vendor not in ("microsoft", "apple") for g in gpus):
+        have.add("dml")
+    return have

@@ -35,6 +35,7 @@ from pathlib import Path
 from phidesk import jsonfile, paths
 from phidesk.engine.modelinfo import ModelInfo, read_model_folder
 from phidesk.errors import ModelFolderError, UserError
+from phidesk.models import gguf
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +179,7 @@ def _publish(staging: Path, model_id: str, source: str, replace: bool) -> Instal
     target = paths.models_dir() / model_id
     if target.exists():
         if not replace:
-            raise UserError(f"a model named '{model_id}' is already installed (remove it or choose another id)")
+            raise ModelExistsError(model_id)
         old = target.with_name(f".old-{model_id}-{int(time.time())}")
         target.replace(old)
         remove_tree(old)
@@ -186,6 +187,17 @@ def _publish(staging: Path, model_id: str, source: str, replace: bool) -> Instal
     model = installed(model_id)
     assert model is not None
     return model
+
+
+class ModelExistsError(UserError):
+    """An import under an id that is taken (the CLI names its options for that)."""
+
+    code = "model_exists"
+
+    def __init__(self, model_id: str) -> None:
+        super().__init__(f"a model named '{model_id}' is already installed (remove it first, or import it under "
+                         "another id)")
+        self.model_id = model_id
 
 
 def _model_files(folder: Path) -> list[Path]:
@@ -309,9 +321,11 @@ def import_path(path: str | Path, model_id: str | None = None, replace: bool = F
         raise UserError(f"{src}: no such file or folder")
     model_id = slug(model_id or src.resolve().name)
     if not replace and (paths.models_dir() / model_id).exists():
-        raise UserError(f"a model named '{model_id}' is already installed (remove it or pass --id)")
+        raise ModelExistsError(model_id)
     if src.is_file() and src.suffix.lower() != ".gguf":
         raise ModelFolderError(f"{src}: is a file, not a model folder or a .gguf file")
+    if src.is_file():
+        gguf.check(src)  # a file cut short is one line here, not the converter's struct errors
     is_checkpoint = src.is_dir() and not (src / "genai_config.json").exists() and (src / "config.json").exists()
     staging = _staging(model_id)
     try:
