@@ -156,6 +156,42 @@ def test_pane_downloads_a_catalog_model(qtbot: object, hub: HubServer, starter_i
 
 
 
+def test_the_welcomes_download_link_gets_the_model_after_one_question(qtbot: object, hub: HubServer,
+                                                                      starter_installed: Path) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from phidesk import settings
+    from phidesk.engine.protocol import Sampling
+    from phidesk.gui.main_window import MainWindow
+    from phidesk.gui.notes import WELCOME
+    from phidesk.store import Store
+
+    assert 'href="download:phi-3.5-mini-instruct"' in WELCOME  # the real link, for the real catalog
+    window = MainWindow(Store(), settings.Settings(default_model="starter", provider="cpu",
+                                                    sampling=Sampling(temperature=0, max_new_tokens=20)))
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    window.show()
+    asked: list[str] = []
+
+    def answer_yes() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            asked.append(box.text())
+            box.button(QMessageBox.StandardButton.Yes).click()
+
+    try:
+        qtbot.waitUntil(lambda: window.models.report is not None, timeout=60_000)  # type: ignore[attr-defined]
+        QTimer.singleShot(200, answer_yes)  # the question is modal: answered from the event loop
+        window.chat.welcome.linkActivated.emit("download:phi-test")  # this test's catalog has phi-test only
+        assert len(asked) == 1
+        assert "phi-test" in asked[0]
+        qtbot.waitUntil(lambda: library.installed("phi-test") is not None, timeout=60_000)  # type: ignore[attr-defined]
+    finally:
+        window.close()
+        window.store.close()
+
+
 def test_offline_setting_refuses_downloads_with_one_line(hub: HubServer, phidesk_home: Path) -> None:
     from phidesk import settings
     from phidesk.models import catalog, download

@@ -131,6 +131,9 @@ class MainWindow(ConversationActions, WindowModels, WindowState):
         self.composer.problem.connect(self.show_notice)
         self.chat.edit_requested.connect(self._on_edit)
         self.chat.regenerate_requested.connect(self._on_regenerate)
+        self.chat.welcome.linkActivated.connect(  # "download Phi-3.5-mini" in the welcome
+            lambda link: self.models.download_model(link.removeprefix("download:")) if link.startswith("download:")
+            else None)
         self.sidebar.selected.connect(self.open_conversation)
         self.sidebar.new_requested.connect(self.new_conversation)
         self.sidebar.rename_requested.connect(self._on_rename)

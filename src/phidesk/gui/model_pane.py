@@ -316,6 +316,23 @@ class ModelPane(QWidget):
             return
         self._row(entry.key).show_job(job)
 
+    def download_model(self, model_id: str) -> None:
+        """Start downloading *model_id*'s build for this machine (the recommended one), after a question."""
+        recs = [r for r in (self.report or {}).get("recommendations", []) if r["id"] == model_id]
+        best = (self.report or {}).get("recommended") or {}
+        rec = next((r for r in recs if r["variant"] == best.get("variant")), None) or next(
+            (r for r in recs if r["variant"] == "cpu"), None)
+        if rec is None:
+            inform(self, "Download", "This machine is still being looked at: try again in a moment.")
+            return
+        for index in range(self.catalog.topLevelItemCount()):
+            item = self.catalog.topLevelItem(index)
+            if item is not None and tuple(item.data(0, ID_ROLE)) == (rec["id"], rec["variant"]):
+                self.catalog.setCurrentItem(item)
+        if ask(self, "Download", f"Download {rec['id']} ({rec['variant']} build, {_mb(rec['needed_mb'])} of memory "
+               f"when running: {rec['verdict']})?") == Button.Yes:
+            self._on_download()
+
     def _on_pause(self, key: str) -> None:
         manager = self.manager()
         job = next((j for j in manager.jobs() if j.key == key), None)

@@ -7,10 +7,10 @@ from typing import Any
 WELCOME = """
 <h2>Welcome to PhiDesk</h2>
 <p>PhiDesk chats with language models that run entirely on this computer. Nothing you type leaves it.</p>
-<p>The <b>starter</b> model is selected: a tiny model (SmolLM2-135M) that shows how things work but knows little.
-For real answers get <b>Phi-3.5-mini</b> (or Phi-3.5-vision for questions about images) from Microsoft's ONNX
-builds on Hugging Face (<code>microsoft/Phi-3.5-mini-instruct-onnx</code>) and add the folder with
-<code>phidesk models import PATH</code>.</p>
+<p>The <b>starter</b> model is selected: a tiny model (SmolLM2-135M, 135 million parameters) that shows how things
+work but is often wrong. For real answers: <a href="download:phi-3.5-mini-instruct">download Phi-3.5-mini</a>
+(Microsoft's ONNX build for this machine, 2-3 GB; or <code>phidesk models download phi-3.5-mini-instruct</code>).
+Phi-3.5-vision, for questions about images, is in the models pane.</p>
 <p>Type below and press Enter. Esc stops an answer; Ctrl+N starts a new chat; Ctrl+, opens the settings.</p>
 """
 
