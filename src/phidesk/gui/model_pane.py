@@ -329,8 +329,11 @@ class ModelPane(QWidget):
             item = self.catalog.topLevelItem(index)
             if item is not None and tuple(item.data(0, ID_ROLE)) == (rec["id"], rec["variant"]):
                 self.catalog.setCurrentItem(item)
-        if ask(self, "Download", f"Download {rec['id']} ({rec['variant']} build, {_mb(rec['needed_mb'])} of memory "
-               f"when running: {rec['verdict']})?") == Button.Yes:
+        from phidesk.models import catalog
+
+        size = catalog.find(rec["id"], rec["variant"]).size_bytes / 2**20
+        if ask(self, "Download", f"Download {rec['id']}, the {rec['variant']} build: {_mb(size)} to download, "
+               f"{_mb(rec['needed_mb'])} of memory when it runs ({rec['verdict']} here)?") == Button.Yes:
             self._on_download()
 
     def _on_pause(self, key: str) -> None:
