@@ -99,28 +99,35 @@ print(json.dumps({"load_s": load_s, "rounds": rounds}))
 LLAMA_CHILD = r"""
 import json, sys, time
 import numpy as np
+import llama_cpp
 from llama_cpp import Llama
 path, job = sys.argv[1], json.loads(sys.argv[2])
 started = time.perf_counter()
 llm = Llama(model_path=path, n_ctx=job["context"], n_threads=job["threads"], n_threads_batch=job["threads"],
             verbose=False)
 load_s = time.perf_counter() - started
+vocab = llm.n_vocab()
+
+def greedy():  # the last position's logits (llm.scores is filled only with logits_all)
+    logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llm.ctx, -1), shape=(vocab,))
+    return int(np.argmax(logits))
 
 def answer(ids, count):
     llm.reset()
     sent = time.perf_counter()
     llm.eval(ids)
     prefill_s = time.perf_counter() - sent
-    times = []
+    times, tokens = [], []
     for _ in range(count):
-        token = int(np.argmax(llm.scores[llm.n_tokens - 1]))
+        token = greedy()
+        tokens.append(token)
         times.append(time.perf_counter())
         if len(times) == count:
             break
         llm.eval([token])
     decode = (len(times) - 1) / (times[-1] - times[0]) if times[-1] > times[0] else 0.0
     return {"ttft_s": times[0] - sent, "prefill_tok_s": len(ids) / prefill_s, "decode_tok_s": decode,
-            "generated_tokens": len(times)}
+            "generated_tokens": len(times), "first_tokens": tokens[:8]}
 
 answer(job["warmup"], 4)
 rounds = {n: answer(ids, job["new_tokens"]) for n, ids in job["prompts"].items()}
@@ -340,7 +347,8 @@ def main() -> int:
                 run = child_side(args.llama_python, LLAMA_CHILD, ggufs[name], {**job, "threads": threads}, key)
             run["wall_s"] = round(time.monotonic() - started, 1)
             runs[key].append(run)
-            log(json.dumps({n: {k: round(v, 2) for k, v in r.items()} for n, r in run["rounds"].items()}))
+            log(json.dumps({n: {k: round(v, 2) if isinstance(v, float) else v for k, v in r.items()}
+                            for n, r in run["rounds"].items()}))
     table: dict[str, dict[str, Any]] = {}
     for key, side_runs in runs.items():
         table[key] = {n: {metric: summary([r["rounds"][n][metric] for r in side_runs])
