@@ -73,7 +73,7 @@ print(json.dumps(out))
 
 # The bare onnxruntime-genai loop of phidesk.engine.bare, fed the ids, with an optional extra session option.
 BARE_CHILD = r"""
-import json, sys, time
+import json, os, sys, time
 import onnxruntime_genai as og
 from phidesk.engine.bare import run_round
 from phidesk.engine.modelinfo import read_model_folder
@@ -81,9 +81,7 @@ path, job = sys.argv[1], json.loads(sys.argv[2])
 info = read_model_folder(path)
 started = time.perf_counter()
 config = og.Config(str(info.path))
-options = {"intra_op_num_threads": job["threads"]}
-if job["entries"]:
-    options["config_entries"] = job["entries"]
+options = {"intra_op_num_threads": job["threads"], **job["entries"]}  # string keys: session config entries
 config.overlay(json.dumps({"model": {"decoder": {"session_options": options}}}))
 config.clear_providers()
 model = og.Model(config)
@@ -91,8 +89,11 @@ tokenizer = og.Tokenizer(model)
 load_s = time.perf_counter() - started
 max_length = min(job["context"], info.context_length)
 run_round(model, tokenizer, job["warmup"], 4, max_length)
+timed = time.perf_counter(), os.times()
 rounds = {n: run_round(model, tokenizer, ids, job["new_tokens"], max_length) for n, ids in job["prompts"].items()}
-print(json.dumps({"load_s": load_s, "rounds": rounds}))
+now = os.times()  # CPU seconds per wall second while answering: shows whether idle threads spin
+busy = (now.user + now.system - timed[1].user - timed[1].system) / (time.perf_counter() - timed[0])
+print(json.dumps({"load_s": load_s, "cpu_per_wall": busy, "rounds": rounds}))
 """
 
 # llama.cpp through llama-cpp-python: eval the prompt ids, then greedy argmax / eval one token at a time.
@@ -354,6 +355,8 @@ def main() -> int:
         table[key] = {n: {metric: summary([r["rounds"][n][metric] for r in side_runs])
                           for metric in ("prefill_tok_s", "decode_tok_s", "ttft_s")} for n in prompts}
         table[key]["load_s"] = summary([r["load_s"] for r in side_runs])
+        if all("cpu_per_wall" in r for r in side_runs):
+            table[key]["cpu_per_wall"] = summary([r["cpu_per_wall"] for r in side_runs])
     result["medians"] = table
     ours = [key for key in runs if key.startswith("phidesk")]
     theirs = [key for key in runs if key.split("@")[0] in QUANTS]
