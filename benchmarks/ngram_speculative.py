@@ -6,11 +6,13 @@
 No draft model: ``GeneratorParams.set_speculative_options(ngram_size=N, max_draft_tokens=K)`` makes the
 generator propose the next K tokens by looking the last N - 1 tokens up in the sequence so far (prompt and
 answer), and one forward pass checks them all. That pays on text that repeats the prompt. The task asks the
-model (default: the starter) to repeat a list it was given; decoding is greedy, so both runs must give the same
-tokens, which is checked. Rounds alternate plain / speculative in one process on one model object. Decode tok/s
-= (tokens after the first) / (time from the first token to the last); ``generate_next_token`` may add several
-tokens per call when speculating, so tokens are counted from the sequence. Prints one JSON line: medians per
-mode, their ratio, and the generator's speculative stats (proposed / accepted drafts).
+model (default: the starter) to repeat a list it was given; decoding is greedy, so both modes should give the
+same tokens, which is checked (a difference means the batched verification computes slightly different logits).
+Rounds alternate plain / speculative in one process on one model object. Decode tok/s = (tokens after the
+first) / (time from the first token to the last); ``generate_next_token`` may add several tokens per call when
+speculating, so tokens are counted from the sequence. Prints one JSON line: the rates per round and the ratio of
+medians, whether both modes gave the same tokens (and where they first differ), and the
+generator's speculative stats (proposed / accepted drafts, its own estimated speed-up).
 """
 
 from __future__ import annotations
@@ -84,16 +86,19 @@ def main() -> int:
             print(json.dumps({"speculative": "failed", "error": str(exc)}))
             return 1
     same = all(p["tokens"] == f["tokens"] for p, f in zip(plain, fast, strict=True))
+    a, b = plain[0]["tokens"], fast[0]["tokens"]
+    differ = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), None)
     plain_median = statistics.median(p["decode_tok_s"] for p in plain)
     fast_median = statistics.median(f["decode_tok_s"] for f in fast)
     print(json.dumps({
         "model": str(info.path), "threads": threads, "prompt_tokens": len(prompt), "new_tokens": args.new_tokens,
-        "speculative_options": spec, "same_tokens": same,
+        "speculative_options": spec, "same_tokens": same, "first_different_token": differ,
         "plain_decode_tok_s": [round(p["decode_tok_s"], 1) for p in plain],
         "ngram_decode_tok_s": [round(f["decode_tok_s"], 1) for f in fast],
         "ratio_of_medians": round(fast_median / plain_median, 3),
         "stats_last_round": fast[-1]["stats"],
-        "answer_start": tokenizer.decode(plain[0]["tokens"][:60]),
+        "answer_start": tokenizer.decode(a[:60]),
+        "speculative_answer_start": tokenizer.decode(b[:60]),
     }))
     return 0
 
