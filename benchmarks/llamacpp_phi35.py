@@ -32,7 +32,9 @@ transformers, sentencepiece); otherwise one line says why and only the ONNX side
 
 Prints progress on stderr and one JSON object on stdout (also written to ``--out``): the CPU and its flags
 (AVX2 / AVX-512 / VNNI), versions, the model and its MatMulNBits block size, per side and prompt length the
-median (min-max) prefill and decode tok/s, and the ratios of medians PhiDesk / each llama.cpp side.
+median (min-max) prefill and decode tok/s, and the ratios of medians PhiDesk / each llama.cpp side. The ONNX
+sides also report ``cpu_per_wall``, the CPU seconds their process used per second while answering: on a machine
+shared with other jobs it tells the rounds that had every core (about the thread count) from those that did not.
 """
 
 from __future__ import annotations
@@ -245,6 +247,8 @@ def gguf_files(python: str, src: Path, checkpoint: Path, model: Path, *, quants:
 
 def phidesk_side(model: Path, prompts: dict[str, dict[str, Any]], new_tokens: int, threads: int,
                  context: int) -> dict[str, Any]:
+    import psutil
+
     from phidesk.bench import WARMUP_TEXT, WARMUP_TOKENS, _answer
     from phidesk.engine.client import EngineClient
 
@@ -252,6 +256,8 @@ def phidesk_side(model: Path, prompts: dict[str, dict[str, Any]], new_tokens: in
     with EngineClient() as client:  # a fresh worker process
         loaded = client.load(model, "cpu", context, threads=threads)
         _answer(client, WARMUP_TEXT, WARMUP_TOKENS)
+        worker = psutil.Process(client.worker_pid)
+        timed = time.perf_counter(), worker.cpu_times()
         for n, prompt in prompts.items():
             sent, arrivals, finished = _answer(client, prompt["text"], new_tokens)
             stats = finished.stats
@@ -261,7 +267,9 @@ def phidesk_side(model: Path, prompts: dict[str, dict[str, Any]], new_tokens: in
             rounds[n] = {"ttft_s": arrivals[0] - sent, "prefill_tok_s": stats.prefill_tok_s,
                          "decode_tok_s": (len(arrivals) - 1) / (arrivals[-1] - arrivals[0]),
                          "generated_tokens": stats.generated_tokens}
-    return {"load_s": loaded.load_s, "threads": loaded.threads, "rounds": rounds}
+        now = worker.cpu_times()
+        busy = (now.user + now.system - timed[1].user - timed[1].system) / (time.perf_counter() - timed[0])
+    return {"load_s": loaded.load_s, "threads": loaded.threads, "cpu_per_wall": busy, "rounds": rounds}
 
 
 def child_side(python: str, code: str, path: Path, job: dict[str, Any], what: str) -> dict[str, Any]:
