@@ -13,9 +13,11 @@ MatMulNBits node is read back with the ``onnx`` package (graph only, no weights)
 block sizes and accuracy levels found, and the build fails if they are not the ones asked for.
 
 ``--layers N`` keeps the width and builds N decoder layers (default 32, the real model); each layer costs what it
-costs in the real model, so ``--layers 8`` is a quarter of its per-token work and fits in far less memory.
+costs in the real model (the embedding and output layer are the same at any depth), so ``--layers 8`` has a
+quarter of the decoder's per-token work and fits in far less memory: 887 MB, 48 s, peak RSS 8.4 GB here.
 ``--keep-checkpoint`` keeps the random fp16 Hugging Face checkpoint next to the model (``<model folder>-hf``),
-so other benchmarks (llamacpp_phi35.py) can convert the very same weights to GGUF.
+so other benchmarks (llamacpp_phi35.py) can convert the very same weights to GGUF; a cached model without its
+checkpoint is built again.
 
 Prints one JSON line: the model folder, its size, the MatMulNBits attributes found, timings (or ``cached``).
 
