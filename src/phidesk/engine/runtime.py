@@ -43,9 +43,9 @@ MAX_THREADS = 256
 
 def default_threads() -> int:
     """The threads a model computes with when the user has not chosen: one per physical core this process
-    may use. onnxruntime's own default used one thread on a 2-core machine (about half the speed of two); a
-    thread per logical core (hyper-threads) or more threads than cores slows decoding down (three threads on
-    two cores: −54 %). See benchmarks/RESULTS.md, "Threads"."""
+    may use. onnxruntime's own default used one thread on a 2-core machine (two prefill 1.85-1.88 × and decode
+    1.46 × as fast at Phi-3.5-mini width); more threads than cores slow decoding down (three threads on two
+    cores: −56 to −59 %). See benchmarks/RESULTS.md, "Threads"."""
     import psutil
 
     physical = psutil.cpu_count(logical=False) or 1
