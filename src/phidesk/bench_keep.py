@@ -112,7 +112,7 @@ def kept_work(model: Path, *, provider: str, context_cap: int, threads: int, rou
             switches.append(switch_back(client, words, round_no))
     load: dict[str, Any] = {"provider": provider, "context_cap": context_cap, "threads": threads,
                             "log_path": log_path}
-    for round_no in range(rounds):  # alternating, in fresh workers
+    for round_no in range(max(rounds, 5) if rounds > 1 else 1):  # alternating, in fresh workers: cheap, noisy
         with_system.append(first_turn(model, system=SYSTEM_200, round_no=round_no, **load))
         without.append(first_turn(model, system="", round_no=round_no, **load))
 

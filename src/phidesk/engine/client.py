@@ -523,7 +523,8 @@ class EngineClient:
                 continue
             if isinstance(event, _StopMarker):
                 if event.id == request_id:
-                    yield self._finish_cancelled(pid, request_id, seen)
+                    # During a prefill the worker is inside a slice (up to a second): its stats cannot come at once.
+                    yield self._finish_cancelled(pid, request_id, seen, wait=self._phase != "prefill")
                     return
                 continue
             if event_pid != pid:
@@ -562,9 +563,9 @@ class EngineClient:
             if isinstance(event, (Finished, Failed)):
                 return
 
-    def _finish_cancelled(self, pid: int, request_id: int, seen: AnswerStats) -> Finished:
-        """After stop: the worker's own stats if they come at once, else what we saw."""
-        deadline = time.monotonic() + STOP_WAIT_S
+    def _finish_cancelled(self, pid: int, request_id: int, seen: AnswerStats, *, wait: bool = True) -> Finished:
+        """After stop: the worker's own stats if they come at once (*wait*), else what we saw."""
+        deadline = time.monotonic() + (STOP_WAIT_S if wait else 0.0)
         while (left := deadline - time.monotonic()) > 0:
             try:
                 event_pid, event = self._events.get(timeout=left)

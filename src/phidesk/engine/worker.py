@@ -209,8 +209,9 @@ class Worker:
                             "the template looks broken", "bad_template")
         return text
 
-    def encode(self, text: str) -> list[int]:
-        """Tokens for a rendered prompt, reusing the cache's own tokens where the text extends it.
+    def encode(self, text: str, encoded: list[int] | None = None) -> list[int]:
+        """Tokens for a rendered prompt, reusing the cache's own tokens where the text extends it
+        (*encoded*: the whole text's tokens when the caller has them already).
 
         Re-encoding an answer's text rarely gives back the ids the model generated, and
         every difference would be read again; so when the new prompt starts with the exact
@@ -221,7 +222,7 @@ class Worker:
             if rest and rest[0] == self.tokenizer.bos_token_id:
                 rest = rest[1:]
             return self.slot.cached + rest
-        return [int(t) for t in self.tokenizer.encode(text)]
+        return encoded if encoded is not None else [int(t) for t in self.tokenizer.encode(text)]
 
     def search_options(self, sampling: Sampling, prompt_tokens: int) -> dict[str, Any]:
         options: dict[str, Any] = {"max_length": self.max_length, "repetition_penalty": sampling.repetition_penalty}
@@ -295,22 +296,24 @@ class Worker:
         if any(m.images for m in messages):
             raise UserError("this model reads text only; images need a vision model such as Phi-3.5-vision")
         budget = self.max_length - answer_reserve(self.max_length, sampling.max_new_tokens)
-        rendered: dict[int, str] = {}  # prompt text by message count: the fitting step renders each candidate
+        rendered: dict[int, tuple[str, list[int]]] = {}  # by message count: the fitting step renders candidates
 
         def count(kept: Sequence[Message]) -> int:
-            rendered[len(kept)] = self.render(list(kept))
-            return len(self.tokenizer.encode(rendered[len(kept)]))
+            text = self.render(list(kept))
+            rendered[len(kept)] = text, [int(t) for t in self.tokenizer.encode(text)]
+            return len(rendered[len(kept)][1])
 
         messages, dropped, _ = fit_conversation(messages, count, budget)
-        text = rendered[len(messages)]
-        tokens = self.encode(text)
+        # This conversation's cache first: its text decides which ids the prompt is written with.
+        origin = self.warm.switch(self, str(request.get("conversation") or ""))
+        text, encoded = rendered[len(messages)]
+        tokens = self.encode(text, encoded)
         stats = AnswerStats(prompt_tokens=len(tokens), dropped_turns=dropped)
         if self.stop_requested(request_id):
             stats.finish_reason = "cancelled"
             self.emit(Finished(id=request_id, stats=stats))
             return
 
-        origin = self.warm.switch(self, str(request.get("conversation") or ""))
         cached = self.prepare_generator(tokens, sampling)
         stats.cache = origin if cached else "new"
         new = tokens[cached:]
