@@ -226,20 +226,26 @@ class ModelPane(QWidget):
         QThreadPool.globalInstance().start(task)
 
     # --- machine and catalog --------------------------------------------------------------
-    def start(self, context: int, *, refresh: bool = False) -> None:
-        """Look at the hardware and catalog in the background; resume downloads left from last time.
-        The providers come from the probe's kept answer unless *refresh* (or what it depends on changed)."""
+    def start(self, context: int, *, refresh: bool = False, resume: bool = True,
+              before: Callable[[], object] | None = None) -> None:
+        """Look at the hardware and catalog in the background; resume downloads left from last time (*resume*).
+        The providers come from the probe's kept answer unless *refresh* (or what it depends on changed).
+        *before*: more work for the same background task, done first (a file to write)."""
         self._context = context
 
         def work() -> dict[str, Any]:
             from phidesk.models.report import machine_report
 
+            if before is not None:
+                before()
             return machine_report(context=context, refresh=refresh, kept_only=True)
 
         if refresh:
             self.machine.setText("Trying the providers again (a model is loaded in a helper process)…")
 
         self._run(work, self._on_report)
+        if not resume:
+            return
         manager = self.manager()
         for key in manager.pending_on_disk():
             self._row(key).label.setText(f"{escape(key)}: stopped last time — Resume to continue")
@@ -393,11 +399,27 @@ class ModelPane(QWidget):
         """*loaded*: the worker's Loaded event, whose KV-cache figures are shown. *auto*: it was loaded with
         provider "auto", so it also says which providers work (kept as the probe's answer)."""
         self.loaded_id, self.loaded_provider = model_id, provider
-        if auto and loaded is not None and self.report and probecache.save_from_load(
-                self.report, loaded.provider, loaded.failed_providers, loaded.path):
-            self.start(self._context)  # the verdicts again, with the providers now known
+        report = self.report
+        if auto and loaded is not None and report and not report.get("probe_cached") and not report.get("providers"):
+            # Kept as the probe's answer, then the verdicts again with the providers known: off the GUI thread
+            self.start(self._context, resume=False, before=partial(
+                probecache.save_from_load, report, loaded.provider, loaded.failed_providers, loaded.path))
         self.memory.setText(kv_text(loaded) if loaded is not None and loaded.kv_cache_mb > 0 else "")
-        self.refresh()
+        if not self._mark_loaded():  # only the Status column changes: no need to read every model folder again
+            self.refresh()
+
+    def _mark_loaded(self) -> bool:
+        """Update the Status column for the loaded model; False if the list does not show it (read it again)."""
+        items = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+        if self.loaded_id is not None and not any(i is not None and i.data(0, ID_ROLE) == self.loaded_id
+                                                  for i in items):
+            return False
+        for item in items:
+            if item is None or item.text(4) == "broken":
+                continue
+            loaded = item.data(0, ID_ROLE) == self.loaded_id
+            item.setText(4, f"loaded · {self.loaded_provider.upper()}" if loaded else "")
+        return True
 
     def _selected_id(self) -> str | None:
         item = self.tree.currentItem()
