@@ -170,10 +170,20 @@ def setup_call(*cmd: str | Path) -> int:
     with subprocess.Popen([str(c) for c in cmd], cwd=ROOT, stdin=subprocess.DEVNULL, stdout=sys.stderr,
                           **group) as proc:
         try:
-            return proc.wait()
+            return wait(proc)
         except BaseException:
             end(proc)
             raise
+
+
+def wait(proc: subprocess.Popen[bytes]) -> int:
+    """proc.wait(), in short steps: a blocking wait would not see Ctrl+C when the kernel hands SIGINT to another
+    of this process's threads (the CPU index probe's); Python only notes it until the main thread runs again."""
+    while True:
+        try:
+            return proc.wait(timeout=0.1)
+        except subprocess.TimeoutExpired:
+            continue
 
 
 def end(proc: subprocess.Popen[bytes]) -> None:
@@ -189,9 +199,18 @@ def end(proc: subprocess.Popen[bytes]) -> None:
             pass
         try:
             proc.wait(timeout=10)
-            return
         except subprocess.TimeoutExpired:
             continue
+        if POSIX:  # what it started (ensurepip under venv, pip's builds) may still be writing files: wait for them
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                try:
+                    os.killpg(proc.pid, 0)
+                except OSError:  # the group is empty
+                    return
+                time.sleep(0.05)
+            continue  # still there: SIGKILL
+        return
 
 
 def checked(code: int, what: str) -> None:
