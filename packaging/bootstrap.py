@@ -61,6 +61,9 @@ PYTEST_NO_TESTS = 5
 EXIT_INTERRUPTED = 130
 STOPPED = "bootstrap: stopped; run the same command again to continue"
 POSIX = os.name == "posix"
+# Ctrl+C only sets this; the main thread acts on it where it is safe to (interrupted()). A KeyboardInterrupt raised
+# at any bytecode could land inside subprocess.Popen() after its fork: the command would run on, unseen.
+INTERRUPTED = threading.Event()
 
 
 def say(message: str) -> None:
@@ -157,6 +160,7 @@ def run(*cmd: str | Path, check: bool = True) -> int:
     """A command of the test task, in the foreground (pytest handles Ctrl+C itself)."""
     print("+", " ".join(str(c) for c in cmd), flush=True)
     code = subprocess.call([str(c) for c in cmd], cwd=ROOT)
+    interrupted()  # Ctrl+C stopped that command (it got the signal too): the task stops here
     if check and code != 0:
         sys.exit(code)
     return code
@@ -177,13 +181,24 @@ def setup_call(*cmd: str | Path) -> int:
 
 
 def wait(proc: subprocess.Popen[bytes]) -> int:
-    """proc.wait(), in short steps: a blocking wait would not see Ctrl+C when the kernel hands SIGINT to another
-    of this process's threads (the CPU index probe's); Python only notes it until the main thread runs again."""
+    """proc.wait(), in short steps that look for Ctrl+C (raising KeyboardInterrupt here, where the caller ends
+    the command)."""
     while True:
+        interrupted()
         try:
             return proc.wait(timeout=0.1)
         except subprocess.TimeoutExpired:
             continue
+
+
+def interrupted() -> None:
+    """Raise KeyboardInterrupt if Ctrl+C was pressed (see INTERRUPTED)."""
+    if INTERRUPTED.is_set():
+        raise KeyboardInterrupt
+
+
+def _on_ctrl_c(_signum: int, _frame: object) -> None:
+    INTERRUPTED.set()
 
 
 def end(proc: subprocess.Popen[bytes]) -> None:
@@ -260,7 +275,10 @@ def reachable(url: str, timeout: float = PROBE_TIMEOUT_S) -> bool:
 
     thread = threading.Thread(target=probe, daemon=True)
     thread.start()
-    thread.join(timeout)
+    deadline = time.monotonic() + timeout
+    while thread.is_alive() and time.monotonic() < deadline:
+        thread.join(0.1)
+        interrupted()
     return bool(answered and answered[0])
 
 
@@ -310,6 +328,7 @@ def install(extras: str) -> tuple[Path, bool]:
 
 def ensure_model(python: Path) -> bool:
     """Build the starter when no model is installed; whether it was built."""
+    interrupted()
     proc = subprocess.run([str(python), "-m", "phidesk", "models", "default"], capture_output=True, text=True,
                           check=False, stdin=subprocess.DEVNULL)
     answer = proc.stdout.strip()
@@ -328,6 +347,7 @@ def duration(seconds: float) -> str:
 
 
 def start_phidesk(python: Path, args: list[str]) -> int:
+    interrupted()
     say("Starting PhiDesk…")
     cmd = [str(python), "-m", "phidesk", *args]
     if POSIX:
@@ -383,6 +403,7 @@ def dispatch(argv: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
+    signal.signal(signal.SIGINT, _on_ctrl_c)
     try:
         return dispatch(argv)
     except KeyboardInterrupt:

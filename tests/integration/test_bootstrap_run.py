@@ -93,7 +93,7 @@ def test_ctrl_c_while_creating_the_venv_stops_with_one_line(env: dict[str, str],
     code, err, out = ctrl_c(proc, lines)
 
     assert (code, err[1:], out) == (130, [boot.STOPPED], ""), err
-    assert not venv_dir.exists()  # no half-made venv that the next start would take for a whole one
+    assert not venv_dir.exists(), err  # no half-made venv that the next start would take for a whole one
 
 
 @pytest.mark.posix
