@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from phidesk.engine.client import EngineClient
-from phidesk.engine.protocol import Finished, Message, PrefillProgress, Sampling, Token
+from phidesk.engine.protocol import Failed, Finished, Message, PrefillProgress, Sampling, Token
 from phidesk.errors import EngineError
 
 SAMPLING = Sampling(temperature=0.0, repetition_penalty=1.0, max_new_tokens=16)
@@ -42,6 +42,8 @@ def _answer(client: EngineClient, messages: list[Message], conversation: str,
             text += event.text
         elif isinstance(event, Finished):
             finished = event
+        elif isinstance(event, Failed):
+            raise EngineError(f"an answer of the kept-work benchmark failed: {event.message}", event.code)
     if finished is None:
         raise EngineError("an answer of the kept-work benchmark did not finish", "bench_failed")
     return (first or time.perf_counter()) - sent, finished, text
@@ -90,13 +92,14 @@ def switch_back(client: EngineClient, words: int, round_no: int) -> dict[str, fl
 def first_turn(model: Path, *, provider: str, context_cap: int, threads: int, system: str, round_no: int,
                log_path: Path | None) -> float:
     with EngineClient(log_path) as client:
-        client.load(model, provider, context_cap, threads=threads, system_prompt=system, sampling=SAMPLING)
+        loaded = client.load(model, provider, context_cap, threads=threads, system_prompt=system, sampling=SAMPLING)
+        spare = loaded.spare_tokens >= 0  # a vision model keeps no spare
         deadline = time.monotonic() + WARM_WAIT_S
-        while not client.warmed and time.monotonic() < deadline:  # a user takes longer to type the question
+        while spare and not client.warmed and time.monotonic() < deadline:  # a user takes longer to type
             time.sleep(0.01)
         messages = [Message("system", system)] if system else []
         _answer(client, [*messages, Message("user", "Warm-up: say hi.")], "warmup")  # pages the weights in
-        while len(client.warmed) < 2 and time.monotonic() < deadline:
+        while spare and len(client.warmed) < 2 and time.monotonic() < deadline:
             time.sleep(0.01)
         return _answer(client, [*messages, Message("user", f"Question {round_no}: what is a harbour?")], "first")[0]
 
@@ -107,6 +110,17 @@ def kept_work(model: Path, *, provider: str, context_cap: int, threads: int, rou
     with EngineClient(log_path) as client:
         client.load(model, provider, context_cap, threads=threads, sampling=SAMPLING)
         _answer(client, [Message("user", "Warm-up: say hi.")], "warmup")
+        for _ in range(6):  # a tokenizer that cuts words finer: fewer words, until the conversation fits
+            try:
+                read = _answer(client, _long_conversation(words), "fits")[1].stats.prompt_tokens
+            except EngineError as exc:
+                if exc.code != "prompt_too_long":
+                    raise
+                words = words * 2 // 3
+                continue
+            room = int(0.7 * (client.loaded.max_length if client.loaded else 4096))  # and its next turns, too
+            words = words * room // read if read > room else words
+            break
         for round_no in range(rounds):
             stops.append(stop_during_prefill(client, words))
             switches.append(switch_back(client, words, round_no))

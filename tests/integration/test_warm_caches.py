@@ -91,3 +91,25 @@ def test_a_new_conversation_starts_from_the_system_prompt_read_in_advance(starte
         assert second.stats.new_prompt_tokens < 20
     finally:
         client.close()
+
+
+def test_a_template_with_nothing_before_the_question_still_gets_a_made_generator(model_copy: Path,
+                                                                                 tmp_path: Path) -> None:
+    # Making a generator allocates its KV cache for the whole context: the spare is made ahead even when there is
+    # no common start to read, and the first question uses it.
+    (model_copy / "chat_template.jinja").write_text(
+        "{% for m in messages %}{{ m['content'] }}\n{% endfor %}{% if add_generation_prompt %}A:{% endif %}",
+        encoding="utf-8")
+    client = engine(model_copy, tmp_path, 4096)
+    try:
+        assert client.loaded is not None
+        assert client.loaded.spare_tokens == 0
+        deadline = time.monotonic() + HANG_GUARD_S
+        while not client.warmed and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert client.warmed == [0]
+        _, first = ask(client, [Message("user", "Hello there")], "new-1")
+        assert first.stats.cache == "spare"
+        assert first.stats.new_prompt_tokens == first.stats.prompt_tokens  # nothing to skip, only the allocation
+    finally:
+        client.close()

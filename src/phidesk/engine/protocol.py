@@ -143,6 +143,7 @@ class Loaded(Event):
     kv_cache_mb: float = 0.0  # one conversation's KV cache (allocated for the whole context)
     kv_budget_mb: float = 0.0  # the memory budget for KV caches
     failed_providers: dict[str, str] = field(default_factory=dict)  # tried before the one used: why each failed
+    spare_tokens: int = -1  # the common start a spare cache reads while idle (-1: no spare, no Warmed event comes)
 
 
 @dataclass

@@ -190,7 +190,8 @@ class Worker:
                          context_length=info.context_length, vision=info.vision,
                          load_s=time.perf_counter() - started, threads=threads, kv_caches=self.slots.capacity,
                          kv_cache_mb=self.warm.cache_bytes / 2**20, kv_budget_mb=self.warm.budget_bytes / 2**20,
-                         failed_providers=failed))
+                         failed_providers=failed,
+                         spare_tokens=-1 if self.warm.prefix is None else len(self.warm.prefix)))
 
     # --- prompts -----------------------------------------------------------------------
     def render(self, messages: list[Message]) -> str:
@@ -250,7 +251,7 @@ class Worker:
         keep = min(common_prefix(self.slot.cached, tokens), len(tokens) - 1)
         assert self.info is not None
         reusable = (self.slot.generator is not None and key == self.slot.options and sampling.seed is None
-                    and not sampling.min_new_tokens and not self.info.vision and keep > 0)
+                    and not sampling.min_new_tokens and not self.info.vision and (keep > 0 or not self.slot.cached))
         if not reusable:
             params = self.og.GeneratorParams(self.model)
             params.set_search_options(**self.search_options(sampling, len(tokens)))
@@ -314,8 +315,9 @@ class Worker:
             self.emit(Finished(id=request_id, stats=stats))
             return
 
+        kept_generator = self.slot.generator
         cached = self.prepare_generator(tokens, sampling)
-        stats.cache = origin if cached else "new"
+        stats.cache = origin if kept_generator is not None and self.slot.generator is kept_generator else "new"
         new = tokens[cached:]
         stats.new_prompt_tokens = len(new)
         progress = PrefillProgress(id=request_id, done=0, total=len(new), prompt_tokens=len(tokens),
