@@ -30,7 +30,7 @@ chat template (native code that holds the interpreter's lock, so the worker cann
 itself) is announced by the worker and bounded separately; a loop or a crash there is reported
 as the template's fault. Lines on the event pipe that are not events are logged and skipped.
 
-Why one module of ~600 lines: the worker's life (start, load, answer, stop, silence watch, exit)
+Why one module of ~670 lines: the worker's life (start, load, answer, stop, silence watch, exit)
 is one state machine guarded by one lock; split, its transitions would be spread over modules that
 each need the lock's rules.
 """
