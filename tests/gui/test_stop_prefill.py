@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from phidesk.engine.protocol import Sampling
 from phidesk.gui.main_window import STOPPING, MainWindow
-from tests.gui.test_window import ANSWER_TIMEOUT_MS, make_window
+from tests.gui.test_window import ANSWER_TIMEOUT_MS, loaded_window
 
 pytestmark = pytest.mark.usefixtures("starter_installed")
 LONG = "Summarise this text. " + "The quick brown fox jumps over the lazy dog. " * 300
@@ -17,13 +17,7 @@ LONG = "Summarise this text. " + "The quick brown fox jumps over the lazy dog. "
 
 @pytest.fixture
 def window(qtbot: object) -> Iterator[MainWindow]:
-    win = make_window(qtbot, Sampling(temperature=0, max_new_tokens=16))
-    if win.bridge.current is None:
-        with qtbot.waitSignal(win.bridge.loaded, timeout=ANSWER_TIMEOUT_MS):  # type: ignore[attr-defined]
-            pass
-    yield win
-    win.close()
-    win.store.close()
+    yield from loaded_window(qtbot, Sampling(temperature=0, max_new_tokens=16))
 
 
 def test_esc_during_a_long_prefill_keeps_the_worker_and_says_stopping(qtbot: object, window: MainWindow) -> None:

@@ -32,15 +32,20 @@ def make_window(qtbot: object, sampling: Sampling) -> MainWindow:
     return window
 
 
-@pytest.fixture
-def window(qtbot: object) -> Iterator[MainWindow]:
-    win = make_window(qtbot, Sampling(temperature=0, max_new_tokens=40))
+def loaded_window(qtbot: object, sampling: Sampling) -> Iterator[MainWindow]:
+    """A window with its default model loaded; closed (and its store) afterwards. For fixtures."""
+    win = make_window(qtbot, sampling)
     if win.bridge.current is None:
         with qtbot.waitSignal(win.bridge.loaded, timeout=ANSWER_TIMEOUT_MS):  # type: ignore[attr-defined]
             pass
     yield win
     win.close()
     win.store.close()
+
+
+@pytest.fixture
+def window(qtbot: object) -> Iterator[MainWindow]:
+    yield from loaded_window(qtbot, Sampling(temperature=0, max_new_tokens=40))
 
 
 def send(qtbot: object, window: MainWindow, text: str) -> None:

@@ -71,7 +71,6 @@ from phidesk.engine.protocol import (
     event_from_wire,
     unsendable,
 )
-from phidesk.engine.runtime import resolve_threads
 from phidesk.errors import EngineError
 
 log = logging.getLogger(__name__)
@@ -403,7 +402,7 @@ class EngineClient:
                 self._stop_asked = False
             self._load_args = {"op": "load", "path": str(path), "provider": provider,
                                "context_cap": context_cap, "gpu_index": gpu_index,
-                               "threads": resolve_threads(threads), "kv_budget_mb": kv_budget_mb,
+                               "threads": threads, "kv_budget_mb": kv_budget_mb,
                                "system_prompt": system_prompt, "sampling": asdict((sampling or Sampling()).validate())}
             self._weights = _weights_bytes(Path(path))
             self._slice_s = 0.0  # timed again for this model

@@ -39,6 +39,13 @@ def provider_candidates(requested: str) -> list[str]:
 
 
 MAX_THREADS = 256
+CPU_KV_BYTES = 4  # bytes per KV-cache value: fp32 on the CPU (onnxruntime-genai's int4 CPU builds)
+GPU_KV_BYTES = 2  # fp16 on CUDA / DirectML
+
+
+def kv_value_bytes(provider: str) -> int:
+    """Bytes per KV-cache value on *provider* (a provider key, or a catalog build's variant: the same names)."""
+    return CPU_KV_BYTES if provider == "cpu" else GPU_KV_BYTES
 
 
 def default_threads() -> int:

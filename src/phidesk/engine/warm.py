@@ -24,17 +24,13 @@ from phidesk.engine.kvslots import Slot, Slots
 from phidesk.engine.modelinfo import ModelInfo
 from phidesk.engine.prompt import SliceSizer
 from phidesk.engine.protocol import Event, Message, Sampling, Warmed
+from phidesk.engine.runtime import kv_value_bytes
 
 log = logging.getLogger("phidesk.worker")
 
 MAX_CACHES = 8  # conversations kept warm at most, whatever the budget
 AUTO_BUDGET_SHARE = 0.5  # of the memory available after the load, when the user has not set a budget
 SENTINEL = "PHIDESK-FIRST-QUESTION-7f3a"  # stands for the first question while the start is rendered
-
-
-def kv_bytes_per_token(values_per_token: int, provider: str) -> int:
-    """KV bytes per token: fp32 values on the CPU, fp16 on a GPU (onnxruntime-genai's int4 builds)."""
-    return values_per_token * (4 if provider == "cpu" else 2)
 
 
 def default_budget_bytes() -> int:
@@ -76,7 +72,7 @@ class Warm:
         info = worker.info
         assert info is not None
         self.sampling, self.sizer = sampling, SliceSizer()
-        self.cache_bytes = kv_bytes_per_token(info.kv_values_per_token, worker.provider) * worker.max_length
+        self.cache_bytes = info.kv_values_per_token * kv_value_bytes(worker.provider) * worker.max_length
         self.budget_bytes = budget_mb * 2**20 if budget_mb > 0 else default_budget_bytes()
         if info.vision or self.cache_bytes <= 0:  # a vision generator cannot rewind: nothing to keep
             worker.slots.capacity, self.prefix = 1, None

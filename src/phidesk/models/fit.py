@@ -24,15 +24,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from phidesk.engine.runtime import provider_name
+from phidesk.engine.runtime import CPU_KV_BYTES, kv_value_bytes, provider_name  # noqa: F401 (CPU_KV_BYTES re-exported)
 from phidesk.models.catalog import CatalogEntry
 
 if TYPE_CHECKING:
     from phidesk.models.hardware import Hardware
 
 MB = 1024 * 1024
-CPU_KV_BYTES = 4  # fp32 KV cache on CPU
-GPU_KV_BYTES = 2  # fp16 KV cache on CUDA / DirectML
 WORKING_MIN_BYTES = 300 * MB
 WORKING_FRACTION = 0.10
 FITS_FRACTION = 0.70
@@ -62,10 +60,6 @@ def kv_cache_bytes(entry: CatalogEntry, context: int, bytes_per_value: int) -> i
 
 def working_bytes(weights: int) -> int:
     return max(WORKING_MIN_BYTES, int(WORKING_FRACTION * weights))
-
-
-def kv_value_bytes(variant: str) -> int:
-    return CPU_KV_BYTES if variant == "cpu" else GPU_KV_BYTES
 
 
 @dataclass(frozen=True)
