@@ -59,8 +59,10 @@ def drive(image: str) -> None:
     wait(lambda: isinstance(QApplication.activeModalWidget() or QApplication.activeWindow(), QApplication), 0.5)
     about = QApplication.activeWindow()
     QTest.keyClick(about if about is not None else window, Qt.Key.Key_Escape)
-    wait(lambda: False, 0.3)
+    if not wait(lambda: about is None or not about.isVisible(), 5):  # Esc reaches the window in front
+        say("Esc did not close About")
     window.activateWindow()
+    wait(lambda: QApplication.activeWindow() is window, 2)
     QTest.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     if not wait(lambda: not window.isVisible(), 10):
         say("Ctrl+Q did not close the window")

@@ -110,7 +110,7 @@ def test_composer_thumbnail_and_preview_show_file_names_literally(window: MainWi
 
 def test_notices_sidebar_and_delete_dialog_show_titles_literally(window: MainWindow) -> None:
     window.load_model("<img src='x'>")  # not installed: a notice names it
-    assert "Model '<img src='x'>' is not usable" in shown(window.banner)
+    assert "Model '<img src='x'>' is not usable" in shown(window.banner.notices[-1].label)
     conversation = window.store.create_conversation(HOSTILE)
     window.sidebar.refresh()
     item = window.sidebar.list.item(0)

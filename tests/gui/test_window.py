@@ -80,7 +80,7 @@ def test_send_streams_an_answer_and_stores_it(qtbot: object, window: MainWindow)
     assert "Paris" in messages[1][1]
     assert messages[1][2] == "complete"
     assert "tok/s" in window.status_speed.text()
-    assert "context" in window.status_context.text()
+    assert "/ 4,096 tokens" in window.header.meter.text()  # this chat's context use, in the header
     conversation = window.store.get_conversation(window.conversation_id or 0)
     assert conversation.messages[1].stats is not None
     assert conversation.messages[1].model == "starter"
@@ -299,7 +299,7 @@ def test_a_question_waiting_for_a_model_that_fails_to_load_goes_back_to_the_comp
 
 def test_window_size_and_splitters_persist(qtbot: object, window: MainWindow) -> None:
     window.resize(760, 560)  # within the offscreen screen (800×600): restoring clamps to the screen
-    window.splitter.setSizes([150, 420, 180])
+    window.splitter.setSizes([180, 600])
     wanted = window.splitter.sizes()
     window.close()  # saves the window state into the settings file
     window.store.close()

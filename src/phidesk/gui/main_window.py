@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from phidesk.chat import Answer, ChatService, Refused, Returned, stats_dict
 from phidesk.engine.protocol import AnswerStats
@@ -29,12 +30,14 @@ from phidesk.gui.bridge import EngineBridge
 from phidesk.gui.chat_view import ChatView, MessageWidget
 from phidesk.gui.composer import Composer
 from phidesk.gui.conversations import ConversationList
+from phidesk.gui.header import ChatHeader
 from phidesk.gui.images import ImageKeeper, ImageLoader
+from phidesk.gui.model_manager import ModelManagerDialog
 from phidesk.gui.model_pane import ModelPane
 from phidesk.gui.notes import NO_MODEL, WELCOME, image_cost_text, stats_note
-from phidesk.gui.plain import plain_label
+from phidesk.gui.notices import Action, NoticeArea
 from phidesk.gui.window_actions import DELETED_ELSEWHERE, ConversationActions
-from phidesk.gui.window_models import WindowModels
+from phidesk.gui.window_models import WindowModels, last_stats
 from phidesk.gui.window_state import WindowState
 from phidesk.models import library
 from phidesk.settings import Settings
@@ -45,6 +48,8 @@ log = logging.getLogger(__name__)
 STOPPING = "stopping: reading the last part of the prompt…"
 FLUSH_INTERVAL_MS = 500  # the service writes on token arrival; this timer covers a pause in the stream
 
+BUSY_SWITCH = "An answer is being written: stop it (Esc) or wait for it, then switch."
+EDITING = "Editing a message: send to replace it and what follows it, or Cancel."
 CHANGED_ELSEWHERE = "This conversation was changed in another window and has been reloaded."
 KEPT_TEXT = " Your message is still in the box below: send it again if you still want to."
 __all__ = ["CHANGED_ELSEWHERE", "DELETED_ELSEWHERE", "KEPT_TEXT", "MainWindow"]
@@ -63,7 +68,11 @@ class MainWindow(ConversationActions, WindowModels, WindowState):
         self.model_id: str | None = None  # the model the bridge has (or is loading)
         self.streaming: MessageWidget | None = None
         self._pending: tuple[str, list[str]] | None = None  # a message waiting for its model to load
-        self._editing: int | None = None
+        self._editing: int | None = None  # the position of the message being edited
+        self._draft: tuple[str, list[str]] | None = None  # what the composer held before Edit
+        self.chat_model: str | None = None  # this chat's model (its own, else the default): loaded on send
+        self._context_stats: dict[str, Any] | None = None  # this chat's last answer's stats (the meter)
+        self._loaded_max = 0  # the loaded model's context length
         self._prefill_started = 0.0
         self._speed_text = ""  # the status bar's speed, shown again once a stopped prompt slice is read
         self._image_cost = ""  # what the images of the pending answer cost, once the worker has said
@@ -74,26 +83,23 @@ class MainWindow(ConversationActions, WindowModels, WindowState):
         self.chat = ChatView(self.images, self)
         self.composer = Composer(self.images, self)
         self.models = ModelPane(self)
-        self.banner = plain_label("", self)  # notices carry model ids, file names, worker errors
-        self.banner.setObjectName("banner")
-        self.banner.setWordWrap(True)
-        self.banner.setAccessibleName("Notice")
-        self.banner.setVisible(False)
-        self.banner.setStyleSheet("QLabel#banner { background: #fde68a; color: #422; padding: 6px; }")
+        self.header = ChatHeader(self)
+        self.banner = NoticeArea(self)  # notices carry model ids, file names, worker errors: plain text
         center = QWidget(self)
         column = QVBoxLayout(center)
         column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.header)
         column.addWidget(self.banner)
         column.addWidget(self.chat, 1)
         column.addWidget(self.composer)
-        side_tabs = QTabWidget(self)
-        side_tabs.addTab(self.models, "Models")
+        self.model_manager = ModelManagerDialog(self.models, self)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(center)
-        self.splitter.addWidget(side_tabs)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([230, 650, 400])
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setSizes([250, 1000])
         self.setCentralWidget(self.splitter)
         self._build_status_bar()
 
@@ -106,6 +112,8 @@ class MainWindow(ConversationActions, WindowModels, WindowState):
         self.models.refresh()
         self.sidebar.refresh()
         self._open_latest()
+        if self.chat_model:  # the one model this start loads: the shown chat's, ready by the time the user sends
+            self.load_model(self.chat_model)
         # The hardware report probes providers in a child process: after the window is up.
         QTimer.singleShot(0, lambda: self.models.start(self.prefs.context_cap))
 
@@ -131,9 +139,11 @@ class MainWindow(ConversationActions, WindowModels, WindowState):
         self.composer.problem.connect(self.show_notice)
         self.chat.edit_requested.connect(self._on_edit)
         self.chat.regenerate_requested.connect(self._on_regenerate)
-        self.chat.welcome.linkActivated.connect(  # "download Phi-3.5-mini" in the welcome
-            lambda link: self.models.download_model(link.removeprefix("download:")) if link.startswith("download:")
-            else None)
+        self.chat.welcome.linkActivated.connect(self._on_welcome_link)  # "download Phi-3.5-mini"
+        self.header.model_chosen.connect(self._on_model_chosen)
+        self.header.get_models.connect(self.open_model_manager)
+        self.header.system_prompt_requested.connect(self.edit_system_prompt)
+        self.header.picker_opening.connect(self.refresh_header)  # models installed or removed meanwhile
         self.sidebar.selected.connect(self.open_conversation)
         self.sidebar.new_requested.connect(self.new_conversation)
         self.sidebar.rename_requested.connect(self._on_rename)
@@ -145,12 +155,31 @@ class MainWindow(ConversationActions, WindowModels, WindowState):
         self.models.unload_requested.connect(self._on_unload)
 
     def _shortcuts(self) -> None:
+        # Esc belongs to the window in front: a dialog or the image preview closes on it; here it stops an answer,
+        # else cancels an edit. The rest work from any window of the app.
+        esc = QShortcut(QKeySequence("Esc"), self)
+        esc.setContext(Qt.ShortcutContext.WindowShortcut)
+        esc.activated.connect(self._on_escape)
         for keys, slot in (("Ctrl+N", self.new_conversation), ("Ctrl+L", self.composer.editor.setFocus),
-                           ("Esc", self.stop), ("Ctrl+F", self._focus_search), ("Ctrl+,", self.open_settings),
-                           ("Ctrl+Q", self.close), ("F1", self.open_about)):
+                           ("Ctrl+F", self._focus_search), ("Ctrl+,", self.open_settings),
+                           ("Ctrl+Shift+M", self.open_model_manager), ("Ctrl+Q", self.close),
+                           ("F1", self.open_about)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
             shortcut.activated.connect(slot)
+
+    @Slot()
+    def _on_escape(self) -> None:
+        if self.bridge.busy:
+            self.stop()
+        elif self._editing is not None:
+            self.cancel_edit()
+
+    @Slot(str)
+    def _on_welcome_link(self, link: str) -> None:
+        if link.startswith("download:"):
+            self.open_model_manager()
+            self.models.download_model(link.removeprefix("download:"))
 
     def _focus_search(self) -> None:
         self.sidebar.search.setFocus()
@@ -171,35 +200,49 @@ class MainWindow(ConversationActions, WindowModels, WindowState):
     @Slot()
     def new_conversation(self) -> None:
         if self.bridge.busy:
+            self.show_notice(BUSY_SWITCH, kind="busy")
             return
         self.service.new()
+        self._left_conversation()
+        self.sidebar.set_current(None)
+        default = library.default_model_id(self.prefs.default_model)
+        self.chat_model = self.model_id or default  # a new chat goes on with the model in use
+        self.chat.show_welcome(WELCOME if default else NO_MODEL)
+        self.header.set_title("New chat")
+        self.show_context(None)
+        self.refresh_header()
+        self.composer.editor.setFocus()
+
+    def _left_conversation(self) -> None:
+        """What belonged to the conversation shown before: its messages, an edit in progress, its figures."""
         self.chat.clear()
         self._ids = []
-        self.sidebar.set_current(None)
-        self._editing = None
-        default = library.default_model_id(self.prefs.default_model)
-        self.chat.show_welcome(WELCOME if default else NO_MODEL)
-        self.composer.editor.setFocus()
-        if default and self.model_id is None:
-            self.load_model(default)
+        self.cancel_edit()
+        self.banner.dismiss_kind("busy")
+        self.status_speed.setText("")
 
     @Slot(int)
     def open_conversation(self, conversation_id: int, again: bool = False) -> None:
-        if self.bridge.busy or (conversation_id == self.conversation_id and self.chat.messages and not again):
+        """Show a conversation. Nothing loads here (browsing the sidebar must not load a model per key press):
+        its model loads when the user sends or picks one."""
+        if conversation_id == self.conversation_id and self.chat.messages and not again:
+            return
+        if self.bridge.busy:
+            self.sidebar.set_current(self.conversation_id)
+            self.show_notice(BUSY_SWITCH, kind="busy")
             return
         try:
             conversation = self.service.open(conversation_id)
         except ConversationMissingError:
             self._gone(conversation_id)
             return
-        self._editing = None
-        self.chat.clear()
-        self._ids = []
+        self._left_conversation()
         self._sync()
         self.sidebar.set_current(conversation_id)
-        wanted = conversation.model_id or library.default_model_id(self.prefs.default_model)
-        if wanted and wanted != self.model_id:
-            self.load_model(wanted)
+        self.header.set_title(conversation.title)
+        self.chat_model = conversation.model_id or library.default_model_id(self.prefs.default_model)
+        self.refresh_header()
+        self.show_context(last_stats(conversation.messages))
 
     def _sync(self) -> None:
         """Show the service's messages: widgets from the first one that differs are replaced."""
@@ -226,7 +269,7 @@ class MainWindow(ConversationActions, WindowModels, WindowState):
     def _changed_elsewhere(self, refused: Refused) -> None:
         """Another window or process changed (or deleted) this conversation since it was shown: show it as it
         is now, say so, and give back what the user typed."""
-        self._editing = None
+        self.cancel_edit(restore=False)
         conversation_id = self.conversation_id
         if refused.reason == "missing" or conversation_id is None:
             self.new_conversation()
@@ -250,15 +293,18 @@ class MainWindow(ConversationActions, WindowModels, WindowState):
     def send(self, text: str, images: list[str]) -> None:
         if self.bridge.busy:
             return
-        self.hide_notice()
-        if self.model_id is None or self.bridge.current is None:
-            default = library.default_model_id(self.prefs.default_model)
-            if default is None:
-                self.show_notice("No model is installed: run 'phidesk models starter' or import one.")
-                return
+        self.banner.clear(keep={"editing"})
+        wanted = self.chat_model or library.default_model_id(self.prefs.default_model)
+        if wanted is None:
+            self.show_notice("No model is installed: open Get models… in the model menu above, or run "
+                             "'phidesk models starter'.")
+            self.composer.set_text(text)
+            self.composer.add_images(images)
+            return
+        if self.model_id != wanted or self.bridge.current is None:  # this chat's model, loaded when needed
             self._pending = (text, images)
-            if self.model_id is None:
-                self.load_model(default)
+            if self.model_id != wanted:  # else it is loading: the message goes once it has
+                self.load_model(wanted)
             return
         if images and not self.bridge.current.vision:
             self._offer_vision(text, images)
@@ -285,7 +331,8 @@ class MainWindow(ConversationActions, WindowModels, WindowState):
         if self.bridge.busy or self.bridge.current is None:
             self._on_keep_failed(text, images, "The model is not ready: send the message again.")
             return
-        editing, self._editing = self._editing, None
+        editing = self._editing
+        self.cancel_edit(restore=False)
         self._begin(self.service.ask(text, images, sampling=self.prefs.sampling, model=self.model_id,
                                      provider=self.bridge.current.provider, edit=editing), editing)
 
@@ -297,7 +344,9 @@ class MainWindow(ConversationActions, WindowModels, WindowState):
         self._sync()
         if isinstance(result, Refused):
             if result.text or result.images:  # the question waits in the composer, nothing half-stored
-                self._editing = editing if editing is not None and editing < len(self._ids) else None
+                if editing is not None and editing < len(self._ids):
+                    self._editing = editing
+                    self.show_notice(EDITING, [("Cancel", self.cancel_edit)], kind="editing")
                 self._on_keep_failed(result.text, list(result.images), result.message)
             else:
                 self.show_notice(result.message)
@@ -386,11 +435,7 @@ class MainWindow(ConversationActions, WindowModels, WindowState):
             widget.set_note("failed")
         elif stats is not None:
             widget.set_note(("stopped · " if answer.status == "cancelled" else "") + stats_note(stats_dict(stats)))
-            loaded = self.bridge.current
-            used = stats.prompt_tokens + stats.generated_tokens
-            if loaded:
-                self.status_context.setText(f"context {used:,} / {loaded.max_length:,}")
-            self.status_speed.setText(f"first token {stats.ttft_s:.2f} s · {stats.decode_tok_s:.1f} tok/s")
+            self.show_context(stats_dict(stats))
             if answer.status == "cancelled" and self.bridge.stopping:
                 self._speed_text = self.status_speed.text()
                 self.status_speed.setText(STOPPING)  # until stop_done; a message sent meanwhile waits for it
@@ -421,18 +466,34 @@ class MainWindow(ConversationActions, WindowModels, WindowState):
     def _on_edit(self, position: int) -> None:
         if self.bridge.busy or position >= len(self.chat.messages):
             return
+        if self._editing is None:  # what the user was typing comes back on Cancel
+            self._draft = (self.composer.editor.toPlainText(), list(self.composer.images))
         self._editing = position
         self.composer.set_text(self.chat.messages[position].text)
         self.composer.clear_images()
         self.composer.add_images(self.chat.messages[position].images)
-        self.show_notice("Editing a message: send it to replace it and everything after it.")
+        self.show_notice(EDITING, [("Cancel", self.cancel_edit)], kind="editing")
+        self.composer.editor.setFocus()
 
-    def show_notice(self, text: str) -> None:
-        self.banner.setText(text)
-        self.banner.setVisible(True)
+    @Slot()
+    def cancel_edit(self, restore: bool = True) -> None:
+        """Leave editing: the banner goes, and (*restore*) the composer gets back what it held before Edit."""
+        if self._editing is None:
+            return
+        self._editing = None
+        self.banner.dismiss_kind("editing")
+        draft, self._draft = self._draft, None
+        if restore:
+            text, images = draft or ("", [])
+            self.composer.set_text(text)
+            self.composer.clear_images()
+            self.composer.add_images(images)
+
+    def show_notice(self, text: str, actions: list[Action] | None = None, kind: str = "info") -> None:
+        self.banner.show_notice(text, actions, kind)
 
     def hide_notice(self) -> None:
-        self.banner.setVisible(False)
+        self.banner.clear(keep={"editing"})
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         if self.bridge.busy:

@@ -1,9 +1,11 @@
-"""Which model the main window has: load (at start, on request, for a conversation), unload, and the offer to
-switch to a vision model when a question carries images."""
+"""Which model the main window has: this chat's model (the header's picker), loading it when the user sends or picks
+one, unload, the context meter, the model manager, and the offer to switch to a vision model when a question
+carries images."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QMainWindow
@@ -19,20 +21,37 @@ if TYPE_CHECKING:
     from phidesk.chat import ChatService
     from phidesk.gui.bridge import EngineBridge
     from phidesk.gui.composer import Composer
+    from phidesk.gui.header import ChatHeader
+    from phidesk.gui.model_manager import ModelManagerDialog
     from phidesk.gui.model_pane import ModelPane
     from phidesk.settings import Settings
+    from phidesk.store import Store, StoredMessage
+
+
+def last_stats(messages: Sequence[StoredMessage]) -> dict[str, Any] | None:
+    """The stats of the conversation's last answer that has some: what the context held after it."""
+    for message in reversed(messages):
+        if message.role == "assistant" and message.stats:
+            return message.stats
+    return None
 
 
 class WindowModels(QMainWindow):
     if TYPE_CHECKING:  # what MainWindow provides
         prefs: Settings
+        store: Store
         service: ChatService
         bridge: EngineBridge
         composer: Composer
         models: ModelPane
+        model_manager: ModelManagerDialog
+        header: ChatHeader
         status_model: QLabel
-        status_context: QLabel
+        status_speed: QLabel
         model_id: str | None
+        chat_model: str | None
+        _context_stats: dict[str, Any] | None
+        _loaded_max: int
         _pending: tuple[str, list[str]] | None
 
         @property
@@ -52,7 +71,11 @@ class WindowModels(QMainWindow):
             self.show_notice(f"Model '{model_id}' is not usable: {model.problem if model else 'not installed'}")
             return
         self.model_id = model_id
+        if force:
+            self.chat_model = model_id
         self.status_model.setText(f"loading {model_id}…")
+        self._loaded_max = 0
+        self.refresh_header("loading…")
         self.bridge.load(model.path, self.prefs.provider, self.prefs.context_cap, self.prefs.gpu_index,
                          threads=self.prefs.threads, kv_budget_mb=self.prefs.kv_budget_mb,
                          system_prompt=self.prefs.system_prompt, sampling=self.prefs.sampling)
@@ -66,7 +89,9 @@ class WindowModels(QMainWindow):
     def _on_loaded(self, event: Loaded) -> None:
         self.status_model.setText(f"{self.model_id} · {event.provider.upper()}")
         self.status_model.setToolTip(tooltip("\n".join(event.fallback_reasons) or f"running on {event.provider}"))
-        self.status_context.setText(f"context 0 / {event.max_length:,}")
+        self._loaded_max = event.max_length
+        self.refresh_header()
+        self.show_context(self._context_stats)
         self.models.set_loaded(self.model_id, event.provider, event, auto=self.prefs.provider == "auto")
         if self._pending is not None:
             text, images = self._pending
@@ -77,6 +102,7 @@ class WindowModels(QMainWindow):
     def _on_load_failed(self, message: str, _user_error: bool) -> None:
         self.model_id = None  # so the next message tries to load again
         self.status_model.setText("no model")
+        self.refresh_header()
         self.models.set_loaded(None)
         pending, self._pending = self._pending, None
         if pending is not None:  # the question that was waiting for this model goes back, images included
@@ -93,6 +119,7 @@ class WindowModels(QMainWindow):
         self.model_id = None
         self.status_model.setText("no model")
         self.models.set_loaded(None)
+        self.refresh_header()
 
     def _offer_vision(self, text: str, images: list[str]) -> None:
         vision = [m.id for m in library.list_models() if m.info and m.info.vision]
@@ -109,3 +136,65 @@ class WindowModels(QMainWindow):
                              "Phi-3.5-vision (microsoft/Phi-3.5-vision-instruct-onnx).")
         self.composer.set_text(text)
         self.composer.add_images(images)
+
+    # --- the header: this chat's model, its context, the model manager -------------------------------------
+    def refresh_header(self, state: str | None = None) -> None:
+        loaded = self.bridge.current
+        if state is None:
+            state = loaded.provider.upper() if loaded is not None and self.model_id else ""
+        usable = [m.id for m in library.list_models() if m.usable]
+        self.header.set_models(usable, self.chat_model, self.model_id, state)
+
+    @Slot(str)
+    def _on_model_chosen(self, model_id: str) -> None:
+        """The user picked a model for this chat: it becomes the chat's model and loads now."""
+        if self.bridge.busy:
+            self.show_notice("Wait for the answer to finish (or stop it) before loading another model.")
+            self.refresh_header()
+            return
+        self.chat_model = model_id
+        if model_id != self.model_id or self.bridge.current is None:
+            self.load_model(model_id, force=True)
+        elif self.conversation_id is not None:
+            self.service.set_model(self.conversation_id, model_id)
+
+    @Slot()
+    def open_model_manager(self) -> None:
+        self.model_manager.show()
+        self.model_manager.activateWindow()
+        self.refresh_header()  # back to this chat's model in the picker
+
+    def show_context(self, stats: dict[str, Any] | None) -> None:
+        """The meter and the status bar's speed: this chat's last answer, against the loaded context if the loaded
+        model is this chat's."""
+        self._context_stats = stats
+        if stats is None:
+            self.header.set_context(None, None)
+            self.status_speed.setText("")
+            return
+        used = int(stats.get("prompt_tokens", 0)) + int(stats.get("generated_tokens", 0))
+        total = self._loaded_max if self.bridge.current is not None and self.model_id == self.chat_model else 0
+        self.header.set_context(used, total or None, int(stats.get("dropped_turns", 0)))
+        if stats.get("decode_tok_s"):
+            self.status_speed.setText(f"first token {float(stats.get('ttft_s', 0)):.2f} s · "
+                                      f"{float(stats['decode_tok_s']):.1f} tok/s")
+
+    @Slot()
+    def edit_system_prompt(self) -> None:
+        """This chat's own system prompt (empty: the general one from Settings)."""
+        from PySide6.QtWidgets import QInputDialog
+
+        if self.conversation_id is None:
+            self.show_notice("Send a first message, then give this chat its own system prompt here; the general "
+                             "one is in Settings (Ctrl+,).")
+            return
+        try:
+            current = self.store.get_conversation(self.conversation_id).system_prompt
+        except ConversationMissingError:
+            self._gone(self.conversation_id)
+            return
+        text, ok = QInputDialog.getMultiLineText(
+            self, "This chat's system prompt",
+            "What the model is told before this conversation (empty: the general one from Settings):", current or "")
+        if ok:
+            self.service.set_system_prompt(self.conversation_id, text.strip() or None)

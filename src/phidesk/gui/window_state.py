@@ -49,12 +49,10 @@ class WindowState(QMainWindow):
         def show_notice(self, text: str) -> None: ...
 
     def _build_status_bar(self) -> None:
-        """The loaded model, the context used, the last answer's speed, and About."""
+        """The loaded model, the speed of this chat's last answer, and About (the context is in the header)."""
         self.status_model = plain_label("no model")
-        self.status_context = QLabel("")
-        self.status_speed = QLabel("no answer yet")
-        for label, name in ((self.status_model, "Loaded model"), (self.status_context, "Context used"),
-                            (self.status_speed, "Last answer speed")):
+        self.status_speed = QLabel("")
+        for label, name in ((self.status_model, "Loaded model"), (self.status_speed, "Last answer speed")):
             label.setAccessibleName(name)
             label.setContentsMargins(10, 0, 10, 0)
             label.setFrameShape(QFrame.Shape.StyledPanel)
@@ -118,7 +116,7 @@ class WindowState(QMainWindow):
             size = screen.availableSize() if screen else None
             self.resize(min(1280, size.width() if size else 1280), min(800, size.height() if size else 800))
         sizes = ui.get("splitter")
-        if isinstance(sizes, list) and len(sizes) == 3 and all(isinstance(x, int) for x in sizes):
+        if isinstance(sizes, list) and len(sizes) == 2 and all(isinstance(x, int) for x in sizes):
             self.splitter.setSizes(sizes)
 
     def save_ui(self) -> None:

@@ -1,0 +1,123 @@
+"""The bar over the conversation: the model picker, this chat's context use, its system prompt, the model manager.
+
+The picker lists the installed models with their state (loaded and on which provider, loading, not loaded) and
+"Get models…", which opens the model manager. Picking a model is a user's choice: the window gives it to this
+conversation and loads it. Showing a conversation only selects its model here; nothing loads until the user sends
+or picks. The meter shows the tokens the last answer of this chat used of the loaded context, and says in its
+tooltip what happens when it fills.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QProgressBar, QToolButton, QWidget
+
+from phidesk.gui.plain import plain_label, tooltip
+from phidesk.gui.signals import emit
+
+GET_MODELS = "\x00get-models"  # the picker's last entry (not a model id: ids never hold NUL)
+FULL_NOTE = ("When a conversation no longer fits, the oldest turns are left out of what the model reads "
+             "(they stay in the history, and the answer's note says how many were left out).")
+
+
+class _Picker(QComboBox):
+    opening = Signal()  # the list is about to show: the window fills it with what is installed now
+
+    def showPopup(self) -> None:  # noqa: N802 (Qt override)
+        emit(self.opening)
+        super().showPopup()
+
+
+class ChatHeader(QWidget):
+    model_chosen = Signal(str)  # the user picked an installed model for this chat
+    get_models = Signal()  # "Get models…"
+    system_prompt_requested = Signal()
+    picker_opening = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("chatHeader")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(10, 6, 10, 6)
+        row.setSpacing(8)
+        self.title = plain_label("New chat", self)
+        self.title.setObjectName("chatTitle")
+        self.title.setAccessibleName("Conversation title")
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        row.addWidget(self.title, 1)
+        self.picker = _Picker(self)
+        self.picker.opening.connect(lambda: emit(self.picker_opening))
+        self.picker.setObjectName("modelPicker")
+        self.picker.setAccessibleName("Model for this chat")
+        self.picker.setToolTip("The model this chat uses; it loads when you send or pick one")
+        self.picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.picker.setMinimumContentsLength(14)
+        self.picker.activated.connect(self._on_activated)
+        row.addWidget(self.picker)
+        self.meter = QProgressBar(self)
+        self.meter.setObjectName("contextMeter")
+        self.meter.setAccessibleName("Context used by this chat")
+        self.meter.setTextVisible(True)
+        self.meter.setFixedWidth(190)
+        self.meter.setRange(0, 1)
+        self.meter.setValue(0)
+        self.meter.setFormat("context: no answer yet")
+        self.meter.setToolTip(FULL_NOTE)
+        row.addWidget(self.meter)
+        self.system_button = QToolButton(self)
+        self.system_button.setText("System prompt…")
+        self.system_button.setAccessibleName("This chat's system prompt")
+        self.system_button.setToolTip("What the model is told before this chat (empty: the general one in Settings)")
+        self.system_button.clicked.connect(lambda: emit(self.system_prompt_requested))
+        row.addWidget(self.system_button)
+        self._models: list[str] = []
+
+    # --- the picker -------------------------------------------------------------------------------------
+    def set_models(self, models: list[str], selected: str | None, loaded: str | None, state: str) -> None:
+        """*models*: installed usable ids; *selected*: this chat's model; *loaded*: the one the worker has, with
+        *state* ("CPU", "loading…") shown next to it."""
+        self._models = list(models)
+        self.picker.blockSignals(True)
+        self.picker.clear()
+        for model_id in models:
+            label = f"{model_id} · {state}" if model_id == loaded and state else model_id
+            self.picker.addItem(label, model_id)
+            self.picker.setItemData(self.picker.count() - 1, tooltip(
+                f"{model_id}: " + (state if model_id == loaded and state else "not loaded")),
+                Qt.ItemDataRole.ToolTipRole)
+        if selected and selected not in models:
+            self.picker.addItem(f"{selected} (not installed)", selected)
+        if models:
+            self.picker.insertSeparator(self.picker.count())
+        self.picker.addItem("Get models…", GET_MODELS)
+        index = self.picker.findData(selected) if selected else -1
+        self.picker.setCurrentIndex(index if index >= 0 else (0 if models else self.picker.count() - 1))
+        self.picker.blockSignals(False)
+
+    def selected_model(self) -> str | None:
+        data = self.picker.currentData()
+        return data if isinstance(data, str) and data != GET_MODELS else None
+
+    def _on_activated(self, index: int) -> None:
+        data = self.picker.itemData(index)
+        if data == GET_MODELS:
+            emit(self.get_models)
+        elif isinstance(data, str) and data in self._models:
+            emit(self.model_chosen, data)
+
+    # --- the meter --------------------------------------------------------------------------------------
+    def set_context(self, used: int | None, total: int | None, dropped: int = 0) -> None:
+        if used is None or not total:
+            self.meter.setRange(0, 1)
+            self.meter.setValue(0)
+            self.meter.setFormat("context: no answer yet" if used is None else f"context: {used:,} tokens")
+            return
+        self.meter.setRange(0, total)
+        self.meter.setValue(min(used, total))
+        self.meter.setFormat(f"{used:,} / {total:,} tokens" + (" · full" if dropped else ""))
+        self.meter.setAccessibleDescription(f"{used:,} of {total:,} tokens of the context used")
+
+    def set_title(self, title: str) -> None:
+        self.title.setText(title)

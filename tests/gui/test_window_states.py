@@ -1,0 +1,128 @@
+"""State bugs of the main window, each found by using it as a user would (issue: the chat window redesign).
+
+The real window with the real starter in a real worker; a second id for the same starter files stands for a second
+model, so "which model is loaded" is observable without a second download.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from phidesk.engine.protocol import Sampling
+from phidesk.gui.about import AboutDialog
+from phidesk.gui.main_window import EDITING, MainWindow
+from phidesk.models import library
+from tests.gui.test_window import loaded_window, send
+
+pytestmark = pytest.mark.usefixtures("starter_installed")
+
+
+@pytest.fixture
+def window(qtbot: object) -> Iterator[MainWindow]:
+    yield from loaded_window(qtbot, Sampling(temperature=0, max_new_tokens=24))
+
+
+@pytest.fixture
+def second_model(starter_source: Path, starter_installed: Path) -> str:
+    library.import_path(starter_source, "starter-b", link=True)
+    return "starter-b"
+
+
+def conversation_with_model(window: MainWindow, model_id: str, text: str = "Hello") -> int:
+    """A conversation whose own model is *model_id* (made as another window or the CLI would make it)."""
+    summary = window.store.create_conversation("other model", model_id=model_id)
+    window.store.add_message(summary.id, "user", text, status="complete")
+    window.sidebar.refresh(window.conversation_id)
+    return summary.id
+
+
+def test_escape_closes_the_about_dialog_in_front(qtbot: object, window: MainWindow) -> None:
+    window.open_about()
+    about = next(w for w in QApplication.topLevelWidgets() if isinstance(w, AboutDialog))
+    qtbot.waitExposed(about)  # type: ignore[attr-defined]
+    about.activateWindow()  # what a window manager does with a new dialog (offscreen, nothing does)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is about, timeout=5_000)  # type: ignore[attr-defined]
+    qtbot.keyClick(about, Qt.Key.Key_Escape)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not about.isVisible(), timeout=5_000)  # type: ignore[attr-defined]
+
+
+def test_browsing_the_sidebar_loads_no_model(qtbot: object, window: MainWindow, second_model: str) -> None:
+    other = conversation_with_model(window, second_model)
+    loads: list[object] = []
+    window.bridge.loaded.connect(loads.append)
+    window.open_conversation(other)
+    qtbot.wait(300)  # type: ignore[attr-defined]
+    assert window.conversation_id == other
+    assert window.model_id == "starter"  # still the model that was loaded
+    assert not loads
+    assert window.header.selected_model() == second_model  # the picker shows this chat's own model
+    # sending is what loads it
+    send(qtbot, window, "Say one word.")
+    assert window.model_id == second_model
+    assert window.store.get_conversation(other).messages[-1].model == second_model
+
+
+def test_after_unload_sending_uses_the_conversations_own_model(qtbot: object, window: MainWindow,
+                                                               second_model: str) -> None:
+    other = conversation_with_model(window, second_model)
+    window.open_conversation(other)
+    window._on_unload()
+    assert window.model_id is None
+    send(qtbot, window, "Say one word.")
+    assert window.model_id == second_model  # before: the default model ("starter")
+
+
+def test_the_context_meter_and_speed_belong_to_the_conversation_shown(qtbot: object, window: MainWindow) -> None:
+    send(qtbot, window, "Name a colour.")
+    first = window.conversation_id
+    assert first is not None
+    shown = window.header.meter.text()
+    assert "/ 4,096 tokens" in shown and window.status_speed.text()
+    window.new_conversation()
+    assert window.header.meter.text() == "context: no answer yet"
+    assert window.status_speed.text() == ""
+    window.open_conversation(first)
+    assert window.header.meter.text() == shown
+
+
+def test_notices_stack_and_each_can_be_dismissed(qtbot: object, window: MainWindow) -> None:
+    window.show_notice("first problem")
+    window.show_notice("second problem")
+    window.show_notice("first problem")  # the same twice is one notice
+    assert window.banner.text().splitlines() == ["second problem", "first problem"]
+    qtbot.mouseClick(window.banner.notices[0].close_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    assert window.banner.text() == "first problem"
+    qtbot.mouseClick(window.banner.notices[0].close_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    assert not window.banner.isVisible()
+
+
+def test_edit_can_be_cancelled_and_ends_when_the_conversation_changes(qtbot: object, window: MainWindow) -> None:
+    send(qtbot, window, "What is the capital of Germany?")
+    window.composer.editor.setPlainText("a draft I was typing")
+    qtbot.mouseClick(window.chat.messages[0].edit_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    assert EDITING in window.banner.text()
+    notice = window.banner.notices[-1]
+    qtbot.mouseClick(notice.buttons[0], Qt.MouseButton.LeftButton)  # Cancel  # type: ignore[attr-defined]
+    assert EDITING not in window.banner.text()
+    assert window.composer.editor.toPlainText() == "a draft I was typing"
+    assert window._editing is None
+    # editing again, then Ctrl+N: the banner and the old text go
+    qtbot.mouseClick(window.chat.messages[0].edit_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # type: ignore[attr-defined]
+    assert window.conversation_id is None
+    assert EDITING not in window.banner.text()
+    assert window.composer.editor.toPlainText() == "a draft I was typing"
+    assert window._editing is None
+
+
+def test_escape_cancels_an_edit_when_no_answer_streams(qtbot: object, window: MainWindow) -> None:
+    send(qtbot, window, "Name a colour.")
+    qtbot.mouseClick(window.chat.messages[0].edit_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Escape)  # type: ignore[attr-defined]
+    assert window._editing is None
+    assert EDITING not in window.banner.text()
