@@ -82,7 +82,8 @@ def test_the_context_meter_and_speed_belong_to_the_conversation_shown(qtbot: obj
     first = window.conversation_id
     assert first is not None
     shown = window.header.meter.text()
-    assert "/ 4,096 tokens" in shown and window.status_speed.text()
+    assert "/ 4,096 tokens" in shown
+    assert window.status_speed.text()
     window.new_conversation()
     assert window.header.meter.text() == "context: no answer yet"
     assert window.status_speed.text() == ""
