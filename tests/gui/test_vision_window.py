@@ -22,10 +22,10 @@ pytestmark = pytest.mark.slow
 
 
 @contextmanager
-def vision_window(qtbot: object, max_new_tokens: int) -> Iterator[MainWindow]:
+def vision_window(qtbot: object, max_new_tokens: int, context_cap: int = 8192) -> Iterator[MainWindow]:
     """The real window with the tiny phi3v fixture installed as the default model and loaded."""
     library.import_path(cached_tiny_phi3v(), "tiny-vision")
-    prefs = settings.Settings(default_model="tiny-vision", provider="cpu", context_cap=8192,
+    prefs = settings.Settings(default_model="tiny-vision", provider="cpu", context_cap=context_cap,
                               sampling=Sampling(temperature=0, max_new_tokens=max_new_tokens))
     window = MainWindow(Store(), prefs)
     qtbot.addWidget(window)  # type: ignore[attr-defined]
@@ -101,3 +101,19 @@ def test_an_image_the_worker_refuses_returns_the_question(qtbot: object, phidesk
         with qtbot.waitSignal(window.bridge.finished, timeout=120_000):  # type: ignore[attr-defined]
             window.send("What is in this?", [str(good)])
         assert window.bridge.client.worker_pid == pid
+
+
+def test_a_vision_model_at_4096_tokens_is_offered_a_larger_context(qtbot: object, phidesk_home: Path) -> None:
+    with vision_window(qtbot, max_new_tokens=6, context_cap=4096) as window:
+        offers = [n for n in window.banner.notices if n.kind == "context"]
+        assert len(offers) == 1
+        assert "One image costs about 1,900 tokens" in offers[0].text
+        assert "KB = " in offers[0].text  # the arithmetic is shown
+        button = offers[0].buttons[0]
+        tokens = int(button.text().split()[1].replace(",", ""))
+        assert tokens > 4096
+        with qtbot.waitSignal(window.bridge.loaded, timeout=120_000):  # type: ignore[attr-defined]
+            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+        assert window.bridge.current is not None
+        assert window.bridge.current.max_length == tokens
+        assert settings.load().context_cap == tokens  # kept for the next start

@@ -5,12 +5,14 @@ carries images."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QMainWindow
 
 from phidesk.engine.protocol import Loaded
+from phidesk.errors import UserError
 from phidesk.gui.plain import Button, ask, tooltip
 from phidesk.models import library
 from phidesk.store import ConversationMissingError
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from phidesk.gui.header import ChatHeader
     from phidesk.gui.model_manager import ModelManagerDialog
     from phidesk.gui.model_pane import ModelPane
+    from phidesk.gui.notices import Action
     from phidesk.settings import Settings
     from phidesk.store import Store, StoredMessage
 
@@ -57,7 +60,7 @@ class WindowModels(QMainWindow):
         @property
         def conversation_id(self) -> int | None: ...
         def send(self, text: str, images: list[str]) -> None: ...
-        def show_notice(self, text: str) -> None: ...
+        def show_notice(self, text: str, actions: list[Action] | None = None, kind: str = "info") -> None: ...
         def _gone(self, conversation_id: int) -> None: ...
 
     def load_model(self, model_id: str, force: bool = False) -> None:
@@ -92,6 +95,8 @@ class WindowModels(QMainWindow):
         self._loaded_max = event.max_length
         self.refresh_header()
         self.show_context(self._context_stats)
+        if event.vision:
+            self._offer_context(event)
         self.models.set_loaded(self.model_id, event.provider, event, auto=self.prefs.provider == "auto")
         if self._pending is not None:
             text, images = self._pending
@@ -198,3 +203,32 @@ class WindowModels(QMainWindow):
             "What the model is told before this conversation (empty: the general one from Settings):", current or "")
         if ok:
             self.service.set_system_prompt(self.conversation_id, text.strip() or None)
+
+    def _offer_context(self, event: Loaded) -> None:
+        """One image costs ~1,900 tokens: at 4,096 two never fit. Offer the largest context memory allows."""
+        import psutil
+
+        from phidesk.models.context_offer import IMAGE_TOKENS, images_that_fit, larger_context
+
+        offer = larger_context(event.max_length, event.context_length, event.kv_cache_mb,
+                               psutil.virtual_memory().available / 2**20)
+        if offer is None:
+            return
+        fit_now, fit_then = images_that_fit(event.max_length), images_that_fit(offer.tokens)
+
+        def accept() -> None:
+            from phidesk import settings as settings_module
+
+            self.prefs = replace(self.prefs, context_cap=offer.tokens)
+            try:
+                settings_module.update({"context_cap": offer.tokens})
+            except (UserError, OSError) as exc:
+                self.show_notice(f"The larger context applies to this window but could not be saved: {exc}")
+            if self.model_id:
+                self.load_model(self.model_id)
+
+        self.show_notice(
+            f"One image costs about {IMAGE_TOKENS:,} tokens, so this {event.max_length:,}-token context holds "
+            f"{fit_now} image(s) with a question. This computer has room for {offer.tokens:,} tokens "
+            f"({fit_then} images): {offer.arithmetic()}.",
+            [(f"Use {offer.tokens:,} tokens", accept)], kind="context")
