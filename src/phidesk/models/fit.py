@@ -16,7 +16,8 @@ What a loaded model needs, in this order of size:
 
 Verdicts: "fits" when the need is at most 70 % of what is available, "tight" up to 100 %,
 "won't fit" beyond; "cannot run" for a build this computer cannot run at any size (DirectML off Windows, a GPU
-build with no such GPU), which the models pane lists apart from the others. Everything here is in MB = MiB (2**20 bytes), like the RAM figures.
+build with no such GPU), which the models pane lists apart from the others.
+Everything here is in MB = MiB (2**20 bytes), like the RAM figures.
 """
 
 from __future__ import annotations
