@@ -18,9 +18,10 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 from phidesk import paths, settings
 from phidesk.errors import UserError
 from phidesk.gui.chat_view import MessageWidget
+from phidesk.gui.download_row import DownloadRow
 from phidesk.gui.images import ImageLoader, ImagePreview
 from phidesk.gui.main_window import MainWindow
-from phidesk.gui.model_pane import ModelPane, _DownloadRow
+from phidesk.gui.model_pane import ModelPane
 from phidesk.models.download import Job
 from phidesk.store import Store
 
@@ -130,7 +131,7 @@ def test_model_pane_shows_folder_names_errors_and_hub_files_literally(qtbot: obj
     pane.tree.setCurrentItem(item)
     assert box_text(pane._on_remove) == f"Delete {NAME} and its files from this computer?"
     assert (paths.models_dir() / NAME).is_dir()
-    row = _DownloadRow(HOSTILE)
+    row = DownloadRow(HOSTILE)
     qtbot.addWidget(row)  # type: ignore[attr-defined]
     assert shown(row.label) == HOSTILE
     row.show_job(Job(key=HOSTILE, entry=None,  # type: ignore[arg-type]
