@@ -114,7 +114,7 @@ def test_notices_sidebar_and_delete_dialog_show_titles_literally(window: MainWin
     assert "Model '<img src='x'>' is not usable" in shown(window.banner)
     conversation = window.store.create_conversation(HOSTILE)
     window.sidebar.refresh()
-    item = window.sidebar.list.item(0)
+    item = window.sidebar.items()[0]  # the first conversation (item 0 is the "Today" heading)
     assert HOSTILE in shown_tip(item.toolTip())
     assert box_text(lambda: window._on_delete(conversation.id)) == f"Delete “{HOSTILE}” for good?"
     assert window.store.list_conversations()  # the dialog was dismissed: nothing deleted
