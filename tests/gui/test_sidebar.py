@@ -45,7 +45,8 @@ def sidebar(qtbot: object, store: Store) -> ConversationList:
     day = 86_400
     ids = {
         "old pinned": make(store, "Old but pinned", now - 400 * day, pinned=True),
-        "today": make(store, "Capital of France", now - 3600, "What is the capital of France? <b>Paris</b>"),
+        "today": make(store, "Capital of France", now - 3600,
+                      "A long question first. " * 20 + "What is the capital of France? <b>Paris</b>"),
         "yesterday": make(store, "Yesterday's chat", datetime(2026, 11, 29, 23, 0).timestamp()),
         "week": make(store, "Earlier this week", now - 4 * day),
         "older": make(store, "Long ago", now - 40 * day),
@@ -130,6 +131,8 @@ def test_a_search_shows_hits_without_headings_the_hit_marked_after_escaping(qtbo
     assert "&lt;b&gt;" in second  # the message's own markup is text
     assert '<span style="background-color:#ffd54f; color:#000000">Paris</span>' in second
     assert "<b>" not in second
+    assert second.startswith("…")
+    assert not second.startswith("……")  # the store's own "…" where it cut, not doubled
 
 
 def test_rows_are_tall_enough_for_devanagari(sidebar: ConversationList, store: Store) -> None:

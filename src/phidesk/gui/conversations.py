@@ -199,7 +199,7 @@ class ConversationList(QWidget):
         item.setData(ID_ROLE, summary.id)
         item.setData(PINNED_ROLE, summary.pinned)
         if query and summary.snippet:
-            second_plain = f"…{summary.snippet}…"
+            second_plain = summary.snippet  # with "…" where the store cut it
             item.setData(SECOND_ROLE, sidebar_groups.highlighted(second_plain, query,
                                                                  '<span style="background-color:#ffd54f; '
                                                                  'color:#000000">', "</span>"))
