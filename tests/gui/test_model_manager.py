@@ -10,9 +10,10 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from phidesk import settings
+from phidesk.gui.catalog_tree import ID_ROLE, OTHER_BUILDS
 from phidesk.gui.model_import import ImportNameDialog
 from phidesk.gui.model_manager import ModelManagerDialog
-from phidesk.gui.model_pane import ID_ROLE, OTHER_BUILDS, ModelPane
+from phidesk.gui.model_pane import ModelPane
 from phidesk.models import library
 from phidesk.models.hardware import CpuInfo, Hardware, ProviderStatus, RamInfo
 from phidesk.models.report import machine_report

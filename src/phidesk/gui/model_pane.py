@@ -7,7 +7,8 @@ pane's, so a pane closed meanwhile is simply no longer connected (no emit on a d
 An import's converter process is ended when the pane goes or the application quits.
 
 Its parts live beside it: a download's row (download_row.py), Import…'s name dialog and progress row
-(model_import.py), the pool task (tasks.py); the dialog that holds the pane is model_manager.py.
+(model_import.py), the catalog's rows (catalog_tree.py), the pool task (tasks.py); the dialog that holds the
+pane is model_manager.py.
 """
 
 from __future__ import annotations
@@ -34,17 +35,16 @@ from PySide6.QtWidgets import (
 
 from phidesk import logs
 from phidesk.errors import UserError
+from phidesk.gui.catalog_tree import ID_ROLE, fill_catalog
 from phidesk.gui.download_row import DownloadRow, mb
 from phidesk.gui.markdown import escape
 from phidesk.gui.model_import import FOLDER, GGUF, ImportNameDialog, ImportRow, pick_source
 from phidesk.gui.plain import Button, ask, inform, tooltip, warn
 from phidesk.gui.signals import emit
 from phidesk.gui.tasks import Task, emit_if_alive
-from phidesk.models import fit, library, probecache
+from phidesk.models import library, probecache
 
 log = logging.getLogger(__name__)
-ID_ROLE = Qt.ItemDataRole.UserRole
-OTHER_BUILDS = "Other builds (cannot run on this computer)"
 
 
 def _cancel_all(cancels: list[library.Cancel], *_args: object) -> None:
@@ -203,37 +203,7 @@ class ModelPane(QWidget):
         self.machine.setText(f"<b>This machine:</b> {escape(str(cpu['name']))}, {cpu['threads']} threads · "
                              f"{mb(ram['available_mb'])} of {mb(ram['total_mb'])} RAM free · {escape(gpus)} · "
                              f"providers: {escape(_providers_text(report))} (<a href='recheck'>check again</a>)")
-        best = report.get("recommended") or {}
-        self.catalog.clear()
-        from phidesk.models import catalog
-
-        sizes = {e.key: e.size_bytes for e in catalog.load_catalog()}
-        recs = report["recommendations"]
-        other = [rec for rec in recs if rec["verdict"] == fit.CANNOT_RUN]
-        group: QTreeWidgetItem | None = None
-        if other:  # builds for another system or GPU: listed apart, with the reason, not as "won't fit"
-            group = QTreeWidgetItem([OTHER_BUILDS])
-            group.setFlags(Qt.ItemFlag.ItemIsEnabled)  # a heading: not selectable, nothing to download
-            group.setFirstColumnSpanned(True)
-        for rec in recs:
-            star = "★ " if (rec["id"], rec["variant"]) == (best.get("id"), best.get("variant")) else ""
-            item = QTreeWidgetItem([f"{star}{rec['id']}", rec["variant"],
-                                    mb(sizes.get(f"{rec['id']}:{rec['variant']}", 0) / 2**20), rec["verdict"]])
-            item.setData(0, ID_ROLE, (rec["id"], rec["variant"]))
-            item.setToolTip(0, tooltip(rec["reason"]))
-            item.setToolTip(3, tooltip(rec["reason"]))
-            if group is not None and rec in other:
-                group.addChild(item)
-                continue
-            self.catalog.addTopLevelItem(item)
-            if star:
-                self.catalog.setCurrentItem(item)
-        if group is not None:
-            self.catalog.addTopLevelItem(group)
-            group.setFirstColumnSpanned(True)
-            group.setExpanded(True)
-        for column in range(self.catalog.columnCount()):
-            self.catalog.resizeColumnToContents(column)
+        fill_catalog(self.catalog, report)
 
     # --- downloads ---------------------------------------------------------------------------
     def manager(self) -> Any:
