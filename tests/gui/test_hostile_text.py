@@ -18,9 +18,10 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 from phidesk import paths, settings
 from phidesk.errors import UserError
 from phidesk.gui.chat_view import MessageWidget
+from phidesk.gui.download_row import DownloadRow
 from phidesk.gui.images import ImageLoader, ImagePreview
 from phidesk.gui.main_window import MainWindow
-from phidesk.gui.model_pane import ModelPane, _DownloadRow
+from phidesk.gui.model_pane import ModelPane
 from phidesk.models.download import Job
 from phidesk.store import Store
 
@@ -113,7 +114,7 @@ def test_notices_sidebar_and_delete_dialog_show_titles_literally(window: MainWin
     assert "Model '<img src='x'>' is not usable" in shown(window.banner.notices[-1].label)
     conversation = window.store.create_conversation(HOSTILE)
     window.sidebar.refresh()
-    item = window.sidebar.list.item(0)
+    item = window.sidebar.items()[0]  # the first conversation (item 0 is the "Today" heading)
     assert HOSTILE in shown_tip(item.toolTip())
     assert box_text(lambda: window._on_delete(conversation.id)) == f"Delete “{HOSTILE}” for good?"
     assert window.store.list_conversations()  # the dialog was dismissed: nothing deleted
@@ -130,7 +131,7 @@ def test_model_pane_shows_folder_names_errors_and_hub_files_literally(qtbot: obj
     pane.tree.setCurrentItem(item)
     assert box_text(pane._on_remove) == f"Delete {NAME} and its files from this computer?"
     assert (paths.models_dir() / NAME).is_dir()
-    row = _DownloadRow(HOSTILE)
+    row = DownloadRow(HOSTILE)
     qtbot.addWidget(row)  # type: ignore[attr-defined]
     assert shown(row.label) == HOSTILE
     row.show_job(Job(key=HOSTILE, entry=None,  # type: ignore[arg-type]

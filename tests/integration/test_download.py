@@ -208,12 +208,50 @@ def test_a_hub_that_stays_down_is_a_network_error(hub: HubServer) -> None:
     assert nothing_installed()
 
 
-def test_an_unreachable_hub_is_a_network_error(hub: HubServer, monkeypatch: pytest.MonkeyPatch) -> None:
+def refused_endpoint() -> str:
+    """The address of a local hub that has just closed: its port refuses connections."""
     with HubServer() as gone:
-        endpoint = gone.endpoint
+        return gone.endpoint
+
+
+@pytest.mark.parametrize("where", ["refused", "unresolvable"])
+def test_an_unreachable_hub_says_what_to_do_soon(hub: HubServer, monkeypatch: pytest.MonkeyPatch,
+                                                 where: str) -> None:
+    """No connection at all (a refused port, a name that does not resolve): one line on the network and the
+    Offline setting, after two quick retries, not five slow ones."""
+    endpoint = refused_endpoint() if where == "refused" else "http://phidesk-no-such-hub.invalid"
     monkeypatch.setenv("HF_ENDPOINT", endpoint)
-    with pytest.raises(DownloadError, match=r"^network error: .*ConnectError"):
-        download_blocking(Entry(), retry_delays=FAST_RETRIES)
+    with pytest.raises(download.HubUnreachableError, match=r"^the Hugging Face hub cannot be reached "
+                       r"\(ConnectError: .*\): check the network \(or the Offline setting\), then try again$") as exc:
+        download_blocking(Entry(), retry_delays=(0.05, 0.05, 30.0, 30.0, 30.0))  # a third retry would hang here
+    assert exc.value.code == "hub_unreachable"
+    assert nothing_installed()
+
+
+def test_a_hub_gone_mid_download_keeps_the_part_for_retry(hub: HubServer, starter_source: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    hub.bytes_per_s = 4_000_000
+    with DownloadManager(retry_delays=FAST_RETRIES) as manager:
+        job = manager.enqueue(Entry())
+        wait_for(lambda: job.current_file == DATA and job.bytes_done > 1_000_000, what="bytes of the data file")
+        manager.pause(job.key)
+        wait_for(lambda: job.state == "paused", what="paused")
+        monkeypatch.setenv("HF_ENDPOINT", refused_endpoint())  # the network goes away
+        manager.resume(job.key)
+        wait_for(lambda: job.state in ("done", "failed"), what="the download to fail")
+        failed = job_state(manager, job.key)
+        assert (failed.state, failed.error_code) == ("failed", "hub_unreachable"), failed.error
+        part = download.staging_dir(Entry()) / download.FILES_DIR / (DATA + download.PART)
+        kept = part.stat().st_size
+        assert kept > 0
+        monkeypatch.setenv("HF_ENDPOINT", hub.endpoint)  # back: Retry
+        hub.bytes_per_s = None
+        manager.resume(job.key)
+        wait_for(lambda: job.state in ("done", "failed"), what="the download to end")
+        assert job.state == "done", job.error
+        assert job.error_code is None
+    assert resumed_ranges(hub, DATA)[-1] == kept  # resumed where it stopped, not from zero
+    assert sha256(paths.models_dir() / "phi-test" / DATA) == sha256(starter_source / DATA)
 
 
 # --- verification and refusals ------------------------------------------------------------------------------

@@ -121,7 +121,7 @@ def test_cli_hardware_json_has_the_promised_keys(phidesk_home: Path) -> None:
     assert abs(data["ram"]["total_mb"] - psutil.virtual_memory().total / 2**20) < 0.05 * data["ram"]["total_mb"]
     for rec in data["recommendations"]:
         assert {"id", "variant", "verdict", "needed_mb", "available_mb", "reason"} <= set(rec)
-        assert rec["verdict"] in {"fits", "tight", "won't fit"}
+        assert rec["verdict"] in {"fits", "tight", "won't fit", "cannot run"}
 
 
 def test_pane_downloads_a_catalog_model(qtbot: object, hub: HubServer, starter_installed: Path) -> None:
@@ -208,3 +208,62 @@ def test_offline_setting_refuses_downloads_with_one_line(hub: HubServer, phidesk
         download.download_blocking(catalog.find("phi-test", "cpu"))
     assert hub.log == []
     assert "phi-test" not in [m.id for m in library.list_models()]
+
+
+def test_pane_download_with_no_hub_says_what_to_do_with_retry_and_dismiss(
+        qtbot: object, hub: HubServer, phidesk_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No network (a port that refuses, as a hub that cannot be reached): the row says what to do in one line and
+    offers Retry (which goes on from what is on disk) and Dismiss, soon, not after 16 s at "0% · listing"."""
+    from phidesk.gui.download_row import UNREACHABLE
+    from phidesk.gui.model_manager import ModelManagerDialog
+    from phidesk.models import catalog
+
+    with HubServer() as gone:
+        refused = gone.endpoint
+    monkeypatch.setenv("HF_ENDPOINT", refused)
+    dialog = ModelManagerDialog()
+    qtbot.addWidget(dialog)  # type: ignore[attr-defined]
+    dialog.show_section("catalog")
+    pane = dialog.pane
+    row = pane._row("phi-test:cpu")
+    row.show_job(pane.manager().enqueue(catalog.find("phi-test", "cpu")))
+    qtbot.waitUntil(lambda: "failed" in row.bar.format(), timeout=30_000)  # type: ignore[attr-defined]
+    lines = row.label.text().split("<br>")
+    assert lines[-1] == UNREACHABLE
+    assert "ConnectError" not in row.label.text()
+    assert row.retry.isVisible()
+    assert row.dismiss.isVisible()
+    assert not row.pause.isVisible()
+    monkeypatch.setenv("HF_ENDPOINT", hub.endpoint)  # the network is back
+    row.retry.click()
+    qtbot.waitUntil(lambda: library.installed("phi-test") is not None, timeout=60_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: "done" in row.bar.format(), timeout=10_000)  # type: ignore[attr-defined]
+    assert not row.retry.isVisible()
+    pane.close_downloads()
+
+
+def test_dismiss_hides_a_failed_download_and_keeps_what_it_downloaded(
+        qtbot: object, hub: HubServer, phidesk_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from phidesk.gui.model_pane import ModelPane
+    from phidesk.models import catalog, download
+
+    hub.bytes_per_s = 4_000_000
+    pane = ModelPane()
+    qtbot.addWidget(pane)  # type: ignore[attr-defined]
+    manager = pane.manager()
+    entry = catalog.find("phi-test", "cpu")
+    job = manager.enqueue(entry)
+    qtbot.waitUntil(lambda: any(j.bytes_done > 1_000_000 for j in manager.jobs()),  # type: ignore[attr-defined]
+                    timeout=60_000)
+    manager.pause(job.key)
+    qtbot.waitUntil(lambda: manager.jobs()[0].state == "paused", timeout=60_000)  # type: ignore[attr-defined]
+    with HubServer() as gone:
+        monkeypatch.setenv("HF_ENDPOINT", gone.endpoint)
+    manager.resume(job.key)
+    row = pane.rows[job.key]
+    qtbot.waitUntil(lambda: "failed" in row.bar.format(), timeout=30_000)  # type: ignore[attr-defined]
+    row.dismiss.click()
+    assert job.key not in pane.rows
+    assert not pane.downloads_box.isVisibleTo(pane)
+    assert download.pending_on_disk() == [job.key]  # kept: the next start offers to resume it
+    pane.close_downloads()

@@ -8,7 +8,7 @@ import pytest
 
 from phidesk.models import fit
 from phidesk.models.catalog import find, load_catalog
-from phidesk.models.fit import FITS, TIGHT, WONT_FIT, best, kv_cache_bytes, recommend, verdict
+from phidesk.models.fit import CANNOT_RUN, FITS, TIGHT, WONT_FIT, best, kv_cache_bytes, recommend, verdict
 from phidesk.models.hardware import CpuInfo, GpuInfo, Hardware, ProviderStatus, RamInfo
 
 MB = 1024 * 1024
@@ -114,10 +114,10 @@ def test_best_on_this_cpu_only_machine() -> None:
     assert chosen is None or chosen.variant == "cpu"
     for r in recs:
         if r.variant == "cuda" and not hw.gpus:
-            assert r.verdict == WONT_FIT
+            assert r.verdict == CANNOT_RUN
             assert r.reason.startswith("no NVIDIA GPU found")
         if r.variant == "dml" and hw.os != "windows":
-            assert r.verdict == WONT_FIT
+            assert r.verdict == CANNOT_RUN
             assert "Windows only" in r.reason
 
 
@@ -176,3 +176,29 @@ def test_unverified_provider_is_used_but_said() -> None:
     rec = fit.judge(find("phi-3.5-mini-instruct", "cuda"), hw, 4096)
     assert rec.verdict == FITS
     assert "not yet tried on a model" in rec.reason
+
+
+def test_builds_this_computer_cannot_run_are_set_apart_not_called_too_big() -> None:
+    """DirectML off Windows and CUDA with no NVIDIA GPU: CANNOT_RUN with the reason, listed apart."""
+    hw = machine(ram_available_mb=2_000, os="linux")  # little RAM: the CPU builds really do not fit
+    recs = recommend(hw, load_catalog(), 4096)
+    runnable, other = fit.runnable_split(recs)
+    assert {r.variant for r in other} == {"cuda", "dml"}
+    assert {r.variant for r in runnable} == {"cpu"}
+    assert all(r.verdict == CANNOT_RUN for r in other)
+    assert all(r.verdict != CANNOT_RUN for r in runnable)
+    assert next(r for r in runnable if r.key == "phi-3.5-mini-instruct:cpu").verdict == WONT_FIT
+    dml = next(r for r in other if r.key == "phi-3.5-mini-instruct:dml")
+    assert dml.reason.startswith("DirectML runs on Windows only")
+    cuda = next(r for r in other if r.key == "phi-3.5-mini-instruct:cuda")
+    assert cuda.reason.startswith("no NVIDIA GPU found")
+    assert runnable == [r for r in recs if r in runnable]  # each in catalog order
+    assert other == [r for r in recs if r in other]
+
+
+def test_a_cuda_build_on_a_machine_with_an_nvidia_gpu_is_judged_on_its_memory() -> None:
+    small = GpuInfo("nvidia", "RTX tiny", 1_000, 0, "nvml", True)
+    hw = machine(gpus=[small], providers={"cpu": ProviderStatus(True), "cuda": ProviderStatus(True)})
+    rec = fit.judge(find("phi-3.5-mini-instruct", "cuda"), hw, 4096)
+    assert rec.verdict == WONT_FIT  # it could run here, it is just too big for 1 GB
+    assert fit.runnable_split([rec]) == ([rec], [])

@@ -1,8 +1,31 @@
-"""The sidebar: conversations (new, search over titles and text, rename, pin, delete, export, import)."""
+"""The sidebar: conversations (new, search over titles and text, rename, pin, delete, export, import).
+
+Rows are grouped under headings (Pinned, Today, Yesterday, Previous 7 days, Older: ``sidebar_groups``), which
+cannot be selected and which the arrow keys pass over. A search shows its hits without headings. Each row has
+two lines: the title and, while searching, the text around the hit (escaped, then the hit marked), else the
+time of the last message. Rows are as tall as two lines of Devanagari (measured, not assumed).
+Selecting a row only says so (``selected``); what opening it does is the window's business.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal, Slot
+import time
+
+import qtawesome
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
@@ -10,15 +33,89 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMenu,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
 
+from phidesk.gui import sidebar_groups
 from phidesk.gui.plain import tooltip
 from phidesk.gui.signals import emit
 from phidesk.store import ConversationSummary, Store
 
 ID_ROLE = Qt.ItemDataRole.UserRole
+SECOND_ROLE = Qt.ItemDataRole.UserRole + 1  # the second line, as rich text whose data is escaped
+PINNED_ROLE = Qt.ItemDataRole.UserRole + 2
+TALL_SAMPLE = "क्षि ज्ञ ॐ द्ध्र्य"  # Devanagari conjuncts and vowel signs: above and below Latin text
+PAD = 4
+
+
+def line_height(font: QFont) -> int:
+    """One line of *font*, tall enough for Devanagari's marks above and below (measured with this font)."""
+    metrics = QFontMetrics(font)
+    return max(metrics.height(), metrics.boundingRect(TALL_SAMPLE).height(),
+               metrics.tightBoundingRect(TALL_SAMPLE).height())
+
+
+class _RowDelegate(QStyledItemDelegate):
+    """A heading, or a row of two lines: the title (elided, a pin before it if pinned) and the second line."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pin = qtawesome.icon("mdi6.pin")
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
+        line = line_height(option.font)
+        lines = 1 if index.data(ID_ROLE) is None else 2
+        return QSize(max(100, option.rect.width()), lines * line + 2 * PAD)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        widget = opt.widget
+        style = widget.style() if widget is not None else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        rect: QRect = opt.rect.adjusted(PAD + 2, PAD, -PAD, -PAD)
+        line = line_height(opt.font)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        palette: QPalette = opt.palette
+        text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        painter.save()
+        title = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        font = QFont(opt.font)
+        if index.data(ID_ROLE) is None:  # a heading
+            font.setBold(True)
+            painter.setFont(font)
+            painter.setPen(palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
+            painter.restore()
+            return
+        left = rect.left()
+        if index.data(PINNED_ROLE):
+            size = min(line, 16)
+            self.pin.paint(painter, QRect(left, rect.top() + (line - size) // 2, size, size))
+            left += size + 4
+        font.setWeight(QFont.Weight.DemiBold)
+        painter.setFont(font)
+        painter.setPen(palette.color(text_role))
+        title_rect = QRect(left, rect.top(), rect.right() - left, line)
+        painter.drawText(title_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         QFontMetrics(font).elidedText(title, Qt.TextElideMode.ElideRight, title_rect.width()))
+        second = str(index.data(SECOND_ROLE) or "")
+        document = QTextDocument()
+        document.setDefaultFont(opt.font)
+        document.setDocumentMargin(0)
+        colour = palette.color(text_role if selected else QPalette.ColorRole.PlaceholderText).name()
+        document.setHtml(f'<div style="color:{colour}; white-space:pre">{second}</div>')  # data escaped already
+        painter.translate(rect.left(), rect.top() + line)
+        painter.setClipRect(QRect(0, 0, rect.width(), line))
+        document.drawContents(painter)
+        painter.restore()
 
 
 class ConversationList(QWidget):
@@ -58,34 +155,74 @@ class ConversationList(QWidget):
         layout.addWidget(self.search)
         self.list = QListWidget(self)
         self.list.setAccessibleName("Conversations")
+        self.list.setAccessibleDescription("Enter opens, F2 renames, Delete deletes, the menu key shows more")
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setItemDelegate(_RowDelegate(self.list))
+        self.list.setUniformItemSizes(False)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._on_menu)
         self.list.currentItemChanged.connect(self._on_current)
+        self.list.itemActivated.connect(self._on_activated)  # Enter, or a double click
+        self.list.installEventFilter(self)
         layout.addWidget(self.list, 1)
         self._current_id: int | None = None
+        self.now = time.time  # what "today" is measured from
 
     def refresh(self, select: int | None = None) -> None:
         """Reload from the store, keeping (or moving to) the selected conversation."""
         wanted = select if select is not None else self._current_id
+        query = self.search.text().strip()
+        summaries = self.store.list_conversations(query or None)
+        now = self.now()
         self.list.blockSignals(True)
         self.list.clear()
-        for summary in self.store.list_conversations(self.search.text().strip() or None):
-            item = QListWidgetItem(self._label(summary))
-            item.setData(ID_ROLE, summary.id)
-            item.setToolTip(tooltip(summary.snippet or summary.title))
-            self.list.addItem(item)
-            if summary.id == wanted:
-                self.list.setCurrentItem(item)
+        sections = [("", summaries)] if query else sidebar_groups.grouped(summaries, now)
+        for heading, members in sections:
+            if heading:
+                self._add_heading(heading)
+            for summary in members:
+                item = self._add_row(summary, query, now)
+                if summary.id == wanted:
+                    self.list.setCurrentItem(item)
         self.list.blockSignals(False)
         self._current_id = wanted
 
-    @staticmethod
-    def _label(summary: ConversationSummary) -> str:
-        pin = "📌 " if summary.pinned else ""
-        snippet = f"\n   …{summary.snippet}…" if summary.snippet else ""
-        return f"{pin}{summary.title}{snippet}"
+    def _add_heading(self, heading: str) -> None:
+        item = QListWidgetItem(heading)
+        item.setFlags(Qt.ItemFlag.NoItemFlags)  # not selectable, not enabled: the arrow keys pass over it
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{heading}:")
+        item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, "section heading")
+        self.list.addItem(item)
+
+    def _add_row(self, summary: ConversationSummary, query: str, now: float) -> QListWidgetItem:
+        item = QListWidgetItem(summary.title)
+        item.setData(ID_ROLE, summary.id)
+        item.setData(PINNED_ROLE, summary.pinned)
+        if query and summary.snippet:
+            second_plain = summary.snippet  # with "…" where the store cut it
+            item.setData(SECOND_ROLE, sidebar_groups.highlighted(second_plain, query,
+                                                                 '<span style="background-color:#ffd54f; '
+                                                                 'color:#000000">', "</span>"))
+        else:
+            second_plain = sidebar_groups.when(summary.updated_at, now)
+            item.setData(SECOND_ROLE, sidebar_groups.highlighted(second_plain, ""))
+        pinned = "pinned, " if summary.pinned else ""
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{summary.title}, {pinned}{second_plain}")
+        item.setToolTip(tooltip(summary.snippet or summary.title))
+        self.list.addItem(item)
+        return item
+
+    def ids(self) -> list[int]:
+        """The conversations shown, top to bottom (headings left out)."""
+        return [int(item.data(ID_ROLE)) for item in self.items()]
+
+    def items(self) -> list[QListWidgetItem]:
+        found = [self.list.item(i) for i in range(self.list.count())]
+        return [item for item in found if item is not None and item.data(ID_ROLE) is not None]
+
+    def headings(self) -> list[str]:
+        found = [self.list.item(i) for i in range(self.list.count())]
+        return [item.text() for item in found if item is not None and item.data(ID_ROLE) is None]
 
     def current_id(self) -> int | None:
         return self._current_id
@@ -96,26 +233,55 @@ class ConversationList(QWidget):
 
     @Slot(QListWidgetItem, QListWidgetItem)
     def _on_current(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
-        if item is not None:
+        if item is not None and item.data(ID_ROLE) is not None:
             self._current_id = int(item.data(ID_ROLE))
             emit(self.selected, self._current_id)
 
-    @Slot(QPoint)
-    def _on_menu(self, pos: QPoint) -> None:
-        item = self.list.itemAt(pos)
-        if item is None:
-            return
-        conversation_id = int(item.data(ID_ROLE))
+    @Slot(QListWidgetItem)
+    def _on_activated(self, item: QListWidgetItem) -> None:
+        if item.data(ID_ROLE) is not None:
+            self._current_id = int(item.data(ID_ROLE))
+            emit(self.selected, self._current_id)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.list and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            item = self.list.currentItem()
+            conversation_id = int(item.data(ID_ROLE)) if item is not None and item.data(ID_ROLE) is not None \
+                else None
+            key = event.key()
+            if conversation_id is not None and key == Qt.Key.Key_F2:
+                emit(self.rename_requested, conversation_id)
+                return True
+            if conversation_id is not None and key == Qt.Key.Key_Delete:
+                emit(self.delete_requested, conversation_id)
+                return True
+            if key == Qt.Key.Key_Menu and item is not None:
+                self._on_menu(self.list.visualItemRect(item).center())
+                return True
+        return super().eventFilter(watched, event)
+
+    def menu_for(self, conversation_id: int) -> QMenu:
+        """The context menu of one conversation (also what the menu key shows)."""
         pinned = any(s.pinned for s in self.store.list_conversations() if s.id == conversation_id)
         menu = QMenu(self)
-        menu.addAction("Rename…", lambda: emit(self.rename_requested, conversation_id))
+        menu.setAccessibleName("Conversation actions")
+        menu.addAction("Open", lambda: emit(self.selected, conversation_id))
+        menu.addAction("Rename…\tF2", lambda: emit(self.rename_requested, conversation_id))
         menu.addAction("Unpin" if pinned else "Pin", lambda: self._toggle_pin(conversation_id, not pinned))
         menu.addSeparator()
         menu.addAction("Export as Markdown…", lambda: emit(self.export_requested, conversation_id, "md"))
         menu.addAction("Export as JSON…", lambda: emit(self.export_requested, conversation_id, "json"))
         menu.addSeparator()
-        menu.addAction("Delete…", lambda: emit(self.delete_requested, conversation_id))
-        menu.exec(self.list.mapToGlobal(pos))
+        menu.addAction("Delete…\tDel", lambda: emit(self.delete_requested, conversation_id))
+        return menu
+
+    @Slot(QPoint)
+    def _on_menu(self, pos: QPoint) -> None:
+        item = self.list.itemAt(pos)
+        if item is None or item.data(ID_ROLE) is None:
+            return
+        self.menu_for(int(item.data(ID_ROLE))).exec(self.list.viewport().mapToGlobal(pos))
 
     def _toggle_pin(self, conversation_id: int, pinned: bool) -> None:
         emit(self.pin_requested, conversation_id, pinned)

@@ -6,9 +6,9 @@ their results come back as queued signals. A task emits on its own signals objec
 pane's, so a pane closed meanwhile is simply no longer connected (no emit on a deleted object).
 An import's converter process is ended when the pane goes or the application quits.
 
-About 480 lines: the pane's four parts (machine, catalog, downloads, installed) share its report, its task pool
-and its loaded-model state. Issue 14 moves the model manager out of the main window into a page of its own, and
-that is when it splits along those parts.
+Its parts live beside it: a download's row (download_row.py), Import…'s name dialog and progress row
+(model_import.py), the catalog's rows (catalog_tree.py), the pool task (tasks.py); the dialog that holds the
+pane is model_manager.py.
 """
 
 from __future__ import annotations
@@ -20,13 +20,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
+    QMenu,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -36,36 +35,16 @@ from PySide6.QtWidgets import (
 
 from phidesk import logs
 from phidesk.errors import UserError
+from phidesk.gui.catalog_tree import ID_ROLE, fill_catalog
+from phidesk.gui.download_row import DownloadRow, mb
 from phidesk.gui.markdown import escape
+from phidesk.gui.model_import import FOLDER, GGUF, ImportNameDialog, ImportRow, pick_source
 from phidesk.gui.plain import Button, ask, inform, tooltip, warn
 from phidesk.gui.signals import emit
+from phidesk.gui.tasks import Task, emit_if_alive
 from phidesk.models import library, probecache
 
 log = logging.getLogger(__name__)
-ID_ROLE = Qt.ItemDataRole.UserRole
-
-
-class _TaskSignals(QObject):
-    done = Signal(object)  # what the work returned, or the exception it raised
-
-
-class Task(QRunnable):
-    """*work* on Qt's global thread pool; ``signals.done`` carries its result (or exception) to the GUI thread."""
-
-    def __init__(self, work: Callable[[], object]) -> None:
-        super().__init__()
-        self.signals = _TaskSignals()
-        self.work = work
-
-    def run(self) -> None:
-        try:
-            result = self.work()
-        except (UserError, OSError) as exc:  # bad input, a full disk: the pane says it in one line
-            result = exc
-        except Exception as exc:  # reported to the pane, which shows it
-            log.exception("background task failed")
-            result = exc
-        emit(self.signals.done, result)
 
 
 def _cancel_all(cancels: list[library.Cancel], *_args: object) -> None:
@@ -73,18 +52,12 @@ def _cancel_all(cancels: list[library.Cancel], *_args: object) -> None:
         cancel.cancel()
 
 
-def _emit_if_alive(signal: Any, *args: Any) -> None:
-    """Emit from a background thread; the pane may have been closed and deleted meanwhile."""
-    with contextlib.suppress(RuntimeError):  # "Signal source has been deleted"
-        emit(signal, *args)
-
-
 def kv_text(loaded: Any) -> str:
     """How many conversations stay warm, and why: one KV cache is allocated for the whole context."""
     per_token_kb = loaded.kv_cache_mb * 1024 / max(1, loaded.max_length)
     return (f"Conversations kept warm: up to {loaded.kv_caches} (switching back to one reads only its new "
-            f"text). Each keeps a KV cache of {_mb(loaded.kv_cache_mb)} ({loaded.max_length:,} tokens × "
-            f"{per_token_kb:,.0f} KB); the budget is {_mb(loaded.kv_budget_mb)} (Settings: memory for "
+            f"text). Each keeps a KV cache of {mb(loaded.kv_cache_mb)} ({loaded.max_length:,} tokens × "
+            f"{per_token_kb:,.0f} KB); the budget is {mb(loaded.kv_budget_mb)} (Settings: memory for "
             "conversations; automatic: half of the memory free after loading).")
 
 
@@ -96,53 +69,6 @@ def _providers_text(report: dict[str, Any]) -> str:
 
         return f"{names}, as found on {time.strftime('%Y-%m-%d', time.localtime(report['probed_at']))}"
     return names
-
-
-def _mb(value: float) -> str:
-    return f"{value / 1024:,.1f} GB" if value >= 1024 else f"{value:,.0f} MB"
-
-
-class _DownloadRow(QWidget):
-    def __init__(self, key: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.key = key
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 2, 0, 2)
-        self.label = QLabel(escape(key), self)
-        self.label.setTextFormat(Qt.TextFormat.RichText)  # every piece of data in it is escaped
-        self.label.setWordWrap(True)
-        layout.addWidget(self.label)
-        row = QHBoxLayout()
-        self.bar = QProgressBar(self)
-        self.bar.setAccessibleName(f"Download progress of {key}")
-        row.addWidget(self.bar, 1)
-        self.pause = QPushButton("Pause", self)
-        self.pause.setAccessibleName(f"Pause or resume the download of {key}")
-        self.cancel = QPushButton("Cancel", self)
-        self.cancel.setAccessibleName(f"Cancel the download of {key}")
-        row.addWidget(self.pause)
-        row.addWidget(self.cancel)
-        layout.addLayout(row)
-
-    def show_job(self, job: Any) -> None:
-        total = int(job.bytes_total or 0)
-        done = int(job.bytes_done or 0)
-        self.bar.setMaximum(max(1, total // 1024))
-        self.bar.setValue(done // 1024)
-        state = str(job.state)
-        self.bar.setFormat(f"%p% · {state}")
-        speed = f" · {job.speed_bps / 1e6:.1f} MB/s" if getattr(job, "speed_bps", 0) else ""
-        eta = f" · {job.eta_s:.0f} s left" if getattr(job, "eta_s", None) and state == "downloading" else ""
-        detail = f"<b>{escape(self.key)}</b> · {_mb(done / 2**20)} of {_mb(total / 2**20)}{speed}{eta}"
-        if getattr(job, "current_file", None) and state == "downloading":
-            detail += f"<br>{escape(Path(job.current_file).name)}"
-        if getattr(job, "error", None):
-            detail += f"<br>{escape(str(job.error))}"
-        self.label.setText(detail)
-        self.pause.setText("Resume" if state == "paused" else "Pause")
-        finished = state in {"done", "failed", "cancelled"}
-        self.pause.setEnabled(not finished)
-        self.cancel.setEnabled(not finished)
 
 
 class ModelPane(QWidget):
@@ -168,7 +94,7 @@ class ModelPane(QWidget):
         self.catalog = QTreeWidget(catalog_box)
         self.catalog.setAccessibleName("Model catalog")
         self.catalog.setHeaderLabels(["Model", "Build", "Size", "Verdict"])
-        self.catalog.setRootIsDecorated(False)
+        self.catalog.setRootIsDecorated(False)  # the one group ("Other builds") is expanded and says what it is
         catalog_layout.addWidget(self.catalog)
         self.reason = QLabel("", catalog_box)
         self.reason.setWordWrap(True)
@@ -198,13 +124,21 @@ class ModelPane(QWidget):
         buttons = QHBoxLayout()
         for label, name, slot in (("Load", "Load the selected model", self._on_load),
                                   ("Unload", "Unload the model", self.unload_requested.emit),
-                                  ("Remove…", "Remove the selected model", self._on_remove),
-                                  ("Import…", "Import a model folder or GGUF file", self._on_import)):
+                                  ("Remove…", "Remove the selected model", self._on_remove)):
             button = QPushButton(label, installed_box)
             button.setAccessibleName(name)
             button.clicked.connect(slot)
             buttons.addWidget(button)
+        self.import_button = QPushButton("Import…", installed_box)
+        self.import_button.setAccessibleName("Import a model folder or GGUF file")
+        import_menu = QMenu(self.import_button)
+        import_menu.addAction("Model folder…", lambda: self._on_import(FOLDER))
+        import_menu.addAction("GGUF file…", lambda: self._on_import(GGUF))
+        self.import_button.setMenu(import_menu)
+        buttons.addWidget(self.import_button)
         installed_layout.addLayout(buttons)
+        self.imports_layout = QVBoxLayout()  # one ImportRow per running import
+        installed_layout.addLayout(self.imports_layout)
         self.memory = QLabel("", installed_box)  # the KV-cache arithmetic of the loaded model (numbers only)
         self.memory.setWordWrap(True)
         self.memory.setAccessibleName("Conversations kept warm")
@@ -214,7 +148,7 @@ class ModelPane(QWidget):
         self.loaded_id: str | None = None
         self.loaded_provider = ""
         self.report: dict[str, Any] | None = None
-        self.rows: dict[str, _DownloadRow] = {}
+        self.rows: dict[str, DownloadRow] = {}
         self._manager: Any = None
         self._job_changed.connect(self._on_job)
         self.imports: list[library.Cancel] = []  # running imports; their converters end with the pane or the app
@@ -265,41 +199,27 @@ class ModelPane(QWidget):
             self.machine.setText(escape(f"Could not look at this machine: {report['error']}"))
             return
         cpu, ram = report["cpu"], report["ram"]
-        gpus = ", ".join(f"{g['name']} ({_mb(g['vram_mb'])})" for g in report.get("gpus") or []) or "no GPU found"
+        gpus = ", ".join(f"{g['name']} ({mb(g['vram_mb'])})" for g in report.get("gpus") or []) or "no GPU found"
         self.machine.setText(f"<b>This machine:</b> {escape(str(cpu['name']))}, {cpu['threads']} threads · "
-                             f"{_mb(ram['available_mb'])} of {_mb(ram['total_mb'])} RAM free · {escape(gpus)} · "
+                             f"{mb(ram['available_mb'])} of {mb(ram['total_mb'])} RAM free · {escape(gpus)} · "
                              f"providers: {escape(_providers_text(report))} (<a href='recheck'>check again</a>)")
-        best = report.get("recommended") or {}
-        self.catalog.clear()
-        from phidesk.models import catalog
-
-        sizes = {e.key: e.size_bytes for e in catalog.load_catalog()}
-        for rec in report["recommendations"]:
-            star = "★ " if (rec["id"], rec["variant"]) == (best.get("id"), best.get("variant")) else ""
-            item = QTreeWidgetItem([f"{star}{rec['id']}", rec["variant"],
-                                    _mb(sizes.get(f"{rec['id']}:{rec['variant']}", 0) / 2**20), rec["verdict"]])
-            item.setData(0, ID_ROLE, (rec["id"], rec["variant"]))
-            item.setToolTip(0, tooltip(rec["reason"]))
-            item.setToolTip(3, tooltip(rec["reason"]))
-            self.catalog.addTopLevelItem(item)
-            if star:
-                self.catalog.setCurrentItem(item)
-        for column in range(self.catalog.columnCount()):
-            self.catalog.resizeColumnToContents(column)
+        fill_catalog(self.catalog, report)
 
     # --- downloads ---------------------------------------------------------------------------
     def manager(self) -> Any:
         if self._manager is None:
             from phidesk.models.download import DownloadManager
 
-            self._manager = DownloadManager(on_change=lambda job: _emit_if_alive(self._job_changed, job))
+            self._manager = DownloadManager(on_change=lambda job: emit_if_alive(self._job_changed, job))
         return self._manager
 
-    def _row(self, key: str) -> _DownloadRow:
+    def _row(self, key: str) -> DownloadRow:
         row = self.rows.get(key)
         if row is None:
-            row = _DownloadRow(key, self.downloads_box)
+            row = DownloadRow(key, self.downloads_box)
             row.pause.clicked.connect(lambda: self._on_pause(key))
+            row.retry.clicked.connect(lambda: self.manager().resume(key))  # resumes from what is on disk
+            row.dismiss.clicked.connect(lambda: self._on_dismiss(key))
             row.cancel.clicked.connect(lambda: self._on_cancel(key))
             self.downloads_layout.addWidget(row)
             self.rows[key] = row
@@ -309,7 +229,7 @@ class ModelPane(QWidget):
     @Slot()
     def _on_download(self) -> None:
         item = self.catalog.currentItem()
-        if item is None:
+        if item is None or item.data(0, ID_ROLE) is None:  # nothing, or the "Other builds" heading
             return
         model_id, variant = item.data(0, ID_ROLE)
         from phidesk import privacy, settings
@@ -337,13 +257,14 @@ class ModelPane(QWidget):
             return
         for index in range(self.catalog.topLevelItemCount()):
             item = self.catalog.topLevelItem(index)
-            if item is not None and tuple(item.data(0, ID_ROLE)) == (rec["id"], rec["variant"]):
+            if item is not None and item.data(0, ID_ROLE) is not None \
+                    and tuple(item.data(0, ID_ROLE)) == (rec["id"], rec["variant"]):
                 self.catalog.setCurrentItem(item)
         from phidesk.models import catalog
 
         size = catalog.find(rec["id"], rec["variant"]).size_bytes / 2**20
-        if ask(self, "Download", f"Download {rec['id']}, the {rec['variant']} build: {_mb(size)} to download, "
-               f"{_mb(rec['needed_mb'])} of memory when it runs ({rec['verdict']} here)?") == Button.Yes:
+        if ask(self, "Download", f"Download {rec['id']}, the {rec['variant']} build: {mb(size)} to download, "
+               f"{mb(rec['needed_mb'])} of memory when it runs ({rec['verdict']} here)?") == Button.Yes:
             self._on_download()
 
     def _on_pause(self, key: str) -> None:
@@ -364,6 +285,16 @@ class ModelPane(QWidget):
         answer = ask(self, "Cancel download", f"Cancel {key} and delete what was downloaded?")
         if answer == Button.Yes:
             self.manager().cancel(key)
+            if key not in {job.key for job in self.manager().jobs()}:  # left by an earlier run: no job to report
+                self._on_dismiss(key)
+
+    def _on_dismiss(self, key: str) -> None:
+        """Hide a failed download's row; its staging folder stays (offered as "stopped last time" next start)."""
+        row = self.rows.pop(key, None)
+        if row is not None:
+            self.downloads_layout.removeWidget(row)
+            row.deleteLater()
+        self.downloads_box.setVisible(bool(self.rows))
 
     @Slot(object)
     def _on_job(self, job: Any) -> None:
@@ -388,7 +319,7 @@ class ModelPane(QWidget):
             item = QTreeWidgetItem([
                 model.id,
                 ("vision" if info.vision else "text") if info else "-",
-                _mb(info.size_bytes / 2**20) if info else "-",
+                mb(info.size_bytes / 2**20) if info else "-",
                 f"{info.context_length:,}" if info else "-",
                 status,
             ])
@@ -452,32 +383,51 @@ class ModelPane(QWidget):
             warn(self, "Remove model", str(exc))
         self.refresh()
 
-    @Slot()
-    def _on_import(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Import an onnxruntime-genai or Hugging Face model folder")
-        if not path:
-            path, _ = QFileDialog.getOpenFileName(self, "…or a GGUF file", str(Path.home()), "GGUF (*.gguf)")
-        if path:
-            self.import_path(path)
+    def _on_import(self, kind: str) -> None:
+        source = pick_source(self, kind)
+        if source is None:
+            return
+        dialog = ImportNameDialog(source, self)
+        if dialog.exec() == ImportNameDialog.DialogCode.Accepted:
+            self.import_path(str(source), dialog.model_id())
 
-    def import_path(self, path: str) -> None:
-        self.machine.setText(escape(f"Importing {Path(path).name}…"))
-
+    def import_path(self, path: str, model_id: str | None = None) -> ImportRow:
+        """Import *path* as *model_id* (None: named after it) in a pool task; its row shows progress and Cancel."""
         cancel, imports = library.Cancel(), self.imports
         imports.append(cancel)
+        row = ImportRow(Path(path), model_id or library.slug(Path(path).name), self)
+        self.imports_layout.addWidget(row)
+        task = Task(lambda: None)
+        signals = task.signals
 
         def work() -> object:
             try:
-                return library.import_path(path, cancel=cancel)
+                return library.import_path(path, model_id, cancel=cancel,
+                                           progress=lambda line: emit_if_alive(signals.progress, line))
             finally:
                 with contextlib.suppress(ValueError):
                     imports.remove(cancel)
 
-        self._run(work, self._on_import_done)
+        def stop() -> None:
+            row.cancel.setEnabled(False)
+            row.show_progress("stopping…")
+            cancel.cancel()
 
-    @Slot(object)
-    def _on_import_done(self, result: object) -> None:
-        if isinstance(result, (UserError, OSError)):
+        row.cancel.clicked.connect(stop)
+        signals.progress.connect(row.show_progress)
+        signals.done.connect(row.on_done)
+        row.finished.connect(lambda result: self._on_import_done(result, row))
+        task.work = work
+        QThreadPool.globalInstance().start(task)
+        return row
+
+    def _on_import_done(self, result: object, row: ImportRow | None = None) -> None:
+        if row is not None:
+            self.imports_layout.removeWidget(row)
+            row.deleteLater()
+        if isinstance(result, UserError) and result.code == "cancelled":
+            pass  # the user stopped it: nothing to say
+        elif isinstance(result, (UserError, OSError)):
             warn(self, "Import", str(result))
         elif isinstance(result, Exception):
             warn(self, "Import", f"The import failed: unexpected error {logs.summary(result)} "

@@ -165,8 +165,7 @@ class WindowModels(QMainWindow):
 
     @Slot()
     def open_model_manager(self) -> None:
-        self.model_manager.show()
-        self.model_manager.activateWindow()
+        self.model_manager.show_section("catalog")
         self.refresh_header()  # back to this chat's model in the picker
 
     def show_context(self, stats: dict[str, Any] | None) -> None:

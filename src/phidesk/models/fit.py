@@ -15,7 +15,9 @@ What a loaded model needs, in this order of size:
   every build, which is why a verdict of "fits" keeps 30 % headroom on top.
 
 Verdicts: "fits" when the need is at most 70 % of what is available, "tight" up to 100 %,
-"won't fit" beyond. Everything here is in MB = MiB (2**20 bytes), like the RAM figures.
+"won't fit" beyond; "cannot run" for a build this computer cannot run at any size (DirectML off Windows, a GPU
+build with no such GPU), which the models pane lists apart from the others.
+Everything here is in MB = MiB (2**20 bytes), like the RAM figures.
 """
 
 from __future__ import annotations
@@ -35,8 +37,8 @@ WORKING_MIN_BYTES = 300 * MB
 WORKING_FRACTION = 0.10
 FITS_FRACTION = 0.70
 
-FITS, TIGHT, WONT_FIT = "fits", "tight", "won't fit"
-VERDICTS = (FITS, TIGHT, WONT_FIT)
+FITS, TIGHT, WONT_FIT, CANNOT_RUN = "fits", "tight", "won't fit", "cannot run"
+VERDICTS = (FITS, TIGHT, WONT_FIT, CANNOT_RUN)
 # The default model: Phi-3.5-mini first, then the other text models, vision last (it needs a fresh
 # generator every turn and ~2,000 prompt tokens per image, so it is a poor default for chat).
 MODEL_PREFERENCE = (
@@ -147,11 +149,11 @@ def judge(entry: CatalogEntry, hardware: Hardware, context: int) -> Recommendati
         return rec(verdict(needed, available), available, f"{arithmetic} of {available:,} MB available RAM")
     name = provider_name(entry.variant)
     if entry.variant == "dml" and hardware.os != "windows":
-        return rec(WONT_FIT, 0, f"DirectML runs on Windows only; needs {arithmetic}")
+        return rec(CANNOT_RUN, 0, f"DirectML runs on Windows only; needs {arithmetic}")
     gpu = _gpu_for(entry.variant, hardware)
     if gpu is None:
         what = "NVIDIA GPU" if entry.variant == "cuda" else "DirectX 12 GPU"
-        return rec(WONT_FIT, 0, f"no {what} found; needs {arithmetic}")
+        return rec(CANNOT_RUN, 0, f"no {what} found; needs {arithmetic}")
     vram, gpu_name = gpu
     status = hardware.providers.get(entry.variant)
     if status is None or not status.ok:
@@ -168,6 +170,11 @@ def recommend(hardware: Hardware, entries: Iterable[CatalogEntry], context: int)
 
 def _rank(sequence: Sequence[str], value: str) -> int:
     return sequence.index(value) if value in sequence else len(sequence)
+
+
+def runnable_split(recs: Sequence[Recommendation]) -> tuple[list[Recommendation], list[Recommendation]]:
+    """(builds this computer can run, whatever their fit; builds it cannot run at all), each in catalog order."""
+    return [r for r in recs if r.verdict != CANNOT_RUN], [r for r in recs if r.verdict == CANNOT_RUN]
 
 
 def best(recs: Sequence[Recommendation], hardware: Hardware | None = None) -> Recommendation | None:

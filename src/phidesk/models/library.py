@@ -58,11 +58,27 @@ class InstalledModel:
         return self.info is not None
 
 
+MAX_ID_CHARS = 80
+
+
 def slug(name: str) -> str:
     """A stable lower-case id from a file or folder name."""
     base = re.sub(r"\.(gguf|onnx)$", "", name.strip(), flags=re.IGNORECASE)
     text = re.sub(r"[^a-z0-9._-]+", "-", base.lower()).strip("-._")
-    return text[:80] or "model"
+    return text[:MAX_ID_CHARS] or "model"
+
+
+def id_problem(model_id: str) -> str | None:
+    """Why *model_id* cannot name a new model (one line), or None: the ids ``slug`` makes, and not one in use."""
+    if not model_id:
+        return "give the model a name"
+    if len(model_id) > MAX_ID_CHARS:
+        return f"a name has at most {MAX_ID_CHARS} characters"
+    if slug(model_id) != model_id:  # what import_path would install it as
+        return "use lower-case letters, digits, '.', '_' and '-', with a letter or digit at each end"
+    if (paths.models_dir() / model_id).exists():
+        return f"a model named '{model_id}' is already installed: choose another name"
+    return None
 
 
 def _read_manifest(folder: Path) -> dict[str, object]:

@@ -85,6 +85,7 @@ class Job:
     eta_s: float | None = None
     current_file: str | None = None
     error: str | None = None
+    error_code: str | None = None  # the failure's UserError code: "hub_unreachable" gets its own advice
     model_id: str | None = None
 
 
@@ -109,8 +110,46 @@ class StopRequestedError(Exception):
         self.kind = kind  # "pause" | "cancel"
 
 
+class HubUnreachableError(DownloadError):
+    """No connection to the hub at all (name lookup, refused, connect timeout, TLS, proxy): the network or the
+    Offline setting, not the download, is what the user can fix. What is downloaded so far is kept."""
+
+    code = "hub_unreachable"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"the Hugging Face hub cannot be reached ({detail}): check the network (or the Offline "
+                         "setting), then try again")
+        self.detail = detail
+
+
 class RetryableError(Exception):
-    """A network failure worth another attempt (never leaves the package: it becomes a DownloadError)."""
+    """A network failure worth another attempt (never leaves the package: it becomes a DownloadError).
+    *unreachable*: no connection could be made at all (becomes a HubUnreachableError)."""
+
+    def __init__(self, message: str, *, unreachable: bool = False) -> None:
+        super().__init__(message)
+        self.unreachable = unreachable
+
+
+UNREACHABLE_RETRIES = 2  # a failed name lookup or a refused connection is retried twice, not for 16 s
+
+
+def transport_error(exc: Exception) -> RetryableError:
+    """An httpx transport error as a retryable failure; those that made no connection are *unreachable*."""
+    import httpx2
+
+    text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return RetryableError(text, unreachable=isinstance(exc, httpx2.ConnectError | httpx2.ConnectTimeout
+                                                       | httpx2.ProxyError))
+
+
+def out_of_retries(exc: RetryableError, attempt: int, delays: Sequence[float], what: str) -> DownloadError | None:
+    """The error to give up with after *attempt* retries of *exc*, or None to try again."""
+    if exc.unreachable and attempt >= min(UNREACHABLE_RETRIES, len(delays)):
+        return HubUnreachableError(str(exc))
+    if attempt >= len(delays):
+        return DownloadError(f"network error: {exc} ({what})")
+    return None
 
 
 # --- names ---------------------------------------------------------------------------------------------

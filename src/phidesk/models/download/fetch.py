@@ -32,7 +32,9 @@ from phidesk.models.download.base import (
     RetryableError,
     StopRequestedError,
     entry_what,
+    out_of_retries,
     sleep,
+    transport_error,
 )
 
 log = logging.getLogger(__name__)
@@ -169,8 +171,8 @@ class Fetcher:
                 self._stop()  # a connection cut by interrupt() is a pause or cancel, not a network error
                 progressed = (part.stat().st_size if part.is_file() else 0) > before
                 attempt = 0 if progressed else attempt
-                if attempt >= len(self.delays):
-                    raise DownloadError(f"network error: {exc} (downloading {meta.path})") from None
+                if (give_up := out_of_retries(exc, attempt, self.delays, f"downloading {meta.path}")) is not None:
+                    raise give_up from None
                 log.info("download of %s interrupted (%s); retrying in %.1fs", meta.path, exc, self.delays[attempt])
                 sleep(self.delays[attempt], self._stop)
                 attempt += 1
@@ -251,7 +253,7 @@ class Fetcher:
         except httpx2.TooManyRedirects:
             raise DownloadError(f"the hub redirected too many times (a redirect loop?): {what}") from None
         except httpx2.TransportError as exc:
-            raise RetryableError(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__) from None
+            raise transport_error(exc) from None
         except OSError as exc:
             raise DownloadError(f"could not write {part}: {exc.strerror or exc}") from None
         finally:

@@ -23,9 +23,11 @@ from phidesk.models.download.base import (
     RetryableError,
     StopRequestedError,
     entry_what,
+    out_of_retries,
     safe_relpath,
     shown,
     sleep,
+    transport_error,
 )
 
 log = logging.getLogger(__name__)
@@ -109,7 +111,7 @@ def _translate(exc: Exception, what: str) -> Exception:
     if isinstance(exc, httpx2.TooManyRedirects):
         return DownloadError(f"the hub redirected too many times (a redirect loop?): {what}")
     if isinstance(exc, httpx2.TransportError):
-        return RetryableError(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+        return transport_error(exc)
     return exc
 
 
@@ -122,11 +124,13 @@ def list_files(entry: Downloadable, revision: str | None, stop: Callable[[], Non
     what = entry_what(entry)
 
     def fetch() -> tuple[str, dict[str, FileMeta]]:
-        sha = revision
-        if not sha or not _HEX40.fullmatch(sha):
-            sha = api.model_info(entry.repo, revision=sha or "main").sha
-            if not sha:
-                raise DownloadError(f"the hub gave no commit for {entry.repo}")
+        # Asked even at a known commit: huggingface_hub's paginated tree listing below retries a refused
+        # connection by itself for 23 s, this call does not, so a hub that cannot be reached is known at once.
+        sha = api.model_info(entry.repo, revision=revision or "main").sha
+        if revision and _HEX40.fullmatch(revision):
+            sha = revision
+        if not sha:
+            raise DownloadError(f"the hub gave no commit for {entry.repo}")
         prefix = f"{subfolder}/" if subfolder else ""
         metas: dict[str, FileMeta] = {}
         for item in api.list_repo_tree(entry.repo, path_in_repo=subfolder or None, recursive=True, expand=False,
@@ -186,8 +190,8 @@ def _with_retries(fn: Callable[[], Any], what: str, stop: Callable[[], None] | N
             translated = _translate(exc, what)
             if not isinstance(translated, RetryableError):
                 raise translated from exc
-            if attempt >= len(delays):
-                raise DownloadError(f"network error: {translated} ({what})") from exc
+            if (give_up := out_of_retries(translated, attempt, delays, what)) is not None:
+                raise give_up from exc
             log.info("retrying %s in %.1fs: %s", what, delays[attempt], translated)
             sleep(delays[attempt], stop)
             attempt += 1

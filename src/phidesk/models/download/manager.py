@@ -120,7 +120,7 @@ class DownloadManager:
         with self._cond:
             job = self._jobs.get(key)
             if job is not None and job.state in ("paused", "failed", "cancelled"):
-                job.state, job.error, job.speed_bps, job.eta_s = "queued", None, 0.0, None
+                job.state, job.error, job.error_code, job.speed_bps, job.eta_s = "queued", None, None, 0.0, None
                 self._queue.append(key)
                 self._cond.notify_all()
             elif job is None:
@@ -224,7 +224,7 @@ class DownloadManager:
             else:
                 job.state = "paused"
         except UserError as exc:
-            job.state, job.error = "failed", str(exc)
+            job.state, job.error, job.error_code = "failed", str(exc), exc.code
         except Exception as exc:
             log.exception("download of %s failed", key)
             job.state, job.error = "failed", f"unexpected error: {exc}"
