@@ -478,11 +478,14 @@ def test_export_json(store: Store) -> None:
     conv = _sample(store)
     data = export_json(conv)
     assert json.loads(json.dumps(data)) == data  # plain JSON values only
-    assert (data["format"], data["version"], data["title"], data["pinned"]) == ("phidesk.conversation", 1, "Cats", True)
+    assert (data["format"], data["version"], data["title"], data["pinned"]) == ("phidesk.conversation", 2, "Cats", True)
     assert (data["model_id"], data["system_prompt"]) == ("phi-3.5-vision", "Be kind.\nBe brief.")
     assert (data["created_at"], data["updated_at"]) == (conv.created_at, conv.updated_at)
     assert len(data["messages"]) == 4
+    assert data["shown"] == 3
+    assert [m["parent"] for m in data["messages"]] == [None, 0, 1, 2]
     assert data["messages"][0] == {
+        "parent": None,
         "role": "user",
         "content": "What is in this picture?",
         "images": ["/home/me/Pictures/cat.png", "C:\\pics\\dog.jpg"],
@@ -574,7 +577,7 @@ _DELETE = object()
         ("[1, 2, 3]", "holds a list, not an object"),
         (_with(("format",), "chatgpt.export"), "'format' must be 'phidesk.conversation'"),
         (_with(("format",), _DELETE), "'format' must be"),
-        (_with(("version",), 2), "newer PhiDesk"),
+        (_with(("version",), 3), "newer PhiDesk"),
         (_with(("version",), "1"), "'version' must be 1"),
         (_with(("version",), True), "'version' must be 1"),
         (_with(("version",), 0), "'version' must be 1"),
