@@ -70,7 +70,7 @@ def test_a_version_2_database_becomes_a_tree_and_never_reuses_an_id(db_path: Pat
 def test_two_answers_to_one_question_are_two_versions(store: Store, db_path: Path) -> None:
     conv_id, (q1, a1, q2, a2) = _turn(store)
     again = store.add_message(conv_id, "assistant", "a2 again", after=a2, parent=q2)  # Regenerate
-    assert (again.parent_id, again.position) == (q2, 3)
+    assert (again.parent_id, again.position, again.version, again.versions) == (q2, 3, 2, 2)
     conv = store.get_conversation(conv_id)
     assert [m.content for m in conv.messages] == ["q1", "a1", "q2", "a2 again"]
     assert [(m.version, m.versions) for m in conv.messages] == [(1, 1), (1, 1), (1, 1), (2, 2)]

@@ -275,6 +275,7 @@ class Store(Versions):
             db.execute(
                 "UPDATE conversations SET updated_at = ?, leaf_id = ? WHERE id = ?", (now, message_id, conversation_id)
             )
+            versions = len(branches.siblings(db, conversation_id, parent_id))
         return StoredMessage(
             message_id,
             conversation_id,
@@ -290,6 +291,8 @@ class Store(Versions):
             now,
             now,
             parent_id,
+            versions,  # the newest version
+            versions,
         )
 
     def update_message(
