@@ -108,13 +108,13 @@ def test_regenerate_and_edit_keep_every_version(client: EngineClient, store: Sto
 
 
 def test_an_answer_streams_into_its_own_conversation(client: EngineClient, store: Store, other: Store) -> None:
-    service = ChatService(store, client, flush_interval_s=0)
+    service = ChatService(store, client, clock=lambda: 0.0)  # written only when flushed (as the window's timer does)
     _run(service, _started(service.ask("Name a fruit.", sampling=SHORT)))
     first = service.conversation_id or 0
     before = other.get_conversation(first).messages
     service.new()
     answer = _started(service.ask("Write a very long story.", sampling=LONG))
-    streaming = answer.conversation_id
+    streaming = service.conversation_id or 0
     assert streaming != first
     tokens = 0
     for event in service.events(answer):
@@ -129,18 +129,19 @@ def test_an_answer_streams_into_its_own_conversation(client: EngineClient, store
             with pytest.raises(ConversationChangedError, match="still being written"):
                 service.delete_conversation(streaming)
         elif tokens == 10:
+            service.flush()
             (stored,) = [m for m in other.get_conversation(streaming).messages if m.id == answer.message_id]
             assert stored.content == answer.text  # written into its own conversation, not the open one
             assert other.get_conversation(first).messages == before
-            service.open(streaming)  # back: the answer is there with its text so far
+        elif tokens == 12:
+            service.open(streaming)  # back: the answer is there with its text so far (more than is stored)
             assert (service.messages[-1].id, service.messages[-1].content) == (answer.message_id, answer.text)
             assert service.messages[-1].status == "streaming"
-        elif tokens == 11:
-            assert service.messages[-1].content == answer.text  # and keeps growing while it is open
             service.new()
         elif tokens == 15:
             service.open(first)
             service.stop()
+    assert answer.conversation_id == streaming
     assert (service.conversation_id, service.messages) == (first, list(before))
     assert other.get_conversation(first).messages == before
     assert [(m.content, m.status) for m in other.get_conversation(streaming).messages] == [

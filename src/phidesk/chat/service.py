@@ -148,12 +148,12 @@ class ChatService:
         except (ConversationChangedError, ConversationMissingError) as exc:
             return self._refused(exc, text, images)
         except sqlite3.Error as exc:  # a full disk: the question goes back, nothing half-stored
-            log.warning("could not store the question: %s", exc)
-            folder = self.store.path.parent if self.store else ""
-            return Refused("disk_full" if is_disk_full(exc) else "failed",
-                           f"The disk holding {folder} is full: free some disk space, then send again."
-                           if is_disk_full(exc) else f"Your message could not be stored ({exc}): send it again.",
-                           text, images)
+            return self._db_refused(exc, "your message was not stored", "send it again", text, images)
+        if not created and self.store is not None and self.conversation_id is not None:
+            try:  # a conversation still named "New chat" is named after this question
+                self.store.auto_title(self.conversation_id, text)
+            except sqlite3.Error as exc:
+                log.warning("no automatic title: %s", exc)
         started = self.start(sampling=sampling, model=model, provider=provider)
         if isinstance(started, Answer):
             started.question_id, started.new_conversation = question.id, created
@@ -317,9 +317,7 @@ class ChatService:
         except (ConversationChangedError, ConversationMissingError) as exc:
             return self._refused(exc)
         except sqlite3.Error as exc:
-            log.warning("could not change the conversation: %s", exc)
-            return Refused("disk_full" if is_disk_full(exc) else "failed",
-                           f"The conversation could not be changed ({exc}).")
+            return self._db_refused(exc, "the conversation was not changed", "try again")
         self.messages = list(conversation.messages)
         return conversation
 
@@ -333,12 +331,7 @@ class ChatService:
         except (ConversationChangedError, ConversationMissingError) as exc:
             return self._refused(exc)
         except sqlite3.Error as exc:
-            log.warning("could not start an answer: %s", exc)
-            folder = self.store.path.parent if self.store else ""
-            return Refused("disk_full" if is_disk_full(exc) else "failed",
-                           f"The disk holding {folder} is full: no answer was started. Free some space, then "
-                           "press Regenerate." if is_disk_full(exc)
-                           else f"The answer could not be started ({exc}): press Regenerate to try again.")
+            return self._db_refused(exc, "no answer was started", "press Regenerate")
         assert self.conversation_id is not None
         self.answer = Answer(stored.id, messages, sampling, conversation_id=self.conversation_id)
         self._last_flush = self._clock()
@@ -402,11 +395,20 @@ class ChatService:
         except (ConversationChangedError, ConversationMissingError, sqlite3.Error) as exc:
             text, images = (question.content, question.images) if question is not None else ("", ())
             if isinstance(exc, sqlite3.Error):
-                log.warning("could not take the question back: %s", exc)
-                return Refused("failed", f"The question could not be taken back ({exc}).", text, images)
+                return self._db_refused(exc, "the question could not be taken back", "send it again", text, images)
             reason = "missing" if isinstance(exc, ConversationMissingError) else "changed"
             return Refused(reason, str(exc), text, images)
         return Returned(question.content, question.images)
+
+    def _db_refused(self, exc: sqlite3.Error, what: str, then: str, text: str = "",
+                    images: Sequence[str] = ()) -> Refused:
+        """The database refused a write (nothing half-written): say what to do; what the user typed goes back."""
+        log.warning("%s: %s", what, exc)
+        if is_disk_full(exc):
+            folder = self.store.path.parent if self.store else ""
+            return Refused("disk_full", f"The disk holding {folder} is full: {what}. Free some disk space, then "
+                           f"{then}.", text, tuple(images))
+        return Refused("failed", f"{what[0].upper()}{what[1:]} ({exc}): {then}.", text, tuple(images))
 
     def _refused(self, exc: ConversationChangedError | ConversationMissingError, text: str = "",
                  images: Sequence[str] = ()) -> Refused:
