@@ -67,6 +67,20 @@ def test_a_version_2_database_becomes_a_tree_and_never_reuses_an_id(db_path: Pat
     assert _sql(db_path, "PRAGMA integrity_check") == [("ok",)]
 
 
+def test_a_version_2_database_whose_messages_were_all_deleted_keeps_counting(db_path: Path) -> None:
+    with closing(sqlite3.connect(db_path, isolation_level=None)) as conn:
+        schema.MIGRATIONS[1](conn)
+        schema.MIGRATIONS[2](conn)
+        conn.execute("PRAGMA user_version = 2")
+        conn.execute("INSERT INTO conversations (id, title, created_at, updated_at) VALUES (1, 't', 0, 0)")
+        for i in range(3):
+            conn.execute("INSERT INTO messages (conversation_id, position, role, content, status, created_at,"
+                         " updated_at) VALUES (1, ?, 'user', 'x', 'complete', 0, 0)", (i,))
+        conn.execute("DELETE FROM messages")
+    with Store(db_path) as store:
+        assert store.add_message(1, "user", "new", after=None).id == 4
+
+
 def test_two_answers_to_one_question_are_two_versions(store: Store, db_path: Path) -> None:
     conv_id, (q1, a1, q2, a2) = _turn(store)
     again = store.add_message(conv_id, "assistant", "a2 again", after=a2, parent=q2)  # Regenerate
