@@ -14,6 +14,8 @@ from phidesk.chat import Answer, ChatService, Refused, Returned
 from phidesk.engine.client import EngineClient
 from phidesk.engine.protocol import Message, Sampling, Token
 from phidesk.store import Conversation, ConversationChangedError, Store
+from tests.builders.bad_images import write_bad_images
+from tests.builders.tiny_phi3v import cached_tiny_phi3v
 
 SHORT = Sampling(temperature=0, max_new_tokens=4)
 LONG = Sampling(temperature=0, max_new_tokens=400, min_new_tokens=400)
@@ -176,6 +178,21 @@ def test_a_returned_question_takes_its_new_conversation_with_it(client: EngineCl
     assert (service.conversation_id, [m.id for m in service.messages]) == (kept, [m.id for m in shown])
     assert _rows(other, "conversations") == 1
     assert service.engine_messages() == [Message("user", "Name a fruit."), Message("assistant", shown[1].content)]
+
+
+def test_a_bad_image_returns_the_question_and_leaves_no_conversation(store: Store, other: Store,
+                                                                     tmp_path: Path) -> None:
+    bad, _reason = write_bad_images(tmp_path)["truncated-png"]  # its header is good: only the worker finds out
+    with EngineClient() as client:
+        client.load(cached_tiny_phi3v(), "cpu", 8192)
+        service = ChatService(store, client)
+        answer = _started(service.ask("What is this?", [str(bad)], sampling=SHORT))
+        _run(service, answer)
+    assert answer.failure is not None
+    assert answer.failure.code == "bad_image"
+    assert answer.outcome == Returned("What is this?", (str(bad),))
+    assert _rows(other, "conversations") == _rows(other) == 0
+    assert (service.conversation_id, service.messages) == (None, [])
 
 
 def test_a_question_the_full_disk_refuses_leaves_no_conversation(store: Store, other: Store) -> None:
