@@ -71,40 +71,40 @@ def test_default_path_is_in_the_data_folder(phidesk_home: Path) -> None:
 
 
 def test_wal_mode_and_schema_version(store: Store, db_path: Path) -> None:
-    assert store.schema_version == 2 == schema.latest_version()
+    assert store.schema_version == 3 == schema.latest_version()
     assert _sql(db_path, "PRAGMA journal_mode") == [("wal",)]
-    assert _sql(db_path, "PRAGMA user_version") == [(2,)]
+    assert _sql(db_path, "PRAGMA user_version") == [(3,)]
 
 
-def test_fake_v3_migration_runs_on_reopen(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fake_v4_migration_runs_on_reopen(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with Store(db_path) as store:
-        kept = store.create_conversation("Before v3")
+        kept = store.create_conversation("Before v4")
         store.add_message(kept.id, "user", "still here")
     monkeypatch.setitem(
         schema.MIGRATIONS,
-        3,
+        4,
         schema.sql(
             "ALTER TABLE conversations ADD COLUMN colour TEXT NOT NULL DEFAULT 'blue'",
             "UPDATE conversations SET colour = 'green'",
         ),
     )
     with Store(db_path) as store:
-        assert store.schema_version == 3
+        assert store.schema_version == 4
         assert store.get_conversation(kept.id).messages[0].content == "still here"
-    assert _sql(db_path, "PRAGMA user_version") == [(3,)]
-    assert _sql(db_path, "SELECT title, colour FROM conversations") == [("Before v3", "green")]
-    with Store(db_path) as store:  # already at v3: nothing runs twice
-        assert store.schema_version == 3
+    assert _sql(db_path, "PRAGMA user_version") == [(4,)]
+    assert _sql(db_path, "SELECT title, colour FROM conversations") == [("Before v4", "green")]
+    with Store(db_path) as store:  # already at v4: nothing runs twice
+        assert store.schema_version == 4
 
 
 def test_failed_migration_leaves_the_previous_version(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     Store(db_path).close()
     monkeypatch.setitem(
-        schema.MIGRATIONS, 3, schema.sql("ALTER TABLE conversations ADD COLUMN colour TEXT", "NOT VALID SQL")
+        schema.MIGRATIONS, 4, schema.sql("ALTER TABLE conversations ADD COLUMN colour TEXT", "NOT VALID SQL")
     )
     with pytest.raises(UserError, match="not a usable conversation database"):
         Store(db_path)
-    assert _sql(db_path, "PRAGMA user_version") == [(2,)]
+    assert _sql(db_path, "PRAGMA user_version") == [(3,)]
     columns = [row[1] for row in _sql(db_path, "PRAGMA table_info(conversations)")]
     assert "colour" not in columns  # the first statement of the step was rolled back too
 
@@ -478,11 +478,14 @@ def test_export_json(store: Store) -> None:
     conv = _sample(store)
     data = export_json(conv)
     assert json.loads(json.dumps(data)) == data  # plain JSON values only
-    assert (data["format"], data["version"], data["title"], data["pinned"]) == ("phidesk.conversation", 1, "Cats", True)
+    assert (data["format"], data["version"], data["title"], data["pinned"]) == ("phidesk.conversation", 2, "Cats", True)
     assert (data["model_id"], data["system_prompt"]) == ("phi-3.5-vision", "Be kind.\nBe brief.")
     assert (data["created_at"], data["updated_at"]) == (conv.created_at, conv.updated_at)
     assert len(data["messages"]) == 4
+    assert data["shown"] == 3
+    assert [m["parent"] for m in data["messages"]] == [None, 0, 1, 2]
     assert data["messages"][0] == {
+        "parent": None,
         "role": "user",
         "content": "What is in this picture?",
         "images": ["/home/me/Pictures/cat.png", "C:\\pics\\dog.jpg"],
@@ -574,7 +577,7 @@ _DELETE = object()
         ("[1, 2, 3]", "holds a list, not an object"),
         (_with(("format",), "chatgpt.export"), "'format' must be 'phidesk.conversation'"),
         (_with(("format",), _DELETE), "'format' must be"),
-        (_with(("version",), 2), "newer PhiDesk"),
+        (_with(("version",), 3), "newer PhiDesk"),
         (_with(("version",), "1"), "'version' must be 1"),
         (_with(("version",), True), "'version' must be 1"),
         (_with(("version",), 0), "'version' must be 1"),
@@ -617,11 +620,11 @@ def test_import_failing_mid_insert_rolls_back(store: Store, db_path: Path, monke
     real_insert = Store._insert_message
     calls: list[int] = []
 
-    def insert_then_fail(self: Store, *args: Any) -> int:
+    def insert_then_fail(self: Store, *args: Any, **kwargs: Any) -> int:
         calls.append(1)
         if len(calls) == 3:
             raise RuntimeError("disk pulled out")
-        return real_insert(self, *args)
+        return real_insert(self, *args, **kwargs)
 
     monkeypatch.setattr(Store, "_insert_message", insert_then_fail)
     with pytest.raises(RuntimeError, match="disk pulled out"):

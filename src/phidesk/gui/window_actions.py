@@ -16,7 +16,13 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow
 
 from phidesk.errors import UserError
 from phidesk.gui.plain import Button, ask
-from phidesk.store import ConversationChangedError, ConversationMissingError, export_json, export_markdown
+from phidesk.store import (
+    ConversationChangedError,
+    ConversationMissingError,
+    export_file_name,
+    export_json,
+    export_markdown,
+)
 from phidesk.store.pending import is_disk_full
 
 if TYPE_CHECKING:
@@ -97,7 +103,7 @@ class ConversationActions(QMainWindow):
             return
         suffix = ".md" if kind == "md" else ".json"
         path, _ = QFileDialog.getSaveFileName(self, "Export conversation",
-                                              str(Path.home() / f"{conversation.title[:40]}{suffix}"))
+                                              str(Path.home() / export_file_name(conversation.title, suffix)))
         if not path:
             return
         text = (export_markdown(conversation) if kind == "md"

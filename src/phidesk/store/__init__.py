@@ -4,7 +4,8 @@ It owns ``conversations.sqlite3`` in the data folder (WAL, schema version in ``P
 migrations in :mod:`phidesk.store.schema`). Each Store is used by one thread; several processes may open one
 database, and writes that depend on what a window shows are checked (``ConversationChangedError``,
 ``ConversationMissingError``). Every write is committed at once, so a crash loses nothing already written.
-Modules: ``records`` (the values handed out), ``conversations`` (the Store), ``schema`` (tables and migrations),
+Modules: ``records`` (the values handed out), ``conversations`` (the Store), ``branches`` (versions of messages:
+the tree and the branch shown), ``versions`` (deleting and switching versions), ``schema`` (tables and migrations),
 ``writers`` (who writes a streaming answer), ``text`` (search folding, snippets, titles), ``transfer``
 (Markdown and JSON export, validated JSON import).
 """
@@ -21,7 +22,7 @@ from phidesk.store.records import (
     NewMessage,
     StoredMessage,
 )
-from phidesk.store.transfer import export_json, export_markdown, import_json
+from phidesk.store.transfer import export_file_name, export_json, export_markdown, import_json
 
 __all__ = [
     "DEFAULT_TITLE",
@@ -34,6 +35,7 @@ __all__ = [
     "NewMessage",
     "Store",
     "StoredMessage",
+    "export_file_name",
     "export_json",
     "export_markdown",
     "import_json",

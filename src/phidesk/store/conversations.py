@@ -4,12 +4,15 @@ Every write is its own transaction and is committed before the method returns, s
 process (even ``kill -9``) loses nothing already written. The database runs in WAL mode with
 ``synchronous=NORMAL``: a commit survives the process dying; only a power cut may lose the last few.
 
-Several processes may open one database (a second window, the CLI, a test). Writes that depend on what a
-window shows say so: ``add_message(..., after=ID)`` and ``delete_from_message(conversation, message, last_id=ID)``
-name the last message the caller knew, and refuse with :class:`ConversationChangedError` when the conversation's
-last message is another one now (message ids are never reused, and messages are only ever appended or cut
-off from some point to the end, so "same last message" means "same conversation"); a conversation deleted
-meanwhile raises :class:`ConversationMissingError`. Neither cuts off an answer another live process is writing.
+Messages form a tree (:mod:`phidesk.store.branches`): Regenerate and Edit add a version of a message beside the
+earlier ones, and the conversation shows one branch, ending at its *leaf*. Several processes may open one database
+(a second window, the CLI, a test). Writes that depend on what a window shows say so: ``add_message(...,
+after=ID)``, ``delete_from_message``, ``delete_message`` and ``switch_version`` (``last_id=ID``) name the last
+message of the branch the caller showed, and refuse with :class:`ConversationChangedError` when the conversation
+shows another branch now (message ids are never reused, every added message becomes the leaf, and every switch
+or deletion that changes the branch shown moves the leaf, so "same leaf" means "the caller's view is current");
+a conversation deleted meanwhile raises :class:`ConversationMissingError`. None of them cuts off an answer
+another live process is writing.
 An answer still marked ``streaming`` when a store opens becomes ``interrupted`` (text kept) only if its
 writer is gone (:mod:`phidesk.store.writers`); a store that closes marks its own unfinished answers so.
 """
@@ -25,45 +28,46 @@ from types import EllipsisType, TracebackType
 from typing import Any
 
 from phidesk.errors import UserError
-from phidesk.store import opening, writers
+from phidesk.store import branches, opening, writers
 from phidesk.store.records import (
     DEFAULT_TITLE,
     Conversation,
-    ConversationChangedError,
-    ConversationMissingError,
     ConversationSummary,
     NewMessage,
     StoredMessage,
+    changed,
     check_role,
     check_status,
     dump_json,
-    message_from_row,
+    missing,
     summary_from_row,
 )
 from phidesk.store.text import snippet, title_from
+from phidesk.store.versions import Versions
 
 FILE_NAME = opening.FILE_NAME
 
 _SUMMARY = """
     SELECT c.id, c.title, c.pinned, c.model_id, c.updated_at, c.created_at,
-           (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count
+           coalesce((SELECT m.position + 1 FROM messages m WHERE m.id = c.leaf_id AND m.conversation_id = c.id), 0)
+               AS message_count
     FROM conversations c
 """
 _ORDER = " ORDER BY c.pinned DESC, c.updated_at DESC, c.id DESC"
-# A search: the title or the text of any message contains the query, compared case-folded and literally.
+# A search: the title or the text of any message (every version) contains the query, case-folded and literally.
 _SEARCH = f"""
     SELECT * FROM (
         SELECT s.*, instr(casefold(s.title), :q) > 0 AS title_hit,
                (SELECT m.content FROM messages m
                 WHERE m.conversation_id = s.id AND instr(casefold(m.content), :q) > 0
-                ORDER BY m.position LIMIT 1) AS hit
+                ORDER BY m.position, m.id LIMIT 1) AS hit
         FROM ({_SUMMARY}) s
     ) c
     WHERE c.title_hit OR c.hit IS NOT NULL
 """
 
 
-class Store:
+class Store(Versions):
     """The conversation history. Open, use from one thread, ``close()`` (or use it as a context manager).
 
     Other Store objects, in this process or others, may have the same database open.
@@ -130,15 +134,13 @@ class Store:
     def get_conversation(self, conversation_id: int) -> Conversation:
         row = self._db.execute("SELECT * FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
         if row is None:
-            raise _missing(conversation_id)
-        messages = tuple(
-            message_from_row(m)
-            for m in self._db.execute(
-                "SELECT * FROM messages WHERE conversation_id = ? ORDER BY position", (conversation_id,)
-            )
+            raise missing(conversation_id)
+        rows = self._db.execute("SELECT * FROM messages WHERE conversation_id = ? ORDER BY id", (conversation_id,))
+        shown, every = branches.read(rows.fetchall(), row["leaf_id"])
+        summary = summary_from_row({**dict(row), "message_count": len(shown)})
+        return Conversation(
+            **vars(summary), system_prompt=row["system_prompt"], messages=tuple(shown), all_messages=tuple(every)
         )
-        summary = summary_from_row({**dict(row), "message_count": len(messages)})
-        return Conversation(**vars(summary), system_prompt=row["system_prompt"], messages=messages)
 
     def rename(self, conversation_id: int, title: str) -> None:
         self._set(conversation_id, "title", _clean_title(title))
@@ -180,9 +182,22 @@ class Store:
         model_id: str | None = None,
         system_prompt: str | None = None,
         created_at: float | None = None,
+        parents: Sequence[int | None] | None = None,
+        leaf: int | None = None,
     ) -> ConversationSummary:
-        """Write a whole conversation in one transaction (import): all of it, or on any error nothing."""
+        """Write a whole conversation in one transaction (import): all of it, or on any error nothing.
+
+        ``parents``: for each message, the index of the message it follows (an earlier one) or None for a first
+        message; None: each follows the one before it. ``leaf``: the index of the last message shown (None: the
+        last one).
+        """
         title = _clean_title(title)
+        links = list(parents) if parents is not None else [i - 1 if i else None for i in range(len(messages))]
+        if len(links) != len(messages) or any(p is not None and not 0 <= p < i for i, p in enumerate(links)):
+            raise UserError("each message must follow an earlier message of the conversation")
+        if leaf is not None and not 0 <= leaf < len(messages):
+            raise UserError("the message shown last must be one of the conversation's")
+        shown = leaf if leaf is not None else len(messages) - 1
         for message in messages:
             check_role(message.role)
             check_status(message.status)
@@ -195,9 +210,16 @@ class Store:
                 (title, int(pinned), model_id, system_prompt, created, now),
             )
             conversation_id = cursor.lastrowid or 0
-            for position, message in enumerate(messages):
-                self._insert_message(db, conversation_id, position, message, now)
-        return ConversationSummary(conversation_id, title, pinned, model_id, now, created, len(messages), None)
+            ids: list[int] = []
+            depth: list[int] = []
+            for message, parent in zip(messages, links, strict=True):
+                depth.append(0 if parent is None else depth[parent] + 1)
+                parent_id = None if parent is None else ids[parent]
+                ids.append(self._insert_message(db, conversation_id, depth[-1], message, now, parent_id=parent_id))
+            if ids:
+                db.execute("UPDATE conversations SET leaf_id = ? WHERE id = ?", (ids[shown], conversation_id))
+        count = depth[shown] + 1 if messages else 0
+        return ConversationSummary(conversation_id, title, pinned, model_id, now, created, count, None)
 
     # --- messages -----------------------------------------------------------------------------
 
@@ -214,12 +236,16 @@ class Store:
         stats: dict[str, Any] | None = None,
         status: str = "complete",
         after: int | EllipsisType | None = ...,
+        parent: int | EllipsisType | None = ...,
     ) -> StoredMessage:
-        """Append a message at the end of the conversation; the conversation moves to the top of the list.
+        """Add a message; it becomes the last one shown, and the conversation moves to the top of the list.
 
-        ``after``: the id of the last message the caller knew (None: it knew the conversation empty). If the
-        conversation ends with another message now, or with an answer another process is still writing,
-        nothing is written and :class:`ConversationChangedError` is raised. ``...`` (the default): no check.
+        ``parent``: the message it follows; ``...`` (the default): the last message shown; None: a new first
+        message. A parent that already has a message after it gets a new version of that message (a new branch).
+        ``after``: the id of the last message the caller showed (None: it knew the conversation empty). If the
+        conversation shows another branch now, or ends with an answer another process is still writing, or the
+        parent is not in it, nothing is written and :class:`ConversationChangedError` is raised. ``...`` (the
+        default): no check.
         """
         check_role(role)
         check_status(status)
@@ -227,21 +253,29 @@ class Store:
         now = self._now()
         with self._transaction() as db:
             if db.execute("SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)).fetchone() is None:
-                raise _missing(conversation_id)
+                raise missing(conversation_id)
+            leaf = branches.leaf(db, conversation_id)
             if after is not ...:
-                last = db.execute(
-                    "SELECT id, status, writer FROM messages WHERE conversation_id = ? ORDER BY position DESC LIMIT 1",
-                    (conversation_id,),
+                if leaf != after:
+                    raise changed(conversation_id)
+                last = db.execute("SELECT id, status, writer FROM messages WHERE id = ?", (leaf,)).fetchall()
+                self._check_not_written_elsewhere(conversation_id, last)
+            parent_id = leaf if parent is ... else parent
+            position = 0
+            if parent_id is not None:
+                row = db.execute(
+                    "SELECT position FROM messages WHERE id = ? AND conversation_id = ?", (parent_id, conversation_id)
                 ).fetchone()
-                if (last["id"] if last else None) != after:
-                    raise _changed(conversation_id)
-                if last is not None:
-                    self._check_not_written_elsewhere(conversation_id, [last])
-            (position,) = db.execute(
-                "SELECT coalesce(max(position) + 1, 0) FROM messages WHERE conversation_id = ?", (conversation_id,)
-            ).fetchone()
-            message_id = self._insert_message(db, conversation_id, position, message, now, writer=self.writer)
-            db.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (now, conversation_id))
+                if row is None:
+                    raise changed(conversation_id)
+                position = row["position"] + 1
+            message_id = self._insert_message(
+                db, conversation_id, position, message, now, writer=self.writer, parent_id=parent_id
+            )
+            db.execute(
+                "UPDATE conversations SET updated_at = ?, leaf_id = ? WHERE id = ?", (now, message_id, conversation_id)
+            )
+            versions = len(branches.siblings(db, conversation_id, parent_id))
         return StoredMessage(
             message_id,
             conversation_id,
@@ -256,6 +290,9 @@ class Store:
             status,
             now,
             now,
+            parent_id,
+            versions,  # the newest version
+            versions,
         )
 
     def update_message(
@@ -287,37 +324,6 @@ class Store:
         if cursor.rowcount == 0:
             raise UserError(f"there is no message with id {message_id}")
 
-    def delete_from_message(
-        self, conversation_id: int, message_id: int, *, last_id: int | EllipsisType | None = ...
-    ) -> list[int]:
-        """Delete message ``message_id`` and every one after it (Edit, Regenerate); return the ids deleted.
-
-        ``last_id``: the id of the last message the caller knew (``...``: no check). Refused with
-        :class:`ConversationChangedError`, deleting nothing, when the message is no longer in the conversation,
-        the conversation ends with another message now, or an answer among those to delete is still being
-        written by another live process; :class:`ConversationMissingError` when the conversation is gone.
-        """
-        with self._transaction() as db:
-            if db.execute("SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)).fetchone() is None:
-                raise _missing(conversation_id)
-            row = db.execute(
-                "SELECT position FROM messages WHERE id = ? AND conversation_id = ?", (message_id, conversation_id)
-            ).fetchone()
-            if row is None:
-                raise _changed(conversation_id)
-            doomed = db.execute(
-                "SELECT id, status, writer FROM messages WHERE conversation_id = ? AND position >= ? ORDER BY position",
-                (conversation_id, row["position"]),
-            ).fetchall()
-            if last_id is not ... and doomed[-1]["id"] != last_id:
-                raise _changed(conversation_id)
-            self._check_not_written_elsewhere(conversation_id, doomed)
-            db.execute(
-                "DELETE FROM messages WHERE conversation_id = ? AND position >= ?", (conversation_id, row["position"])
-            )
-            db.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (self._now(), conversation_id))
-        return [r["id"] for r in doomed]
-
     # --- internals ----------------------------------------------------------------------------
 
     @contextmanager
@@ -332,13 +338,6 @@ class Store:
             raise
         self._db.execute("COMMIT")
 
-    def _check_not_written_elsewhere(self, conversation_id: int, rows: Sequence[sqlite3.Row]) -> None:
-        for row in rows:
-            if row["status"] == "streaming" and row["writer"] != self.writer and writers.is_alive(row["writer"]):
-                raise ConversationChangedError(
-                    f"an answer in conversation {conversation_id} is still being written elsewhere"
-                )
-
     def _insert_message(
         self,
         db: sqlite3.Connection,
@@ -348,12 +347,15 @@ class Store:
         now: float,
         *,
         writer: str | None = None,
+        parent_id: int | None = None,
     ) -> int:
         cursor = db.execute(
-            "INSERT INTO messages (conversation_id, position, role, content, images, model, provider, settings,"
-            " stats, status, created_at, updated_at, writer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO messages (conversation_id, parent_id, position, role, content, images, model, provider,"
+            " settings, stats, status, created_at, updated_at, writer)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 conversation_id,
+                parent_id,
                 position,
                 message.role,
                 message.content,
@@ -373,7 +375,7 @@ class Store:
     def _set(self, conversation_id: int, column: str, value: object) -> None:
         cursor = self._db.execute(f"UPDATE conversations SET {column} = ? WHERE id = ?", (value, conversation_id))
         if cursor.rowcount == 0:
-            raise _missing(conversation_id)
+            raise missing(conversation_id)
 
     def _now(self) -> float:
         """The wall clock, made strictly increasing so that "most recent" is never a tie."""
@@ -386,11 +388,3 @@ def _clean_title(title: str) -> str:
     if not title:
         raise UserError("a conversation's title cannot be empty")
     return title
-
-
-def _missing(conversation_id: int) -> ConversationMissingError:
-    return ConversationMissingError(f"there is no conversation with id {conversation_id}")
-
-
-def _changed(conversation_id: int) -> ConversationChangedError:
-    return ConversationChangedError(f"conversation {conversation_id} has changed since it was read")

@@ -23,7 +23,7 @@ STATUSES = ("complete", "streaming", "cancelled", "error", "interrupted")
 class StoredMessage:
     id: int
     conversation_id: int
-    position: int  # 0, 1, 2… in conversation order, without gaps
+    position: int  # 0, 1, 2…: its depth on its branch (its index in the branch shown, when shown)
     role: str  # system | user | assistant
     content: str
     images: tuple[str, ...]
@@ -34,6 +34,9 @@ class StoredMessage:
     status: str  # complete | streaming | cancelled | error | interrupted
     created_at: float
     updated_at: float
+    parent_id: int | None = None  # the message this one follows; None: a first message
+    version: int = 1  # 1-based index among its versions (the messages with the same parent, oldest first)
+    versions: int = 1  # how many versions there are (Regenerate and Edit add one; < > in the window)
 
 
 @dataclass(frozen=True)
@@ -44,14 +47,15 @@ class ConversationSummary:
     model_id: str | None
     updated_at: float  # last message added or removed (renaming or pinning does not reorder the list)
     created_at: float
-    message_count: int
+    message_count: int  # the messages of the branch shown (what opening it shows), not every version
     snippet: str | None  # search hits in message text: a short excerpt around the first match
 
 
 @dataclass(frozen=True)
 class Conversation(ConversationSummary):
     system_prompt: str | None
-    messages: tuple[StoredMessage, ...]
+    messages: tuple[StoredMessage, ...]  # the branch shown, first to last (each with its version and versions)
+    all_messages: tuple[StoredMessage, ...] = ()  # every message of every version, oldest first (JSON export)
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,7 @@ def _load_json(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
 
-def message_from_row(row: sqlite3.Row) -> StoredMessage:
+def message_from_row(row: sqlite3.Row, version: int = 1, versions: int = 1) -> StoredMessage:
     return StoredMessage(
         id=row["id"],
         conversation_id=row["conversation_id"],
@@ -115,6 +119,9 @@ def message_from_row(row: sqlite3.Row) -> StoredMessage:
         status=row["status"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        parent_id=row["parent_id"],
+        version=version,
+        versions=versions,
     )
 
 
@@ -129,3 +136,11 @@ def summary_from_row(row: Mapping[str, Any], snippet: str | None = None) -> Conv
         message_count=row["message_count"],
         snippet=snippet,
     )
+
+
+def missing(conversation_id: int) -> ConversationMissingError:
+    return ConversationMissingError(f"there is no conversation with id {conversation_id}")
+
+
+def changed(conversation_id: int) -> ConversationChangedError:
+    return ConversationChangedError(f"conversation {conversation_id} has changed since it was read")

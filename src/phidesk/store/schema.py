@@ -94,7 +94,52 @@ _V2 = sql(
     "CREATE INDEX messages_streaming ON messages (status) WHERE status = 'streaming'",
 )
 
-MIGRATIONS: dict[int, Migration] = {1: _V1, 2: _V2}
+# Version 3: versions of a message (Regenerate and Edit keep the earlier ones). Messages form a tree: ``parent_id``
+# is the message this one follows (NULL for a first message) and ``position`` its depth on its branch, so
+# UNIQUE (conversation_id, position) goes; ``conversations.leaf_id`` is the last message of the branch shown. Each
+# message's parent becomes the one before it, each conversation's leaf its last message. The table is rebuilt
+# (SQLite cannot drop a constraint), and its AUTOINCREMENT counter carried over: an id is never handed out twice.
+_V3 = sql(
+    """
+    CREATE TABLE messages_v3 (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        parent_id       INTEGER,                        -- the message this one follows; NULL: a first message
+        position        INTEGER NOT NULL,               -- depth on its branch: 0, 1, 2…
+        role            TEXT    NOT NULL CHECK (role IN ('system', 'user', 'assistant')),
+        content         TEXT    NOT NULL,
+        images          TEXT    NOT NULL DEFAULT '[]',  -- JSON list of file paths
+        model           TEXT,
+        provider        TEXT,
+        settings        TEXT,                           -- JSON object or NULL
+        stats           TEXT,                           -- JSON object or NULL
+        status          TEXT    NOT NULL CHECK (status IN ('complete', 'streaming', 'cancelled', 'error',
+                                                           'interrupted')),
+        created_at      REAL    NOT NULL,
+        updated_at      REAL    NOT NULL,
+        writer          TEXT                            -- "pid:start time:store" of the process that wrote it
+    )
+    """,
+    "INSERT INTO messages_v3 (id, conversation_id, parent_id, position, role, content, images, model, provider,"
+    " settings, stats, status, created_at, updated_at, writer) SELECT m.id, m.conversation_id,"
+    " (SELECT p.id FROM messages p WHERE p.conversation_id = m.conversation_id AND p.position < m.position"
+    "  ORDER BY p.position DESC LIMIT 1),"
+    " m.position,"  # positions were 0, 1, 2… without gaps: already the depth
+    " m.role, m.content, m.images, m.model, m.provider, m.settings, m.stats, m.status, m.created_at, m.updated_at,"
+    " m.writer FROM messages m ORDER BY m.id",
+    "DELETE FROM sqlite_sequence WHERE name = 'messages_v3'",
+    "INSERT INTO sqlite_sequence (name, seq) SELECT 'messages_v3', max(seq) FROM (SELECT seq FROM sqlite_sequence"
+    " WHERE name = 'messages' UNION ALL SELECT max(id) FROM messages_v3) HAVING max(seq) IS NOT NULL",
+    "DROP TABLE messages",  # nothing references messages: no cascade
+    "ALTER TABLE messages_v3 RENAME TO messages",
+    "CREATE INDEX messages_streaming ON messages (status) WHERE status = 'streaming'",
+    "CREATE INDEX messages_children ON messages (conversation_id, parent_id)",
+    "ALTER TABLE conversations ADD COLUMN leaf_id INTEGER",  # the last message of the branch shown; NULL: none
+    "UPDATE conversations SET leaf_id = (SELECT m.id FROM messages m WHERE m.conversation_id = conversations.id"
+    " ORDER BY m.position DESC, m.id DESC LIMIT 1)",
+)
+
+MIGRATIONS: dict[int, Migration] = {1: _V1, 2: _V2, 3: _V3}
 
 
 def latest_version() -> int:

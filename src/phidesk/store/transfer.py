@@ -1,8 +1,12 @@
 """Conversations in and out of the store: Markdown to read, JSON to move between machines and back.
 
-``import_json`` trusts nothing: the whole document is checked before anything is written, the first
-problem is reported as one sentence (``message 3: 'role' must be system, user or assistant``), and
-the conversation is then written in one transaction, so a failure never leaves half of it behind.
+The Markdown holds the branch shown; the JSON every version of every message (format version 2: each message
+names the one it follows by its index, ``shown`` the last message shown). Version 1 exports (one line of
+messages, each following the one before) still import. ``export_file_name`` proposes a file name that every
+operating system takes. ``import_json`` trusts nothing: the whole document is checked before anything is
+written, the first problem is reported as one sentence (``message 3: 'role' must be system, user or
+assistant``), and the conversation is then written in one transaction, so a failure never leaves half of it
+behind.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import unicodedata
 from typing import Any
 
 from phidesk import jsonfile
@@ -19,7 +24,7 @@ from phidesk.store.records import ROLES, STATUSES, Conversation, ConversationSum
 from phidesk.store.text import collapse
 
 FORMAT = "phidesk.conversation"
-VERSION = 1
+VERSION = 2  # 2: versions of messages ("parent", "shown"); 1: one line of messages
 MAX_INPUT_BYTES = 32 * 1024 * 1024  # the JSON document itself
 MAX_DEPTH = 16  # a conversation nests 4 levels deep
 MAX_TEXT_BYTES = 10 * 1024 * 1024  # all text in it (UTF-8), settings and stats included
@@ -46,12 +51,37 @@ def export_markdown(conv: Conversation) -> str:
     for message in conv.messages:
         parts.append(_heading(message))
         if message.content.strip():
-            parts.append(message.content.strip("\n"))
+            parts.append(close_fences(message.content.strip("\n")))
         if message.images:
             parts.append("Images: " + ", ".join(_file_name(path) for path in message.images))
         if message.status in _STATUS_NOTES:
             parts.append(_STATUS_NOTES[message.status])
     return "\n\n".join(parts) + "\n"
+
+
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$")
+
+
+def close_fences(text: str) -> str:
+    """``text`` with a code fence it leaves open closed at its end, so the rest of a document stays text.
+
+    The closing fence is longer than any run of the fence's character in ``text``: whatever opened it, it closes.
+    """
+    opened: str | None = None
+    for line in text.splitlines():
+        found = _FENCE.match(line)
+        if found is None:
+            continue
+        fence, rest = found.groups()
+        if opened is None:
+            if not (fence[0] == "`" and "`" in rest):  # a backtick fence's info string has no backtick
+                opened = fence
+        elif fence[0] == opened[0] and len(fence) >= len(opened) and not rest.strip():
+            opened = None
+    if opened is None:
+        return text
+    longest = max(len(run) for run in re.findall(re.escape(opened[0]) + "+", text))
+    return f"{text}\n{opened[0] * max(3, longest + 1)}"
 
 
 def _heading(message: StoredMessage) -> str:
@@ -67,7 +97,14 @@ def _file_name(path: str) -> str:
 
 
 def export_json(conv: Conversation) -> dict[str, Any]:
-    """The conversation as a JSON-ready dict that ``import_json`` reads back."""
+    """The conversation, every version of every message, as a JSON-ready dict that ``import_json`` reads back."""
+    every = list(conv.all_messages) if conv.all_messages else list(conv.messages)
+    index = {m.id: i for i, m in enumerate(every)}
+    if conv.all_messages:
+        parents = [index.get(m.parent_id) if m.parent_id is not None else None for m in every]
+    else:  # a conversation made by hand: one line of messages
+        parents = [i - 1 if i else None for i in range(len(every))]
+    shown = index.get(conv.messages[-1].id) if conv.messages else None
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -77,8 +114,10 @@ def export_json(conv: Conversation) -> dict[str, Any]:
         "system_prompt": conv.system_prompt,
         "created_at": conv.created_at,
         "updated_at": conv.updated_at,
+        "shown": shown,
         "messages": [
             {
+                "parent": parent,
                 "role": m.role,
                 "content": m.content,
                 "images": list(m.images),
@@ -89,7 +128,7 @@ def export_json(conv: Conversation) -> dict[str, Any]:
                 "status": m.status,
                 "created_at": m.created_at,
             }
-            for m in conv.messages
+            for m, parent in zip(every, parents, strict=True)
         ],
     }
 
@@ -111,8 +150,8 @@ def import_json(store: Store, data: str | bytes | dict[str, Any]) -> Conversatio
     version = doc.get("version")
     if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
         raise UserError(f"written by a newer PhiDesk (format version {version}; this one reads {VERSION})")
-    if version != VERSION or isinstance(version, bool):
-        raise UserError(f"'version' must be {VERSION}")
+    if version not in (1, VERSION) or isinstance(version, bool):
+        raise UserError(f"'version' must be 1 or {VERSION}")
     title = doc.get("title")
     if not isinstance(title, str) or not title.strip() or len(title) > MAX_TITLE:
         raise UserError(f"'title' must be a non-empty text of at most {MAX_TITLE} characters")
@@ -130,9 +169,30 @@ def import_json(store: Store, data: str | bytes | dict[str, Any]) -> Conversatio
     if len(raw) > MAX_MESSAGES:
         raise UserError(f"a conversation can hold at most {MAX_MESSAGES} messages, this one has {len(raw)}")
     messages = [_message(check, item, f"message {number}: ") for number, item in enumerate(raw, start=1)]
+    parents: list[int | None] = [i - 1 if i else None for i in range(len(raw))]  # version 1: one line
+    shown = None
+    if version == 2:
+        parents = [_parent(item, i, f"message {i + 1}: ") for i, item in enumerate(raw)]
+        shown = _index(doc.get("shown"), len(raw), "", "shown", "one of its messages")
     return store.insert_conversation(
-        title, messages, pinned=pinned, model_id=model_id, system_prompt=system_prompt, created_at=created_at
+        title, messages, pinned=pinned, model_id=model_id, system_prompt=system_prompt, created_at=created_at,
+        parents=parents, leaf=shown,
     )
+
+
+def _parent(item: dict[str, Any], at: int, where: str) -> int | None:
+    """The index of the message this one follows: an earlier one; absent: the one before it."""
+    if "parent" not in item:
+        return at - 1 if at else None
+    return _index(item["parent"], at, where, "parent", "an earlier message (its index from 0) or null")
+
+
+def _index(value: object, below: int, where: str, key: str, what: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < below:
+        raise UserError(f"{where}'{key}' must be {what}")
+    return value
 
 
 def _parse(data: str | bytes | dict[str, Any]) -> dict[str, Any]:
@@ -227,3 +287,40 @@ def _time(obj: dict[str, Any], key: str, where: str) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
         raise UserError(f"{where}'{key}' must be a time in seconds since 1970")
     return float(value)
+
+
+# --- file names ----------------------------------------------------------------------------------
+
+NAME_LIMIT = 60  # characters of a proposed file name, without its suffix
+_NOT_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {f"{d}{n}" for d in ("COM", "LPT") for n in "123456789"}
+
+
+def export_file_name(title: str, suffix: str) -> str:
+    """A file name for an exported conversation: its title cut at a word (at most 60 characters), then ``suffix``.
+
+    No path separator and nothing Windows, macOS or Linux refuse in a name reaches it: ``\\ / : * ? " < > |``,
+    control and direction-changing characters, leading and trailing dots and spaces, reserved names (CON, NUL,
+    COM1…).
+    """
+    text = "".join(
+        " " if _NOT_IN_NAMES.match(c) or unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp") or _is_bidi(c) else c
+        for c in unicodedata.normalize("NFC", title)
+    )
+    text = collapse(text).strip(". ")
+    if len(text) > NAME_LIMIT:
+        cut = text[: NAME_LIMIT + 1]
+        space = cut.rfind(" ")
+        text = (cut[:space] if space > 0 else text[:NAME_LIMIT]).rstrip(". ")
+    if not text:
+        text = "Conversation"
+    if text.split(".")[0].strip().upper() in _RESERVED:
+        text = f"Conversation {text}"
+    return text + suffix
+
+
+def _is_bidi(char: str) -> bool:
+    """Marks and overrides that reorder text (a name could show ".md" while it ends otherwise)."""
+    return unicodedata.bidirectional(char) in ("LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI") or (
+        char in "\u200e\u200f\u061c"
+    )
