@@ -48,8 +48,8 @@ log = logging.getLogger(__name__)
 STOPPING = "stopping: reading the last part of the prompt…"
 FLUSH_INTERVAL_MS = 500  # the service writes on token arrival; this timer covers a pause in the stream
 
-BUSY_SWITCH = "An answer is being written: stop it (Esc) or wait for it, then switch."
-EDITING = "Editing a message: send to replace it and what follows it, or Cancel."
+EDITING = ("Editing a message: send to add your new version (the old one and its answers stay: ‹ › switches "
+           "between them), or Cancel.")
 CHANGED_ELSEWHERE = "This conversation was changed in another window and has been reloaded."
 KEPT_TEXT = " Your message is still in the box below: send it again if you still want to."
 __all__ = ["CHANGED_ELSEWHERE", "DELETED_ELSEWHERE", "KEPT_TEXT", "MainWindow"]
@@ -199,9 +199,7 @@ class MainWindow(ConversationActions, WindowModels, WindowState):
 
     @Slot()
     def new_conversation(self) -> None:
-        if self.bridge.busy:
-            self.show_notice(BUSY_SWITCH, kind="busy")
-            return
+        """A new chat; an answer being written goes on in its own conversation."""
         self.service.new()
         self._left_conversation()
         self.sidebar.set_current(None)
@@ -215,10 +213,10 @@ class MainWindow(ConversationActions, WindowModels, WindowState):
 
     def _left_conversation(self) -> None:
         """What belonged to the conversation shown before: its messages, an edit in progress, its figures."""
+        self.streaming = None  # an answer being written goes on into its own conversation, unseen
         self.chat.clear()
         self._ids = []
         self.cancel_edit()
-        self.banner.dismiss_kind("busy")
         self.status_speed.setText("")
 
     @Slot(int)
@@ -227,10 +225,6 @@ class MainWindow(ConversationActions, WindowModels, WindowState):
         its model loads when the user sends or picks one."""
         if conversation_id == self.conversation_id and self.chat.messages and not again:
             return
-        if self.bridge.busy:
-            self.sidebar.set_current(self.conversation_id)
-            self.show_notice(BUSY_SWITCH, kind="busy")
-            return
         try:
             conversation = self.service.open(conversation_id)
         except ConversationMissingError:
@@ -238,6 +232,9 @@ class MainWindow(ConversationActions, WindowModels, WindowState):
             return
         self._left_conversation()
         self._sync()
+        if self.service.streaming_here:  # back to the answer being written: it goes on in its widget
+            self.streaming = self.chat.messages[-1]
+            self._pending_note("writing…" if self.streaming.text else "thinking…")
         self.sidebar.set_current(conversation_id)
         self.header.set_title(conversation.title)
         self.chat_model = conversation.model_id or library.default_model_id(self.prefs.default_model)
@@ -358,7 +355,7 @@ class MainWindow(ConversationActions, WindowModels, WindowState):
         self._flush_timer.start()
         self.sidebar.refresh(self.conversation_id)
         # each message carries its own images
-        self.bridge.send(result.messages, result.sampling, conversation=self.service.cache_key)
+        self.bridge.send(result.messages, result.sampling, conversation=result.cache_key)
 
     @Slot()
     def stop(self) -> None:
@@ -386,13 +383,13 @@ class MainWindow(ConversationActions, WindowModels, WindowState):
 
     @Slot(str)
     def _on_token(self, text: str) -> None:
+        self.service.add_token(text)  # written into the answer's own conversation, shown or not
         if self.streaming is None:
             return
         if not self.streaming.text:
             self.streaming.set_prefill(1, 1, None)
             self._pending_note("writing…")
         self.streaming.append(text)
-        self.service.add_token(text)
 
     def _flush(self) -> None:
         """The timer: the service writes the streaming answer, or retries what a full disk refused."""
@@ -414,6 +411,13 @@ class MainWindow(ConversationActions, WindowModels, WindowState):
         if code == "worker_died":
             self.status_model.setText(f"{self.model_id} · restarting on the next message")
         outcome = answer.outcome if answer else None
+        if isinstance(outcome, Returned) and answer is not None and answer.conversation_id != self.conversation_id:
+            # the question goes back where it was asked: that conversation is shown again (or a new chat, if the
+            # question had started it and it is gone)
+            if answer.new_conversation:
+                self.new_conversation()
+            else:
+                self.open_conversation(answer.conversation_id)
         if isinstance(outcome, Returned):  # the question goes back to the composer, images included
             self._sync()
             self._give_back(outcome.text, list(outcome.images))
@@ -426,7 +430,8 @@ class MainWindow(ConversationActions, WindowModels, WindowState):
         if not self.service.waiting:
             self._flush_timer.stop()
         widget, self.streaming = self.streaming, None
-        if widget is None or answer is None:
+        if widget is None or answer is None:  # it ended in a conversation not shown: written there
+            self.sidebar.refresh(self.conversation_id)
             return
         widget.set_text(answer.text)
         widget.set_prefill(1, 1, None)
