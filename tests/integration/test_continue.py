@@ -1,0 +1,131 @@
+"""Continue an answer: the real starter in a real worker, greedy; the answer left open, the KV cache reused."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from phidesk.engine.client import EngineClient
+from phidesk.engine.protocol import Failed, Finished, Loaded, Message, Ready, Sampling, Token
+from tests.integration.test_worker_pipe import RawWorker
+
+QUESTION = [Message("user", "Write a long story about a dragon who learns to bake bread.")]
+
+
+def run(client: EngineClient, messages: list[Message], sampling: Sampling, *, continue_last: bool = False,
+        stop_after: int = 0) -> tuple[str, Finished | Failed]:
+    text, tokens, end = "", 0, None
+    for event in client.generate(messages, sampling, continue_last=continue_last):
+        if isinstance(event, Token):
+            text += event.text
+            tokens += 1
+            if tokens == stop_after:
+                client.stop()
+        elif isinstance(event, (Finished, Failed)):
+            end = event
+    assert end is not None
+    return text, end
+
+
+def test_an_answer_cut_at_the_token_limit_is_marked_length_and_continues_as_if_never_cut(
+        client: EngineClient) -> None:
+    """Greedy: 8 tokens, then 8 more continued, are the 16 tokens one answer gives; only one token is re-read."""
+    whole, full = run(client, QUESTION, Sampling(temperature=0, max_new_tokens=16))
+    assert isinstance(full, Finished)
+    assert (full.stats.finish_reason, full.stats.generated_tokens) == ("length", 16)
+    first, cut = run(client, QUESTION, Sampling(temperature=0, max_new_tokens=8))
+    assert isinstance(cut, Finished)
+    assert (cut.stats.finish_reason, cut.stats.generated_tokens) == ("length", 8)
+    assert whole.startswith(first)
+    assert len(first) < len(whole)
+    rest, more = run(client, [*QUESTION, Message("assistant", first)], Sampling(temperature=0, max_new_tokens=8),
+                     continue_last=True)
+    assert isinstance(more, Finished)
+    assert first + rest == whole
+    assert (more.stats.new_prompt_tokens, more.stats.cache) == (1, "kept")  # the cache held all but the last token
+    assert more.stats.prompt_tokens == cut.stats.prompt_tokens + 8
+
+
+def test_an_answer_stopped_between_tokens_continues_from_the_cache(client: EngineClient) -> None:
+    sampling = Sampling(temperature=0, max_new_tokens=200)
+    first, stopped = run(client, QUESTION, sampling, stop_after=5)
+    assert isinstance(stopped, Finished)
+    assert stopped.stats.finish_reason == "cancelled"
+    assert first
+    rest, more = run(client, [*QUESTION, Message("assistant", first)], Sampling(temperature=0, max_new_tokens=10),
+                     continue_last=True)
+    assert isinstance(more, Finished)
+    assert more.stats.new_prompt_tokens == 1
+    assert more.stats.finish_reason == "length"
+    assert rest
+    assert not rest.startswith(first)  # it goes on; it does not start the answer again
+
+
+def test_a_continued_answer_in_a_fresh_worker_reads_the_open_answer(starter_source: Path, tmp_path: Path) -> None:
+    """Without the cache (another session): the prompt ends with the answer's text, and greedy goes on as before."""
+    engine = EngineClient(log_path=tmp_path / "worker.log")
+    engine.load(starter_source, "cpu", 4096)
+    try:
+        whole, _ = run(engine, QUESTION, Sampling(temperature=0, max_new_tokens=16))
+    finally:
+        engine.close()
+    fresh = EngineClient(log_path=tmp_path / "worker2.log")
+    fresh.load(starter_source, "cpu", 4096)
+    try:
+        first = whole[: len(whole) // 2]
+        rest, more = run(fresh, [*QUESTION, Message("assistant", first)], Sampling(temperature=0, max_new_tokens=4),
+                         continue_last=True)
+        assert isinstance(more, Finished)
+        assert more.stats.new_prompt_tokens == more.stats.prompt_tokens
+        assert rest
+    finally:
+        fresh.close()
+
+
+@pytest.mark.parametrize("messages", [QUESTION, [*QUESTION, Message("assistant", "")]])
+def test_continuing_without_an_answer_is_refused(client: EngineClient, messages: list[Message]) -> None:
+    _, end = run(client, messages, Sampling(temperature=0, max_new_tokens=4), continue_last=True)
+    assert isinstance(end, Failed)
+    assert (end.code, end.user_error) == ("cannot_continue", True)
+    _, after = run(client, QUESTION, Sampling(temperature=0, max_new_tokens=4))  # the worker goes on serving
+    assert isinstance(after, Finished)
+
+
+def test_an_answer_that_fills_the_context_is_refused_not_returned(starter_source: Path, tmp_path: Path) -> None:
+    engine = EngineClient(log_path=tmp_path / "worker.log")
+    engine.load(starter_source, "cpu", 256)
+    try:
+        long_answer = "The dragon baked bread. " * 80
+        _, end = run(engine, [*QUESTION, Message("assistant", long_answer)], Sampling(temperature=0, max_new_tokens=4),
+                     continue_last=True)
+        assert isinstance(end, Failed)
+        assert end.code == "context_full"
+    finally:
+        engine.close()
+
+
+def test_a_malformed_continue_flag_is_refused_and_the_worker_keeps_serving(starter_source: Path,
+                                                                           tmp_path: Path) -> None:
+    worker = RawWorker(tmp_path / "worker.log")
+    try:
+        assert isinstance(worker.next(), Ready)
+        worker.send(json.dumps({"op": "load", "path": str(starter_source), "provider": "cpu",
+                                "context_cap": 1024}).encode())
+        assert isinstance(worker.next(), Loaded)
+        messages = [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]
+        for request_id, flag in enumerate(["yes", 1, None, {"a": 1}], start=1):
+            worker.send(json.dumps({"op": "generate", "id": request_id, "messages": messages, "continue": flag,
+                                    "sampling": {"temperature": 0, "max_new_tokens": 2}}).encode())
+            while not isinstance(event := worker.next(), (Finished, Failed)):
+                pass
+            assert isinstance(event, Failed), (flag, event)
+            assert (event.id, event.code) == (request_id, "bad_request")
+        worker.send(json.dumps({"op": "generate", "id": 9, "messages": messages, "continue": True,
+                                "sampling": {"temperature": 0, "max_new_tokens": 2}}).encode())
+        while not isinstance(event := worker.next(), (Finished, Failed)):
+            pass
+        assert isinstance(event, Finished)
+    finally:
+        worker.close()
