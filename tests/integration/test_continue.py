@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from phidesk.chat import Answer, ChatService, Refused, can_continue, cut_at_limit
 from phidesk.engine.client import EngineClient
 from phidesk.engine.protocol import Failed, Finished, Loaded, Message, Ready, Sampling, Token
+from phidesk.store import Store, StoredMessage
 from tests.integration.test_worker_pipe import RawWorker
 
 QUESTION = [Message("user", "Write a long story about a dragon who learns to bake bread.")]
@@ -129,3 +132,133 @@ def test_a_malformed_continue_flag_is_refused_and_the_worker_keeps_serving(start
         assert isinstance(event, Finished)
     finally:
         worker.close()
+
+
+# --- the chat service: the continued text is appended to the same stored answer ------------------------------
+
+
+@pytest.fixture
+def store(phidesk_home: Path) -> Iterator[Store]:
+    with Store() as opened:
+        yield opened
+
+
+@pytest.fixture
+def other(store: Store) -> Iterator[Store]:
+    """Another connection to the same database: another window or process."""
+    with Store(store.path) as opened:
+        yield opened
+
+
+def _answer(service: ChatService, result: Answer | Refused, stop_after: int = 0) -> Answer:
+    assert isinstance(result, Answer), result
+    tokens = 0
+    for event in service.events(result):
+        if isinstance(event, Token):
+            tokens += 1
+            if tokens == stop_after:
+                service.stop()
+    return result
+
+
+def _last(store: Store, service: ChatService) -> StoredMessage:
+    return store.get_conversation(service.conversation_id or 0).messages[-1]
+
+
+def test_the_service_continues_a_stopped_answer_in_the_same_message(client: EngineClient, store: Store,
+                                                                     other: Store) -> None:
+    service = ChatService(store, client)
+    first = _answer(service, service.ask(QUESTION[0].content, sampling=Sampling(temperature=0, max_new_tokens=200)),
+                    stop_after=5)
+    stopped = _last(other, service)
+    assert (stopped.status, stopped.content) == ("cancelled", first.text)
+    assert can_continue(stopped)
+    result = service.continue_answer(sampling=Sampling(temperature=0, max_new_tokens=12), model="starter",
+                                     provider="cpu")
+    assert isinstance(result, Answer)
+    assert (result.message_id, result.text) == (stopped.id, stopped.content)
+    assert _last(other, service).status == "streaming"  # another window sees it being written
+    _answer(service, result)
+    continued = _last(other, service)
+    assert continued.id == stopped.id
+    assert len(other.get_conversation(service.conversation_id or 0).messages) == 2  # no new message
+    assert continued.content.startswith(stopped.content)
+    assert len(continued.content) > len(stopped.content)
+    assert continued.content == result.text
+    assert (continued.status, continued.model, continued.provider) == ("complete", "starter", "cpu")
+    assert continued.stats is not None
+    assert continued.stats["finish_reason"] == "length"
+    assert continued.stats["generated_tokens"] == 12  # the continued part's stats
+    assert continued.stats["new_prompt_tokens"] == 1  # read from the kept cache: only the last token again
+    assert (service.messages[-1].content, service.messages[-1].status) == (continued.content, "complete")
+
+
+def test_the_service_continues_an_answer_cut_at_the_token_limit(client: EngineClient, store: Store,
+                                                                other: Store) -> None:
+    service = ChatService(store, client)
+    cut = _answer(service, service.ask(QUESTION[0].content, sampling=Sampling(temperature=0, max_new_tokens=8)))
+    stored = _last(other, service)
+    assert stored.stats is not None
+    assert (stored.status, stored.stats["finish_reason"]) == ("complete", "length")
+    assert cut_at_limit(stored)
+    assert can_continue(stored)
+    more = _answer(service, service.continue_answer(sampling=Sampling(temperature=0, max_new_tokens=8)))
+    continued = _last(other, service)
+    assert continued.content == more.text
+    assert continued.content.startswith(cut.text)
+    assert len(continued.content) > len(cut.text)
+    assert cut_at_limit(continued)  # cut again: it can be continued again
+    again = service.continue_answer(sampling=Sampling(temperature=0, max_new_tokens=8))
+    assert isinstance(again, Answer)
+
+
+def test_the_service_refuses_to_continue_a_finished_answer(client: EngineClient, store: Store, other: Store) -> None:
+    service = ChatService(store, client)
+    assert isinstance(service.continue_answer(sampling=Sampling(temperature=0)), Refused)  # nothing yet
+    done = _answer(service, service.ask("Say hi.", sampling=Sampling(temperature=0, max_new_tokens=200)))
+    assert done.stats is not None
+    assert done.stats.finish_reason == "stop"  # the model ended it itself
+    before = other.get_conversation(service.conversation_id or 0)
+    assert not can_continue(before.messages[-1])
+    refused = service.continue_answer(sampling=Sampling(temperature=0))
+    assert isinstance(refused, Refused)
+    assert refused.reason == "cannot_continue"
+    assert "\n" not in refused.message
+    assert service.answer is None
+    assert other.get_conversation(service.conversation_id or 0).messages == before.messages  # nothing written
+
+
+def test_the_service_refuses_to_continue_an_answer_another_window_changed(client: EngineClient, store: Store,
+                                                                           other: Store) -> None:
+    service = ChatService(store, client)
+    _answer(service, service.ask(QUESTION[0].content, sampling=Sampling(temperature=0, max_new_tokens=8)))
+    shown = _last(other, service)
+    other.update_message(shown.id, content="Edited elsewhere.")
+    refused = service.continue_answer(sampling=Sampling(temperature=0, max_new_tokens=8))
+    assert isinstance(refused, Refused)
+    assert refused.reason == "changed"
+    assert service.answer is None
+    after = _last(other, service)
+    assert (after.content, after.status) == ("Edited elsewhere.", "complete")  # not reopened
+
+
+def test_a_continuation_the_engine_refuses_leaves_the_answer_as_it_was(starter_source: Path, tmp_path: Path,
+                                                                       store: Store, other: Store) -> None:
+    engine = EngineClient(log_path=tmp_path / "worker.log")
+    engine.load(starter_source, "cpu", 256)
+    try:
+        service = ChatService(store, engine)
+        # Generated until the context is full: cut at the limit, and too long to continue in this context.
+        full = _answer(service, service.ask(QUESTION[0].content, sampling=Sampling(
+            temperature=0, max_new_tokens=1000, min_new_tokens=1000)))
+        assert full.stats is not None
+        assert full.stats.finish_reason == "length"
+        before = other.get_conversation(service.conversation_id or 0).messages
+        failed = _answer(service, service.continue_answer(sampling=Sampling(temperature=0, max_new_tokens=8)))
+        assert failed.failure is not None
+        assert failed.failure.code == "context_full"
+        after = other.get_conversation(service.conversation_id or 0).messages
+        assert [(m.id, m.content, m.status, m.stats) for m in after] == [
+            (m.id, m.content, m.status, m.stats) for m in before]  # the question and the answer both kept
+    finally:
+        engine.close()

@@ -287,6 +287,29 @@ class Store:
         if cursor.rowcount == 0:
             raise UserError(f"there is no message with id {message_id}")
 
+    def reopen_answer(self, conversation_id: int, message_id: int, *, content: str) -> None:
+        """Make the conversation's last message, an answer, ``streaming`` again, written by this store (Continue).
+
+        Refused with :class:`ConversationChangedError`, writing nothing, when it is no longer the last message, its
+        text is no longer *content* (what the caller saw), or another live process is writing it;
+        :class:`ConversationMissingError` when the conversation is gone.
+        """
+        with self._transaction() as db:
+            if db.execute("SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)).fetchone() is None:
+                raise _missing(conversation_id)
+            last = db.execute(
+                "SELECT id, role, content, status, writer FROM messages WHERE conversation_id = ? "
+                "ORDER BY position DESC LIMIT 1",
+                (conversation_id,),
+            ).fetchone()
+            if last is None or last["id"] != message_id or last["role"] != "assistant" or last["content"] != content:
+                raise _changed(conversation_id)
+            self._check_not_written_elsewhere(conversation_id, [last])
+            db.execute(
+                "UPDATE messages SET status = 'streaming', writer = ?, updated_at = ? WHERE id = ?",
+                (self.writer, self._now(), message_id),
+            )
+
     def delete_from_message(
         self, conversation_id: int, message_id: int, *, last_id: int | EllipsisType | None = ...
     ) -> list[int]:
