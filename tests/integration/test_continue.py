@@ -10,6 +10,7 @@ import pytest
 
 from phidesk.chat import Answer, ChatService, Refused, can_continue, cut_at_limit
 from phidesk.engine.client import EngineClient
+from phidesk.engine.prompt import CONTINUE_MARK
 from phidesk.engine.protocol import Failed, Finished, Loaded, Message, Ready, Sampling, Token
 from phidesk.store import Store, StoredMessage
 from tests.integration.test_worker_pipe import RawWorker
@@ -87,13 +88,35 @@ def test_a_continued_answer_in_a_fresh_worker_reads_the_open_answer(starter_sour
         fresh.close()
 
 
-@pytest.mark.parametrize("messages", [QUESTION, [*QUESTION, Message("assistant", "")]])
+@pytest.mark.parametrize("messages", [QUESTION, [*QUESTION, Message("assistant", "")],
+                                      [*QUESTION, Message("assistant", f"Once {CONTINUE_MARK} upon")]])
 def test_continuing_without_an_answer_is_refused(client: EngineClient, messages: list[Message]) -> None:
     _, end = run(client, messages, Sampling(temperature=0, max_new_tokens=4), continue_last=True)
     assert isinstance(end, Failed)
     assert (end.code, end.user_error) == ("cannot_continue", True)
     _, after = run(client, QUESTION, Sampling(temperature=0, max_new_tokens=4))  # the worker goes on serving
     assert isinstance(after, Finished)
+
+
+TRIMMING = ("{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + (message['content'] | trim) "
+            "+ '<|im_end|>\\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}")
+
+
+def test_a_template_that_changes_the_answer_is_refused_never_guessed(model_copy: Path, tmp_path: Path) -> None:
+    """This template trims each message: an answer that starts with spaces is not in the prompt as it was."""
+    (model_copy / "chat_template.jinja").write_text(TRIMMING, encoding="utf-8")
+    engine = EngineClient(log_path=tmp_path / "worker.log")
+    engine.load(model_copy, "cpu", 1024)
+    try:
+        sampling = Sampling(temperature=0, max_new_tokens=4)
+        _, refused = run(engine, [*QUESTION, Message("assistant", "  Once upon")], sampling, continue_last=True)
+        assert isinstance(refused, Failed)
+        assert (refused.code, refused.user_error) == ("cannot_continue", True)
+        rest, done = run(engine, [*QUESTION, Message("assistant", "Once upon")], sampling, continue_last=True)
+        assert isinstance(done, Finished)  # the same template, an answer it leaves as it is: continued
+        assert rest
+    finally:
+        engine.close()
 
 
 def test_an_answer_that_fills_the_context_is_refused_not_returned(starter_source: Path, tmp_path: Path) -> None:
