@@ -285,3 +285,22 @@ def test_a_continuation_the_engine_refuses_leaves_the_answer_as_it_was(starter_s
             (m.id, m.content, m.status, m.stats) for m in before]  # the question and the answer both kept
     finally:
         engine.close()
+
+
+def test_a_continued_answer_is_this_store_s_to_write(client: EngineClient, phidesk_home: Path) -> None:
+    """An answer stopped in an earlier session (its writer gone) and continued now is written by the store that
+    continues it: a window opening the database meanwhile leaves it streaming, not ``interrupted``."""
+    with Store() as earlier:
+        service = ChatService(earlier, client)
+        _answer(service, service.ask(QUESTION[0].content, sampling=Sampling(temperature=0, max_new_tokens=200)),
+                stop_after=3)
+        conversation_id = service.conversation_id or 0
+    with Store() as now:
+        service = ChatService(now, client)
+        service.open(conversation_id)
+        result = service.continue_answer(sampling=Sampling(temperature=0, max_new_tokens=4))
+        assert isinstance(result, Answer)
+        with Store() as another:  # opening the database recovers answers whose writer is gone
+            assert another.get_conversation(conversation_id).messages[-1].status == "streaming"
+        _answer(service, result)
+        assert now.get_conversation(conversation_id).messages[-1].status == "complete"
