@@ -288,6 +288,7 @@ def _show_answer(service: ChatService, answer: Answer) -> None:
         return
     s = answer.stats
     if s is not None:
-        say(f"[{s.generated_tokens} tokens, {s.decode_tok_s:.1f} tok/s, first token {s.ttft_s:.2f} s"
-            f"{', stopped (/continue goes on)' if s.finish_reason == 'cancelled' else ''}"
-            f"{f', {CUT_NOTE} (/continue goes on)' if s.finish_reason == 'length' else ''}]")
+        ending = {"cancelled": ", stopped", "length": f", {CUT_NOTE}"}.get(s.finish_reason, "")
+        say(f"[{s.generated_tokens} tokens, {s.decode_tok_s:.1f} tok/s, first token {s.ttft_s:.2f} s{ending}]")
+        if s.finish_reason in ("cancelled", "length") and answer.text:
+            say("(/continue goes on with this answer)")

@@ -160,7 +160,8 @@ def test_continue_goes_on_with_an_answer_cut_at_the_token_limit(starter_installe
         term.send("Write a long story about a dragon who learns to bake bread.")
         first = term.read_until(">>> ")
         assert "[8 tokens" in first
-        assert "cut at the token limit (/continue goes on)" in first
+        assert "cut at the token limit]" in first
+        assert "(/continue goes on with this answer)" in first
         term.send("/continue")
         more = term.read_until(">>> ")
         assert "Continuing the last answer." in more
