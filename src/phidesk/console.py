@@ -27,7 +27,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
-from phidesk.chat import Answer, ChatService, Refused
+from phidesk.chat import CUT_NOTE, Answer, ChatService, Refused
 from phidesk.engine.protocol import AnswerStats, Loaded, PrefillProgress, Sampling, Token
 from phidesk.errors import EngineError
 from phidesk.terminal import for_stream, is_terminal, neutralise
@@ -43,6 +43,7 @@ HELP = [
     ("/help", "this list"),
     ("/clear", "start a new conversation"),
     ("/retry", "a new answer to the last question"),
+    ("/continue", "go on with the last answer (after Ctrl+C, or when it was cut at the token limit)"),
     ("/status", "the model, its process and this conversation"),
     ("/bye", "quit (also /exit, /quit or Ctrl+D)"),
 ]
@@ -241,7 +242,7 @@ def _terminal_line(prompt: str) -> str:
 
 
 def _command(service: ChatService, loaded: Loaded, sampling: Sampling, word: str) -> Answer | Refused | None:
-    """Run a /command; the answer it started (``/retry``), else None."""
+    """Run a /command; the answer it started (``/retry``, ``/continue``), else None."""
     if word in QUIT:
         return None
     if word in ("/help", "/?"):
@@ -257,6 +258,13 @@ def _command(service: ChatService, loaded: Loaded, sampling: Sampling, word: str
             return None
         say("Retrying the last question.")
         return service.regenerate(len(known) - 1, sampling=sampling, provider=loaded.provider)
+    elif word == "/continue":
+        started = service.continue_answer(sampling=sampling, provider=loaded.provider)
+        if isinstance(started, Refused):
+            say(started.message)
+            return None
+        say("Continuing the last answer.")
+        return started
     elif word == "/status":
         client = service.client
         pid = client.worker_pid if client is not None else None
@@ -272,11 +280,15 @@ def _show_answer(service: ChatService, answer: Answer) -> None:
     print()
     if answer.failure:
         say(f"phidesk: {answer.failure.message}")
+        if answer.resumed is not None:  # a continuation that failed: the answer stays as it was
+            return
         users = [i for i, m in enumerate(service.messages) if m.role == "user"]
         if users and answer.outcome is None:  # the question goes with its failed answer (a refused one
             service.truncate(users[-1])  # is gone already): the next one starts from the last good turn
         return
     s = answer.stats
     if s is not None:
-        say(f"[{s.generated_tokens} tokens, {s.decode_tok_s:.1f} tok/s, first token {s.ttft_s:.2f} s"
-            f"{', stopped' if s.finish_reason == 'cancelled' else ''}]")
+        ending = {"cancelled": ", stopped", "length": f", {CUT_NOTE}"}.get(s.finish_reason, "")
+        say(f"[{s.generated_tokens} tokens, {s.decode_tok_s:.1f} tok/s, first token {s.ttft_s:.2f} s{ending}]")
+        if s.finish_reason in ("cancelled", "length") and answer.text:
+            say("(/continue goes on with this answer)")

@@ -107,7 +107,7 @@ def test_help_lists_the_commands(starter_installed: Path) -> None:
         term.read_until(">>> ")
         term.send("/help")
         shown = term.read_until(">>> ")
-        for command in ("/help", "/clear", "/retry", "/status", "/bye"):
+        for command in ("/help", "/clear", "/retry", "/continue", "/status", "/bye"):
             assert command in shown
         term.send("/bye")
         assert term.exit_code() == 0
@@ -145,6 +145,27 @@ def test_clear_and_retry_say_what_they_do(starter_installed: Path) -> None:
         assert "Started a new conversation." in term.read_until(">>> ")
         term.send("/retry")
         assert "Nothing to retry yet" in term.read_until(">>> ")  # the conversation really is new
+        term.send("/bye")
+        assert term.exit_code() == 0
+    finally:
+        term.close()
+
+
+def test_continue_goes_on_with_an_answer_cut_at_the_token_limit(starter_installed: Path) -> None:
+    term = Terminal("chat", "--temperature", "0", "--max-tokens", "8")
+    try:
+        term.read_until(">>> ")
+        term.send("/continue")
+        assert "Only the last answer can be continued" in term.read_until(">>> ")  # nothing to continue yet
+        term.send("Write a long story about a dragon who learns to bake bread.")
+        first = term.read_until(">>> ")
+        assert "[8 tokens" in first
+        assert "cut at the token limit]" in first
+        assert "(/continue goes on with this answer)" in first
+        term.send("/continue")
+        more = term.read_until(">>> ")
+        assert "Continuing the last answer." in more
+        assert "[8 tokens" in more  # eight more tokens, in the same answer
         term.send("/bye")
         assert term.exit_code() == 0
     finally:

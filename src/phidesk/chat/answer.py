@@ -15,7 +15,8 @@ class Refused:
     """Nothing (more) was written. ``reason``: changed / missing (another window or process changed or deleted
     the conversation since it was read), disk_full or failed (the database refused; ``message`` says what to do),
     bad_text (the question holds lone surrogates, which neither the store nor the worker can take), busy (an
-    answer is still being written; in that conversation, or by the engine).
+    answer is still being written; in that conversation, or by the engine), cannot_continue (Continue asked for an
+    answer that cannot be continued: ``chat.continuing``).
     ``text`` / ``images``: what the user typed, given back (empty when it is safely stored)."""
 
     reason: str
@@ -53,6 +54,7 @@ class Answer:
     outcome: Returned | Refused | None = None  # after a failure: the question handed back, or why it could not be
     image_tokens: list[int] = field(default_factory=list)
     dirty: bool = False
+    resumed: str | None = None  # a continued answer: its status before (it goes back to it if the engine fails)
 
     @property
     def cache_key(self) -> str:

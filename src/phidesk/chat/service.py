@@ -37,6 +37,7 @@ from dataclasses import asdict, replace
 from typing import TYPE_CHECKING, Any
 
 from phidesk.chat.answer import RETURNED, Answer, Refused, Returned, stats_dict
+from phidesk.chat.continuing import CANNOT_CONTINUE, can_continue
 from phidesk.chat.saving import AnswerSaver
 from phidesk.engine.protocol import (
     BAD_TEXT,
@@ -206,6 +207,33 @@ class ChatService:
         """Store an empty answer (status ``streaming``) after the last message and return it."""
         return self._start(len(self.messages), sampling=sampling, model=model, provider=provider)
 
+    def continue_answer(self, *, sampling: Sampling, model: str | None = None,
+                        provider: str | None = None) -> Answer | Refused:
+        """Go on with the last message, an answer that was stopped or cut at the token limit (``can_continue``):
+        the new text is appended to that same stored message; its stats become the continued part's."""
+        last = self.messages[-1] if self.messages else None
+        if self.answer is not None or last is None or not can_continue(last):
+            return Refused("cannot_continue", CANNOT_CONTINUE)
+        try:
+            messages = self.engine_messages()
+            if not messages or (messages[-1].role, messages[-1].content) != ("assistant", last.content):
+                raise ConversationChangedError("the conversation changed since it was shown: open it again")
+            if self.store is not None and self.conversation_id is not None:
+                self.store.reopen_answer(self.conversation_id, last.id, content=last.content)
+        except (ConversationChangedError, ConversationMissingError) as exc:
+            return self._refused(exc)
+        except sqlite3.Error as exc:
+            log.warning("could not continue the answer: %s", exc)
+            folder = self.store.path.parent if self.store else ""
+            return Refused("disk_full" if is_disk_full(exc) else "failed",
+                           f"The disk holding {folder} is full: free some disk space, then continue again."
+                           if is_disk_full(exc) else f"The answer could not be continued ({exc}): try again.")
+        self.answer = Answer(last.id, messages, sampling, conversation_id=self.conversation_id or 0,
+                             text=last.content, resumed=last.status)
+        self._write(self.answer, status="streaming", model=model, provider=provider)
+        self._last_flush = self._clock()
+        return self.answer
+
     def engine_messages(self) -> list[Message]:
         """The open conversation as the engine reads it: the system prompt, then the branch shown."""
         return self._context(len(self.messages) if self.store is None else None)
@@ -214,7 +242,8 @@ class ChatService:
     def events(self, answer: Answer) -> Iterator[Event]:
         """Run ``answer`` on the engine on this thread: each event is fed to the service, then yielded."""
         assert self.client is not None, "a service without a client is fed by its front end"
-        for event in self.client.generate(answer.messages, answer.sampling, conversation=answer.cache_key):
+        for event in self.client.generate(answer.messages, answer.sampling, conversation=answer.cache_key,
+                                          continue_last=answer.resumed is not None):
             self.feed(event)
             yield event
 
@@ -267,10 +296,12 @@ class ChatService:
 
     def fail(self, code: str, message: str, user_error: bool = False) -> Answer | None:
         """The answer failed: stored as ``error``; a question the model could not take is handed back."""
-        answer = self._end("error", None)
+        resumed = self.answer.resumed if self.answer is not None else None
+        answer = self._end(resumed or "error", None)  # a continued answer keeps its text and its status
         if answer is not None:
             answer.failure = Failed(code=code, message=message, user_error=user_error)
-            if code in RETURNED and answer.question_id is not None:  # Regenerate's failed version stays, as "error"
+            # Regenerate's failed version stays, as "error"; a continued answer keeps what it had
+            if code in RETURNED and answer.question_id is not None and resumed is None:
                 answer.outcome = self._return_question(answer)
         return answer
 

@@ -440,12 +440,13 @@ class EngineClient:
 
     def generate(
         self, messages: Sequence[Message], sampling: Sampling | None = None, images: Sequence[str] = (), *,
-        conversation: str = "",
+        conversation: str = "", continue_last: bool = False,
     ) -> Iterator[Event]:
         """Stream one answer: PrefillProgress…, Token…, then Finished or Failed.
 
         *conversation* names whose KV cache to use: the worker keeps several, so coming back to a conversation
-        reads only what is new in it.
+        reads only what is new in it. *continue_last*: *messages* end with an assistant answer, and the model
+        goes on with it (the tokens are its continuation) instead of starting a new one.
 
         Closing the iterator before its end stops the answer.
 
@@ -465,7 +466,8 @@ class EngineClient:
             ended = False
             try:
                 request = {"op": "generate", "id": request_id, "messages": [asdict(m) for m in messages],
-                           "sampling": asdict(sampling), "images": list(images), "conversation": conversation}
+                           "sampling": asdict(sampling), "images": list(images), "conversation": conversation,
+                           "continue": bool(continue_last)}
                 for event in self._answer(request_id, request):
                     ended = isinstance(event, (Finished, Failed))
                     yield event

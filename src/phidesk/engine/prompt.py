@@ -18,6 +18,28 @@ class PromptTooLongError(UserError):
     code = "prompt_too_long"
 
 
+CONTINUE_MARK = "PHIDESK-CONTINUE-HERE-91d2"  # stands for where a continued answer goes on, while it is rendered
+
+
+def continuation_prompt(messages: Sequence[Message], render: Callable[[list[Message]], str]) -> str:
+    """The prompt that makes the model go on with the last message, an assistant answer left open.
+
+    Templates differ in how they close a turn, so none of their markers is guessed: the conversation is rendered
+    with the answer closed and a mark after its text, and cut at the mark. The text before the mark must end with
+    the answer exactly (a template that trims or rewrites it would make the model continue something else), and
+    the mark must appear once: otherwise a UserError (``cannot_continue``), never a guess.
+    """
+    if not messages or messages[-1].role != "assistant" or not messages[-1].content:
+        raise UserError("only an answer with some text can be continued", "cannot_continue")
+    last = messages[-1]
+    text = render([*messages[:-1], Message("assistant", last.content + CONTINUE_MARK, list(last.images))])
+    cut = text.find(CONTINUE_MARK)
+    if cut < 0 or text.count(CONTINUE_MARK) != 1 or not text[:cut].endswith(last.content):
+        raise UserError("this model's chat template changes the answer's text, so it cannot be continued exactly: "
+                        "press Regenerate instead", "cannot_continue")
+    return text[:cut]
+
+
 def answer_reserve(max_length: int, max_new_tokens: int) -> int:
     """Tokens kept free for the answer when deciding whether a conversation fits."""
     return max(1, min(max_new_tokens, max_length // 4))

@@ -8,12 +8,14 @@ this runs in its own process: the GUI's process never waits on it.
 Between turns the generator (and so the KV cache) is kept: each request carries the
 whole conversation, the worker renders and tokenizes it, keeps the longest prefix it
 already has in the cache (rewinding past the rest) and feeds only the new tokens. That
-one rule covers a new turn, Regenerate, Edit and an answer that was stopped half-way.
+one rule covers a new turn, Regenerate, Edit and an answer that was stopped half-way. Continue
+(``"continue": true``) renders the last assistant message left open (``prompt.continuation_prompt``): right
+after a Stop or a token limit that prompt is exactly the cache's text, and only its last token is read again.
 A stdin reader thread sets the stop flag, which is checked between prefill slices and
 between tokens (the pipe, the stop flags and the heartbeat: ``phidesk.engine.channel``). A vision
 model's turn is built by ``phidesk.engine.multimodal`` and always starts a fresh generator.
 
-About 430 lines: everything here acts on the one model object and its current generator (load, render,
+About 460 lines: everything here acts on the one model object and its current generator (load, render,
 prefill, decode, the benchmark's bare loop), and splits along that would pass the worker's state around; the pipe
 is ``channel``, the kept caches ``warm`` / ``kvslots``, a vision turn ``multimodal``.
 
@@ -29,7 +31,7 @@ import os
 import queue
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, BinaryIO
 
 from phidesk import privacy
@@ -37,7 +39,14 @@ from phidesk.engine.channel import Channel
 from phidesk.engine.kvslots import Slot, Slots
 from phidesk.engine.modelinfo import ModelInfo, read_model_folder
 from phidesk.engine.multimodal import VisionInputs
-from phidesk.engine.prompt import SliceSizer, answer_reserve, common_prefix, fit_conversation
+from phidesk.engine.prompt import (
+    PromptTooLongError,
+    SliceSizer,
+    answer_reserve,
+    common_prefix,
+    continuation_prompt,
+    fit_conversation,
+)
 from phidesk.engine.protocol import (
     AnswerStats,
     Event,
@@ -216,8 +225,11 @@ class Worker:
 
         Re-encoding an answer's text rarely gives back the ids the model generated, and
         every difference would be read again; so when the new prompt starts with the exact
-        text the cache holds, only the rest is encoded (without a second BOS).
+        text the cache holds, only the rest is encoded (without a second BOS). A prompt that is exactly that text
+        (an answer continued right after Stop or its token limit) is the cache's own tokens.
         """
+        if self.slot.cached_text and text == self.slot.cached_text:
+            return list(self.slot.cached)
         if self.slot.cached_text and len(text) > len(self.slot.cached_text) and text.startswith(self.slot.cached_text):
             rest = [int(t) for t in self.tokenizer.encode(text[len(self.slot.cached_text):])]
             if rest and rest[0] == self.tokenizer.bos_token_id:
@@ -281,7 +293,6 @@ class Worker:
 
     # --- generation --------------------------------------------------------------------
     def generate(self, request: dict[str, Any]) -> None:
-        request_id = int(request["id"])
         received = time.perf_counter()
         if self.model is None:
             raise UserError("no model is loaded")
@@ -290,9 +301,25 @@ class Worker:
         if request.get("images"):  # images given for the newest message
             last_user = max(i for i, m in enumerate(messages) if m.role == "user")
             messages[last_user].images.extend(request["images"])
+        continuing = request.get("continue", False)  # go on with the last (assistant) message, left open
+        if not isinstance(continuing, bool):
+            raise UserError("a request's 'continue' must be true or false", "bad_request")
+        prompt = self.render if not continuing else lambda kept: continuation_prompt(kept, self.render)
+        try:
+            self.answer_prompt(request, messages, sampling, received, prompt)
+        except PromptTooLongError:
+            if not continuing:
+                raise
+            raise UserError("the answer already fills the context, so it cannot be continued: raise the context "
+                            "setting, or ask a new question", "context_full") from None
+
+    def answer_prompt(self, request: dict[str, Any], messages: list[Message], sampling: Sampling, received: float,
+                      prompt: Callable[[list[Message]], str]) -> None:
+        """Fit *messages* to the context, render them with *prompt*, read what the cache lacks, then decode."""
+        request_id = int(request["id"])
         assert self.info is not None
         if self.info.vision:
-            self.generate_vision(request_id, messages, sampling, received)
+            self.generate_vision(request_id, messages, sampling, received, prompt)
             return
         if any(m.images for m in messages):
             raise UserError("this model reads text only; images need a vision model such as Phi-3.5-vision")
@@ -300,7 +327,7 @@ class Worker:
         rendered: dict[int, tuple[str, list[int]]] = {}  # by message count: the fitting step renders candidates
 
         def count(kept: Sequence[Message]) -> int:
-            text = self.render(list(kept))
+            text = prompt(list(kept))
             rendered[len(kept)] = text, [int(t) for t in self.tokenizer.encode(text)]
             return len(rendered[len(kept)][1])
 
@@ -347,7 +374,8 @@ class Worker:
         self.slot.cached_text = text
         self.decode(request_id, sampling, stats, received)
 
-    def generate_vision(self, request_id: int, messages: list[Message], sampling: Sampling, received: float) -> None:
+    def generate_vision(self, request_id: int, messages: list[Message], sampling: Sampling, received: float,
+                        prompt: Callable[[list[Message]], str]) -> None:
         """A multimodal turn (``phidesk.engine.multimodal``): a fresh generator, the whole conversation read again.
 
         onnxruntime-genai 0.18 cannot rewind a phi3v (multimodal) generator, so every turn reads the whole
@@ -355,8 +383,8 @@ class Worker:
         they fit: when the conversation outgrows the context its oldest turns give way, as for text.
         """
         budget = self.max_length - answer_reserve(self.max_length, sampling.max_new_tokens)
-        prompt = self.vision.build(self.model, messages, self.render, budget)
-        total, dropped, image_tokens = prompt.total, prompt.dropped, prompt.image_tokens
+        built = self.vision.build(self.model, messages, prompt, budget)
+        total, dropped, image_tokens = built.total, built.dropped, built.image_tokens
         stats = AnswerStats(prompt_tokens=total, new_prompt_tokens=total, image_tokens=image_tokens,
                             dropped_turns=dropped)
         self.emit(PrefillProgress(id=request_id, done=0, total=total, prompt_tokens=total, dropped_turns=dropped,
@@ -367,7 +395,7 @@ class Worker:
         self.slot.generator = self.og.Generator(self.model, params)
         self.slot.options, self.slot.cached, self.slot.cached_text = None, [], None
         started = time.perf_counter()
-        self.slot.generator.set_inputs(prompt.inputs)
+        self.slot.generator.set_inputs(built.inputs)
         stats.prefill_s = time.perf_counter() - started
         self.decode(request_id, sampling, stats, received)
         self.slot.cached, self.slot.cached_text = [], None  # never reused: a phi3v generator cannot rewind

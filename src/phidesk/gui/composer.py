@@ -14,8 +14,8 @@ from PySide6.QtCore import QMimeData, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QPlainTextEdit,
     QPushButton,
+    QTextEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -29,9 +29,17 @@ from phidesk.gui.signals import emit
 from phidesk.store import files
 
 
-class _Editor(QPlainTextEdit):
+class _Editor(QTextEdit):
+    """Plain text only. A QTextEdit, not a QPlainTextEdit: the plain one lays every paragraph out left to right,
+    while this one aligns each paragraph by its own text direction (Arabic or Hebrew at the right, as the chat
+    shows them), mixed paragraphs included."""
+
     submit = Signal()
     images_offered = Signal(list)  # list[str] paths
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptRichText(False)  # pasted HTML arrives as its text
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (

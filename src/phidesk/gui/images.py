@@ -20,9 +20,9 @@ import uuid
 from collections import OrderedDict
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QObject, QSize, Qt, QThreadPool, Signal, Slot
-from PySide6.QtGui import QGuiApplication, QImage, QPixmap
-from PySide6.QtWidgets import QDialog, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QMimeData, QObject, QSize, Qt, QThreadPool, Signal, Slot
+from PySide6.QtGui import QGuiApplication, QImage, QKeyEvent, QPixmap
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from phidesk import logs, paths
 from phidesk.engine.images import scaled_image
@@ -197,7 +197,9 @@ def thumb_pixmap(image: QImage, edge: int, ratio: float) -> QPixmap:
 
 
 class ImagePreview(QDialog):
-    """A larger view of one image (click a thumbnail); Esc closes it."""
+    """A larger view of one image (click a thumbnail); its Close button (focused) or Esc closes it.
+
+    Esc is taken before any shortcut (the window's Stop among them): in the preview it only closes the preview."""
 
     def __init__(self, loader: ImageLoader, path: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -214,7 +216,16 @@ class ImagePreview(QDialog):
         layout.addWidget(scroll, 1)
         self.info = plain_label(Path(path).name, self)
         self.info.setAccessibleName("Image details")
-        layout.addWidget(self.info)
+        row = QHBoxLayout()
+        row.addWidget(self.info, 1)
+        self.close_button = QPushButton("Close", self)
+        self.close_button.setAccessibleName("Close the preview")
+        self.close_button.setToolTip("Close (Esc)")
+        self.close_button.setDefault(True)
+        self.close_button.clicked.connect(self.close)
+        row.addWidget(self.close_button)
+        layout.addLayout(row)
+        self.close_button.setFocus()
         screen = QGuiApplication.primaryScreen()
         available = screen.availableGeometry().size() if screen else QSize(1280, 800)
         self.resize(min(available.width() * 4 // 5, 1100), min(available.height() * 4 // 5, 800))
@@ -225,6 +236,19 @@ class ImagePreview(QDialog):
         image = loader.request(path, self.edge)
         if image is not None:
             self._show(image)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
+                and event.key() == Qt.Key.Key_Escape and not event.modifiers():
+            event.accept()  # Esc comes to keyPressEvent, not to an application-wide shortcut
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+            self.close()
+            return
+        super().keyPressEvent(event)
 
     @Slot(str, int, QImage)
     def _on_ready(self, path: str, edge: int, image: QImage) -> None:

@@ -324,6 +324,29 @@ class Store(Versions):
         if cursor.rowcount == 0:
             raise UserError(f"there is no message with id {message_id}")
 
+    def reopen_answer(self, conversation_id: int, message_id: int, *, content: str) -> None:
+        """Make the last message of the branch shown, an answer, ``streaming`` again, written by this store (Continue).
+
+        Refused with :class:`ConversationChangedError`, writing nothing, when it is no longer that last message, its
+        text is no longer *content* (what the caller saw), or another live process is writing it;
+        :class:`ConversationMissingError` when the conversation is gone.
+        """
+        with self._transaction() as db:
+            conversation = db.execute("SELECT leaf_id FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
+            if conversation is None:
+                raise missing(conversation_id)
+            last = db.execute(
+                "SELECT id, role, content, status, writer FROM messages WHERE conversation_id = ? AND id = ?",
+                (conversation_id, conversation["leaf_id"]),
+            ).fetchone()
+            if last is None or last["id"] != message_id or last["role"] != "assistant" or last["content"] != content:
+                raise changed(conversation_id)
+            self._check_not_written_elsewhere(conversation_id, [last])
+            db.execute(
+                "UPDATE messages SET status = 'streaming', writer = ?, updated_at = ? WHERE id = ?",
+                (self.writer, self._now(), message_id),
+            )
+
     # --- internals ----------------------------------------------------------------------------
 
     @contextmanager
