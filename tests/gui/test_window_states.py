@@ -17,7 +17,7 @@ from phidesk.engine.protocol import Sampling
 from phidesk.gui.about import AboutDialog
 from phidesk.gui.main_window import EDITING, MainWindow
 from phidesk.models import library
-from tests.gui.test_window import loaded_window, send
+from tests.gui.test_window import ANSWER_TIMEOUT_MS, loaded_window, send
 
 pytestmark = pytest.mark.usefixtures("starter_installed")
 
@@ -127,3 +127,41 @@ def test_escape_cancels_an_edit_when_no_answer_streams(qtbot: object, window: Ma
     qtbot.keyClick(window.composer.editor, Qt.Key.Key_Escape)  # type: ignore[attr-defined]
     assert window._editing is None
     assert EDITING not in window.banner.text()
+
+
+@pytest.fixture
+def long_window(qtbot: object) -> Iterator[MainWindow]:
+    yield from loaded_window(qtbot, Sampling(temperature=0, max_new_tokens=200, min_new_tokens=200))
+
+
+def test_switching_away_while_an_answer_streams_and_back(qtbot: object, long_window: MainWindow) -> None:
+    """Clicking another conversation (or Ctrl+N) while an answer streams shows it; the answer goes on into its
+    own conversation, and coming back shows it live. Before: the click highlighted the row and showed nothing,
+    and Ctrl+N was ignored."""
+    window = long_window
+    window.composer.editor.setPlainText("Name a colour.")
+    with qtbot.waitSignal(window.bridge.finished, timeout=ANSWER_TIMEOUT_MS):  # type: ignore[attr-defined]
+        qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    first = window.conversation_id
+    assert first is not None
+    window.new_conversation()
+    window.composer.editor.setPlainText("Count from one to a hundred.")
+    with qtbot.waitSignal(window.bridge.token, timeout=ANSWER_TIMEOUT_MS):  # type: ignore[attr-defined]
+        qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    second = window.conversation_id
+    assert second is not None
+    assert window.bridge.busy
+    window.open_conversation(first)  # as a click in the sidebar does
+    assert window.conversation_id == first
+    assert [w.role for w in window.chat.messages] == ["user", "assistant"]
+    window.open_conversation(second)  # back: the answer so far, still growing
+    assert window.streaming is window.chat.messages[-1]
+    shown = len(window.chat.messages[-1].text)
+    qtbot.waitUntil(lambda: len(window.chat.messages[-1].text) > shown, timeout=ANSWER_TIMEOUT_MS)  # type: ignore[attr-defined]
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # type: ignore[attr-defined]
+    assert window.conversation_id is None  # Ctrl+N works while it streams
+    qtbot.waitUntil(lambda: not window.bridge.busy, timeout=ANSWER_TIMEOUT_MS)  # type: ignore[attr-defined]
+    answer = window.store.get_conversation(second).messages[-1]
+    assert answer.status == "complete"
+    assert answer.stats is not None
+    assert answer.stats["generated_tokens"] == 200  # written whole into its own conversation, unseen
