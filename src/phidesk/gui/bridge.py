@@ -55,10 +55,12 @@ class _Runner(QObject):
         except Exception as exc:  # the window waits for an answer: it gets one
             emit(self.load_failed, _unexpected(exc), False)
 
-    @Slot(object, object, object, str)
-    def generate(self, messages: list[Message], sampling: Sampling, images: list[str], conversation: str) -> None:
+    @Slot(object, object, object, str, bool)
+    def generate(self, messages: list[Message], sampling: Sampling, images: list[str], conversation: str,
+                 continue_last: bool) -> None:
         try:
-            for event in self.client.generate(messages, sampling, images, conversation=conversation):
+            for event in self.client.generate(messages, sampling, images, conversation=conversation,
+                                              continue_last=continue_last):
                 if isinstance(event, Token):
                     emit(self.token, event.text)
                 elif isinstance(event, PrefillProgress):
@@ -99,7 +101,7 @@ class EngineBridge(QObject):
     stop_done = Signal()  # a prompt slice that was being read when Stop came has been read: the worker is free
 
     _request_load = Signal(str, object)
-    _request_generate = Signal(object, object, object, str)
+    _request_generate = Signal(object, object, object, str, bool)
     _request_unload = Signal()
     _request_shutdown = Signal()
 
@@ -137,10 +139,11 @@ class EngineBridge(QObject):
                                              "gpu_index": gpu_index, **options})
 
     def send(self, messages: list[Message], sampling: Sampling, images: list[str] | None = None,
-             conversation: str = "") -> None:
-        """Answer *messages*; *conversation* names the KV cache to use (the worker keeps several)."""
+             conversation: str = "", continue_last: bool = False) -> None:
+        """Answer *messages*; *conversation* names the KV cache to use (the worker keeps several);
+        *continue_last*: go on with the last message, an answer (Continue)."""
         self._set_busy(True)
-        emit(self._request_generate, messages, sampling, list(images or []), conversation)
+        emit(self._request_generate, messages, sampling, list(images or []), conversation, continue_last)
 
     def stop(self) -> None:
         self.client.stop()

@@ -37,6 +37,7 @@ from phidesk.gui.model_pane import ModelPane
 from phidesk.gui.notes import NO_MODEL, WELCOME, image_cost_text, stats_note
 from phidesk.gui.notices import Action, NoticeArea
 from phidesk.gui.window_actions import DELETED_ELSEWHERE, ConversationActions
+from phidesk.gui.window_history import EDITING, WindowHistory
 from phidesk.gui.window_models import WindowModels, last_stats
 from phidesk.gui.window_state import WindowState
 from phidesk.models import library
@@ -48,14 +49,12 @@ log = logging.getLogger(__name__)
 STOPPING = "stopping: reading the last part of the prompt…"
 FLUSH_INTERVAL_MS = 500  # the service writes on token arrival; this timer covers a pause in the stream
 
-EDITING = ("Editing a message: send to add your new version (the old one and its answers stay: ‹ › switches "
-           "between them), or Cancel.")
 CHANGED_ELSEWHERE = "This conversation was changed in another window and has been reloaded."
 KEPT_TEXT = " Your message is still in the box below: send it again if you still want to."
-__all__ = ["CHANGED_ELSEWHERE", "DELETED_ELSEWHERE", "KEPT_TEXT", "MainWindow"]
+__all__ = ["CHANGED_ELSEWHERE", "DELETED_ELSEWHERE", "EDITING", "KEPT_TEXT", "MainWindow"]
 
 
-class MainWindow(ConversationActions, WindowModels, WindowState):
+class MainWindow(ConversationActions, WindowHistory, WindowModels, WindowState):
     def __init__(self, store: Store, prefs: Settings, bridge: EngineBridge | None = None) -> None:
         super().__init__()
         self.store, self.prefs = store, prefs
@@ -355,7 +354,8 @@ class MainWindow(ConversationActions, WindowModels, WindowState):
         self._flush_timer.start()
         self.sidebar.refresh(self.conversation_id)
         # each message carries its own images
-        self.bridge.send(result.messages, result.sampling, conversation=result.cache_key)
+        self.bridge.send(result.messages, result.sampling, conversation=result.cache_key,
+                         continue_last=result.resumed is not None)
 
     @Slot()
     def stop(self) -> None:
@@ -458,41 +458,6 @@ class MainWindow(ConversationActions, WindowModels, WindowState):
     def _on_busy(self, busy: bool) -> None:
         self.composer.set_busy(busy)
         self.chat.set_busy(busy)
-
-    @Slot(int)
-    def _on_regenerate(self, position: int) -> None:
-        if self.bridge.busy or self.conversation_id is None or position >= len(self._ids):
-            return
-        provider = self.bridge.current.provider if self.bridge.current else None
-        self._begin(self.service.regenerate(position, sampling=self.prefs.sampling, model=self.model_id,
-                                            provider=provider))
-
-    @Slot(int)
-    def _on_edit(self, position: int) -> None:
-        if self.bridge.busy or position >= len(self.chat.messages):
-            return
-        if self._editing is None:  # what the user was typing comes back on Cancel
-            self._draft = (self.composer.editor.toPlainText(), list(self.composer.images))
-        self._editing = position
-        self.composer.set_text(self.chat.messages[position].text)
-        self.composer.clear_images()
-        self.composer.add_images(self.chat.messages[position].images)
-        self.show_notice(EDITING, [("Cancel", self.cancel_edit)], kind="editing")
-        self.composer.editor.setFocus()
-
-    @Slot()
-    def cancel_edit(self, restore: bool = True) -> None:
-        """Leave editing: the banner goes, and (*restore*) the composer gets back what it held before Edit."""
-        if self._editing is None:
-            return
-        self._editing = None
-        self.banner.dismiss_kind("editing")
-        draft, self._draft = self._draft, None
-        if restore:
-            text, images = draft or ("", [])
-            self.composer.set_text(text)
-            self.composer.clear_images()
-            self.composer.add_images(images)
 
     def show_notice(self, text: str, actions: list[Action] | None = None, kind: str = "info") -> None:
         self.banner.show_notice(text, actions, kind)
