@@ -1,0 +1,165 @@
+"""Shared pieces of the messages' look: colours taken from the palette, icons, "Copied" feedback, reveal on hover.
+
+Colours are derived from the widget's palette (so a light and a dark palette both work, and a palette change
+re-styles at once); icons come from the qtawesome icon font, drawn in the palette's text colour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import qtawesome
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
+from PySide6.QtWidgets import QApplication, QGraphicsOpacityEffect, QToolButton, QWidget
+
+COPIED_MS = 1_500
+"""How long a Copy button says "Copied"."""
+
+ICONS = {
+    "copy": "mdi6.content-copy",
+    "copied": "mdi6.check",
+    "edit": "mdi6.pencil-outline",
+    "regenerate": "mdi6.refresh",
+    "continue": "mdi6.play-outline",
+    "delete": "mdi6.delete-outline",
+    "previous": "mdi6.chevron-left",
+    "next": "mdi6.chevron-right",
+}
+
+
+def mix(a: QColor, b: QColor, amount: float) -> QColor:
+    """*a* moved *amount* (0 to 1) of the way towards *b*."""
+    return QColor(round(a.red() + (b.red() - a.red()) * amount), round(a.green() + (b.green() - a.green()) * amount),
+                  round(a.blue() + (b.blue() - a.blue()) * amount))
+
+
+def palette_is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def colours(palette: QPalette) -> dict[str, str]:
+    """The message colours for *palette*, as ``#rrggbb`` for style sheets."""
+    base, text = palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Text)
+    highlight = palette.color(QPalette.ColorRole.Highlight)
+    window = palette.color(QPalette.ColorRole.Window)
+    return {
+        "card": mix(base, highlight, 0.16 if palette_is_dark(palette) else 0.10).name(),
+        "card_border": mix(base, highlight, 0.35).name(),
+        "muted": mix(text, window, 0.40).name(),
+        "focus": highlight.name(),
+        "hover": mix(window, text, 0.12).name(),
+        "quote_bar": mix(text, window, 0.55).name(),
+        "text": text.name(),
+    }
+
+
+def icon(name: str, palette: QPalette) -> QIcon:
+    colour = palette.color(QPalette.ColorRole.ButtonText)
+    disabled = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText)
+    result: QIcon = qtawesome.icon(ICONS[name], color=colour, color_disabled=disabled)
+    return result
+
+
+def button_style(palette: QPalette) -> str:
+    """Flat tool buttons with a visible focus ring (the ring is the highlight colour, in both themes)."""
+    c = colours(palette)
+    return (f"QToolButton {{ border: 2px solid transparent; border-radius: 5px; padding: 2px; }}"
+            f" QToolButton:hover {{ background: {c['hover']}; }}"
+            f" QToolButton:focus {{ border: 2px solid {c['focus']}; }}")
+
+
+def action_button(parent: QWidget, kind: str, name: str, tip: str) -> QToolButton:
+    """An icon button with an accessible name, a tooltip and a focus ring; Tab reaches it."""
+    button = QToolButton(parent)
+    button.setObjectName(f"action-{kind}")
+    button.setProperty("icon_kind", kind)
+    button.setText(name)
+    button.setAccessibleName(name)
+    button.setToolTip(tip)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+    button.setAutoRaise(True)
+    button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    button.setCursor(Qt.CursorShape.PointingHandCursor)
+    button.setIcon(icon(kind, parent.palette()))
+    return button
+
+
+def restyle_buttons(host: QWidget) -> None:
+    """Icons and button style again, for *host*'s palette (after a theme change)."""
+    palette = host.palette()
+    for button in host.findChildren(QToolButton):
+        kind = button.property("icon_kind")
+        if isinstance(kind, str) and kind in ICONS:
+            shown = "copied" if button.property("copied") else kind
+            button.setIcon(icon(shown, palette))
+        button.setStyleSheet(button_style(palette))
+
+
+def copy_with_feedback(button: QToolButton, text: str) -> None:
+    """Put *text* on the clipboard; the button says "Copied" (icon and text) for a moment."""
+    QGuiApplication.clipboard().setText(text)
+    name = button.accessibleName()
+    if button.property("idle_style") is None:
+        button.setProperty("idle_style", int(button.toolButtonStyle().value))
+    button.setProperty("copied", True)
+    button.setIcon(icon("copied", button.palette()))
+    button.setText("Copied")
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    button.setAccessibleDescription("Copied")
+
+    def back() -> None:
+        button.setProperty("copied", False)
+        button.setIcon(icon(str(button.property("icon_kind") or "copy"), button.palette()))
+        button.setText(name)
+        button.setToolButtonStyle(Qt.ToolButtonStyle(int(button.property("idle_style") or 0)))
+        button.setAccessibleDescription("")
+
+    QTimer.singleShot(COPIED_MS, button, back)
+
+
+class Reveal(QObject):
+    """Shows *targets* while the mouse is over *host* or the keyboard focus is in it; else they are transparent.
+
+    The targets stay in the layout and in the Tab chain (transparent, not hidden), so nothing moves when they
+    appear and a keyboard user reaches them: focus on one of them shows them all.
+    """
+
+    def __init__(self, host: QWidget, targets: list[QWidget], on_change: Callable[[bool], None] | None = None) -> None:
+        super().__init__(host)
+        self.host = host
+        self.effects: list[QGraphicsOpacityEffect] = []
+        for target in targets:
+            effect = QGraphicsOpacityEffect(target)
+            target.setGraphicsEffect(effect)
+            self.effects.append(effect)
+        self.shown = True
+        self.pinned = False  # shown whatever the mouse and focus (e.g. while "Copied" shows)
+        self._on_change = on_change
+        host.installEventFilter(self)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._on_focus)
+        self.update()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() in (QEvent.Type.Enter, QEvent.Type.Leave):
+            QTimer.singleShot(0, self, self.update)
+        return False
+
+    def _on_focus(self, _old: QWidget | None, _new: QWidget | None) -> None:
+        self.update()
+
+    def update(self) -> None:
+        focus = QApplication.focusWidget()
+        within = focus is not None and (focus is self.host or self.host.isAncestorOf(focus))
+        shown = self.pinned or within or self.host.underMouse()
+        if shown != self.shown:
+            self.shown = shown
+            for effect in self.effects:
+                effect.setOpacity(1.0 if shown else 0.0)
+            if self._on_change is not None:
+                self._on_change(shown)
+        elif not self.effects or self.effects[0].opacity() != (1.0 if shown else 0.0):
+            for effect in self.effects:
+                effect.setOpacity(1.0 if shown else 0.0)
