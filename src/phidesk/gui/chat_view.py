@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QPalette,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QScrollArea,
     QVBoxLayout,
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from phidesk.gui.images import ImageLoader, image_paths_from_mime
-from phidesk.gui.look import palette_is_dark
+from phidesk.gui.look import app_palette, conversation_style, palette_is_dark
 from phidesk.gui.message import LONG_TEXT_CHARS, RENDER_INTERVAL_MS, MessageText, MessageWidget
 from phidesk.gui.signals import emit
 
@@ -66,6 +67,7 @@ class ChatView(QScrollArea):
         self._layout.setContentsMargins(16, 12, 16, 12)
         self._layout.setSpacing(14)
         self.zoom_steps = 0
+        self._style = ""
         self._layout.addStretch(1)
         self.setWidget(self._inner)
         self.messages: list[MessageWidget] = []
@@ -80,6 +82,7 @@ class ChatView(QScrollArea):
         bar = self.verticalScrollBar()
         bar.valueChanged.connect(self._on_scrolled)
         bar.rangeChanged.connect(self._on_range_changed)
+        self.restyle()
 
     def show_welcome(self, html: str | None) -> None:
         self.welcome.setText(html or "")
@@ -87,30 +90,32 @@ class ChatView(QScrollArea):
 
     def set_dark(self, dark: bool) -> None:
         """Re-style every message for the palette as it is now (a theme change also does this by itself)."""
-        self.dark = dark
+        self.restyle()
+
+    def restyle(self) -> None:
+        """The conversation's style sheet and every message for the application's palette as it is now."""
+        palette = app_palette()
+        self.dark = palette_is_dark(palette)
+        base = QApplication.font().pointSizeF()  # the system font: the conversation follows it
+        style = conversation_style(palette, (base if base > 0 else 10.0) * (1 + ZOOM_STEP * self.zoom_steps))
+        if style != self._style:
+            self._style = style
+            self._inner.setStyleSheet(style)
         for widget in self.messages:
             widget.restyle()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
         super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:
-            self.dark = palette_is_dark(self.palette())
-        elif event.type() == QEvent.Type.FontChange:  # the system font changed: zoom from it
-            self._apply_zoom()
+        kinds = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange,
+                 QEvent.Type.ApplicationFontChange)  # a theme change; the system font changed
+        if event.type() in kinds and self._style:
+            self.restyle()
 
     def zoom(self, delta: int) -> None:
         """Ctrl+= (+1), Ctrl+- (-1), Ctrl+0 (0: back to the system font size)."""
         low, high = ZOOM_STEPS
         self.zoom_steps = 0 if delta == 0 else max(low, min(high, self.zoom_steps + delta))
-        self._apply_zoom()
-
-    def _apply_zoom(self) -> None:
-        font = self.font()
-        if font.pointSizeF() > 0:
-            font.setPointSizeF(font.pointSizeF() * (1 + ZOOM_STEP * self.zoom_steps))
-        else:
-            font.setPixelSize(round(font.pixelSize() * (1 + ZOOM_STEP * self.zoom_steps)))
-        self._inner.setFont(font)
+        self.restyle()
 
     def announce(self, text: str) -> None:
         """Tell screen readers, politely, e.g. that the answer is complete (and set it on the last message)."""

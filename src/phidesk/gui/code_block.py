@@ -13,7 +13,7 @@ from PySide6.QtCore import QEvent, QSize, Qt, QUrl
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
 
-from phidesk.gui.look import Reveal, action_button, button_style, copy_with_feedback, restyle_buttons
+from phidesk.gui.look import Reveal, action_button, copy_with_feedback, restyle_buttons
 from phidesk.gui.markdown import MAX_LANGUAGE_CHARS, code_colours, escape, highlight
 from phidesk.gui.plain import plain_label
 
@@ -126,9 +126,9 @@ class CodeBlock(QFrame):
             f" border-top-right-radius: 8px; }}"
             f" QLabel#code-language {{ color: {header_fg}; }}"
             f" QTextBrowser {{ background: {bg}; color: {fg}; border-radius: 8px; }}"
+            f" QToolButton {{ color: {header_fg}; }}"
         )
         restyle_buttons(self)
-        self.copy_button.setStyleSheet(button_style(self.palette()) + f" QToolButton {{ color: {header_fg}; }}")
         if changed:
             self.set_code(self.code, streaming=not self.coloured)
 

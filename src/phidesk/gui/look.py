@@ -54,6 +54,40 @@ def colours(palette: QPalette) -> dict[str, str]:
     }
 
 
+def app_palette() -> QPalette:
+    """The application's palette: what a theme change sets (a widget under a style sheet may keep an old one)."""
+    return QApplication.palette()
+
+
+SMALL_FONT = 0.86
+"""The who line, the note and the version count, relative to the text."""
+
+
+def conversation_style(palette: QPalette, points: float) -> str:
+    """One style sheet for the whole conversation, its font size (*points*: the zoomed system size) included.
+
+    Under a style sheet Qt ignores ``setFont`` on a styled widget, so the zoom is a font size here too.
+    """
+    c = colours(palette)
+    small = max(1.0, points * SMALL_FONT)
+    return (
+        f"QWidget#conversation, QWidget#conversation QWidget {{ font-size: {points:.2f}pt; }}"
+        " QWidget#conversation QLabel#message-who, QWidget#conversation QLabel#message-note,"
+        f" QWidget#conversation QLabel#versions {{ font-size: {small:.2f}pt; }}"
+        " QWidget#conversation QLabel#message-who { font-weight: bold; }"
+        "QFrame#message-user, QFrame#message-assistant { border: 2px solid transparent; border-radius: 10px; }"
+        f" QFrame#message-user:focus, QFrame#message-assistant:focus {{ border: 2px solid {c['focus']}; }}"
+        f" QFrame#message-user QFrame#message-card {{ background: {c['card']}; border: 1px solid {c['card_border']};"
+        " border-radius: 14px; }"
+        " QFrame#message-assistant QFrame#message-card { background: transparent; border: none; }"
+        f" QLabel#message-who, QLabel#message-note, QLabel#versions {{ color: {c['muted']}; }}"
+        " MessageText { background: transparent; border: 2px solid transparent; border-radius: 4px; }"
+        f" MessageText:focus {{ border: 2px solid {c['focus']}; }}"
+        f" CodeView:focus {{ border: 2px solid {c['focus']}; }}"
+        + button_style(palette)
+    )
+
+
 def icon(name: str, palette: QPalette) -> QIcon:
     colour = palette.color(QPalette.ColorRole.ButtonText)
     disabled = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText)
@@ -81,19 +115,18 @@ def action_button(parent: QWidget, kind: str, name: str, tip: str) -> QToolButto
     button.setAutoRaise(True)
     button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
     button.setCursor(Qt.CursorShape.PointingHandCursor)
-    button.setIcon(icon(kind, parent.palette()))
+    button.setIcon(icon(kind, app_palette()))
     return button
 
 
 def restyle_buttons(host: QWidget) -> None:
-    """Icons and button style again, for *host*'s palette (after a theme change)."""
-    palette = host.palette()
+    """The icons again, in the application palette's colours (after a theme change)."""
+    palette = app_palette()
     for button in host.findChildren(QToolButton):
         kind = button.property("icon_kind")
         if isinstance(kind, str) and kind in ICONS:
             shown = "copied" if button.property("copied") else kind
             button.setIcon(icon(shown, palette))
-        button.setStyleSheet(button_style(palette))
 
 
 def copy_with_feedback(button: QToolButton, text: str) -> None:
@@ -103,14 +136,14 @@ def copy_with_feedback(button: QToolButton, text: str) -> None:
     if button.property("idle_style") is None:
         button.setProperty("idle_style", int(button.toolButtonStyle().value))
     button.setProperty("copied", True)
-    button.setIcon(icon("copied", button.palette()))
+    button.setIcon(icon("copied", app_palette()))
     button.setText("Copied")
     button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     button.setAccessibleDescription("Copied")
 
     def back() -> None:
         button.setProperty("copied", False)
-        button.setIcon(icon(str(button.property("icon_kind") or "copy"), button.palette()))
+        button.setIcon(icon(str(button.property("icon_kind") or "copy"), app_palette()))
         button.setText(name)
         button.setToolButtonStyle(Qt.ToolButtonStyle(int(button.property("idle_style") or 0)))
         button.setAccessibleDescription("")

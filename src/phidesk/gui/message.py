@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from phidesk.gui.images import THUMB, ImageLoader, thumb_pixmap
 from phidesk.gui.long_text import LongText
-from phidesk.gui.look import Reveal, colours, copy_with_feedback, palette_is_dark, restyle_buttons
+from phidesk.gui.look import Reveal, app_palette, copy_with_feedback, palette_is_dark, restyle_buttons
 from phidesk.gui.message_actions import ActionBar, VersionSwitcher
 from phidesk.gui.message_body import MessageBody, MessageText
 from phidesk.gui.plain import Button, ask, plain_label, tooltip
@@ -44,7 +44,6 @@ LONG_TEXT_CHARS = 32_000
 full layout of megabytes would hold the GUI thread for seconds."""
 USER_CARD_SHARE = 0.8
 """The user's card is as wide as its text, up to this share of the conversation's width."""
-SMALL_FONT = 0.86
 
 
 class MessageWidget(QFrame):
@@ -65,7 +64,6 @@ class MessageWidget(QFrame):
         self.images = list(images or [])
         self.image_buttons: dict[str, QToolButton] = {}
         self.text = text
-        self._style_key = ""
         self._streaming = False  # appended to since the last set_text: the last segment may still change
         self.setObjectName(f"message-{role}")
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Tab reaches the message, then its actions
@@ -139,7 +137,6 @@ class MessageWidget(QFrame):
         self._render_timer.setSingleShot(True)
         self._render_timer.setInterval(RENDER_INTERVAL_MS)
         self._render_timer.timeout.connect(self.rerender)
-        self._apply_fonts()
         self.restyle(force=True)
         self.rerender()
 
@@ -185,56 +182,30 @@ class MessageWidget(QFrame):
     # --- the look -------------------------------------------------------------------------------------------
 
     def restyle(self, *, force: bool = False) -> None:
-        """Colours, icons and code colours for the palette as it is now (after a theme change: at once)."""
-        palette = self.palette()
-        c = colours(palette)
-        dark = palette_is_dark(palette)
-        key = repr(sorted(c.items())) + str(dark)
-        if key == self._style_key and not force:
+        """Icons and code colours for the application's palette as it is now (after a theme change: at once).
+
+        The colours of the card, labels and focus rings come from the conversation's style sheet (``ChatView``).
+        """
+        dark = palette_is_dark(app_palette())
+        if dark == self.dark and not force:
             return
-        self._style_key = key
-        card = (f"background: {c['card']}; border: 1px solid {c['card_border']}; border-radius: 14px;"
-                if self.role == "user" else "background: transparent; border: none;")
-        self.setStyleSheet(
-            f"QFrame#message-{self.role} {{ border: 2px solid transparent; border-radius: 10px; }}"
-            f" QFrame#message-{self.role}:focus {{ border: 2px solid {c['focus']}; }}"
-            f" QFrame#message-card {{ {card} }}"
-            f" QLabel#message-who, QLabel#message-note, QLabel#versions {{ color: {c['muted']}; }}"
-            " MessageText { background: transparent; border: 2px solid transparent; border-radius: 4px; }"
-            f" MessageText:focus {{ border: 2px solid {c['focus']}; }}"
-            f" CodeView:focus {{ border: 2px solid {c['focus']}; }}"
-        )
+        self.dark = dark
         restyle_buttons(self)
-        if dark != self.dark or force:
-            self.dark = dark
-            self.body.restyle(dark)
+        self.body.restyle(dark)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
         super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
             self.restyle()
         elif event.type() == QEvent.Type.FontChange:
-            self._apply_fonts()
-
-    def _apply_fonts(self) -> None:
-        small = self.font()
-        if small.pointSizeF() > 0:
-            small.setPointSizeF(small.pointSizeF() * SMALL_FONT)
-        self.note.setFont(small)
-        self.versions.label.setFont(small)
-        who = QFontMetrics(small)
-        bold = small
-        bold.setBold(True)
-        self.who.setFont(bold)
-        self.who.setMinimumHeight(who.height())
-        self._fit_card()
+            self._fit_card()
 
     def _fit_card(self) -> None:
         """The user's card: as wide as its longest line, up to USER_CARD_SHARE of the width."""
         if self.role != "user":
             return
         margins = self._card_layout.contentsMargins()
-        pad = margins.left() + margins.right() + 8
+        pad = margins.left() + margins.right() + 24  # the text's own margins and frame
         most = max(120, int(self.width() * USER_CARD_SHARE))
         if len(self.text) > 4_000 or self.long_view is not None:
             want = most
