@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 
 import pytest
@@ -177,3 +178,42 @@ def test_announce_describes_the_finished_answer(chat: ChatView) -> None:
     answer = chat.add_message("assistant", "done", model="m")
     chat.announce("Answer complete")
     assert answer.accessibleDescription() == "Answer complete"
+
+
+def long_answer(size: int, rng: random.Random) -> str:
+    """Markdown as a model writes it: prose, lists, tables, quotes and code blocks (one unclosed at the end)."""
+    parts = [
+        "Some *prose* with `code` and a [link](https://example.com). " * 4 + "\n\n",
+        "1. first step\n2. second step\n\n- a point\n- another\n\n",
+        "| a | b |\n|:--|--:|\n| 1 | 2 |\n| 3 | 4 |\n\n",
+        "> quoted\n> more\n\n",
+        "```python\n" + "".join(f"x_{n} = {n} * 2  # line {n}\n" for n in range(12)) + "```\n\n",
+        "```\nno language here\n```\n",
+        "Heading\n-------\n\n    indented code\n\n",
+    ]
+    text = ""
+    while len(text) < size:
+        text += rng.choice(parts)
+    return text[:size]
+
+
+def test_a_streamed_answer_renders_the_same_as_a_full_render(chat: ChatView, qtbot: object) -> None:
+    text = long_answer(20_000, random.Random(3))
+    assert text.count("```") >= 4  # code blocks, prose, tables, lists, quotes
+    streamed = chat.add_message("assistant", "", model="m")
+    rng = random.Random(3)
+    at, first = 0, None
+    while at < len(text):
+        step = rng.randint(1, 120)
+        streamed.append(text[at:at + step])
+        streamed.rerender()
+        at += step
+        if first is None and len(streamed.body.widgets) > 1:
+            first = streamed.body.widgets[0]
+    assert first is not None
+    assert streamed.body.widgets[0] is first  # finished segments are kept, not rendered again
+    streamed.set_text(text)  # the end of the stream
+    full = chat.add_message("assistant", text, model="m")
+    assert len(full.body.widgets) > 5
+    assert streamed.body.rendered() == full.body.rendered()
+    assert streamed.code_blocks == full.code_blocks

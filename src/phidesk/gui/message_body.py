@@ -128,7 +128,7 @@ class MessageBody(QWidget):
             old = self.segments[index] if index < len(self.segments) else None
             widget = self.widgets[index] if index < len(self.widgets) else None
             still_open = streaming and index == last
-            if widget is not None and old is not None and old.kind == segment.kind:
+            if widget is not None and old is not None and (old.kind, old.language) == (segment.kind, segment.language):
                 if old == segment and (not isinstance(widget, CodeBlock) or widget.coloured or still_open):
                     continue
                 if isinstance(widget, CodeBlock):
