@@ -39,7 +39,8 @@ def make_answer(size: int, seed: int) -> str:
         elif kind == "code":
             count = rng.randint(5, 25)
             lines = [f"    total += value_{n} * {rng.randint(1, 99)}  # step {n}" for n in range(count)]
-            parts.append("```python\ndef compute(values):\n    total = 0\n" + "\n".join(lines) + "\n    return total\n```\n\n")
+            body = "\n".join(lines)
+            parts.append(f"```python\ndef compute(values):\n    total = 0\n{body}\n    return total\n```\n\n")
         elif kind == "table":
             rows = "".join(f"| item {n} | {rng.randint(1, 999)} | a note |\n" for n in range(6))
             parts.append("| Name | Value | Note |\n|:--|--:|---|\n" + rows + "\n")
