@@ -105,7 +105,7 @@ class MessageWidget(QFrame):
         footer.setContentsMargins(0, 0, 0, 0)
         self.note = plain_label("", self)
         self.note.setObjectName("message-note")
-        self.note.setWordWrap(True)  # a long note (image costs) wraps instead of widening the whole view
+        # one line: a note wider than the view is cut (its tooltip has all of it) instead of widening the view
         self.note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.versions = VersionSwitcher(self)
         self.versions.prev_button.clicked.connect(lambda: emit(self.version_requested, self.position, -1))
