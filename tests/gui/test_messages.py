@@ -217,3 +217,17 @@ def test_a_streamed_answer_renders_the_same_as_a_full_render(chat: ChatView, qtb
     assert len(full.body.widgets) > 5
     assert streamed.body.rendered() == full.body.rendered()
     assert streamed.code_blocks == full.code_blocks
+
+
+def test_following_the_os_restyles_when_the_os_switches(chat: ChatView) -> None:
+    from phidesk.gui.theme import _dark_palette
+
+    apply_theme("system")
+    answer = chat.add_message("assistant", ANSWER, model="m")
+    system_html = shown_html(answer)
+    QApplication.setPalette(_dark_palette())  # the palette the app had under the OS's dark scheme
+    QApplication.processEvents()
+    assert shown_html(answer) != system_html
+    QGuiApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Light)  # the OS switches back
+    QApplication.processEvents()
+    assert shown_html(answer) == system_html  # the palette from the style again, and the message follows it
