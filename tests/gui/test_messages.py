@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QTextBrowser, QToolButton
+from PySide6.QtWidgets import QApplication, QTextBrowser, QToolButton, QWidget
 
 from phidesk.gui.chat_view import ChatView, MessageWidget
 from phidesk.gui.code_block import CodeBlock
@@ -231,3 +231,32 @@ def test_following_the_os_restyles_when_the_os_switches(chat: ChatView) -> None:
     QGuiApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Light)  # the OS switches back
     QApplication.processEvents()
     assert shown_html(answer) == system_html  # the palette from the style again, and the message follows it
+
+
+def ring_colour_shown(widget: QWidget, colour: str) -> bool:
+    """Whether the middle of the widget's top and left edges is drawn in *colour* (its focus ring)."""
+    image = widget.grab().toImage()
+    edges = [image.pixelColor(image.width() // 2, y).name() for y in range(3)]
+    edges += [image.pixelColor(x, image.height() // 2).name() for x in range(3)]
+    return colour in edges
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_every_focusable_control_in_a_message_shows_a_focus_ring(chat: ChatView, qtbot: object, theme: str) -> None:
+    apply_theme(theme)
+    answer = chat.add_message("assistant", "Text\n\n```python\nx = 1\n```\n\n```\ny\n```", model="m")
+    answer.set_can_continue(True)
+    answer.set_versions(0, 2)
+    chat.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is chat.window())  # type: ignore[attr-defined]
+    highlight = QApplication.palette().color(QPalette.ColorRole.Highlight).name()
+    focusable = [w for w in [answer, *answer.findChildren(QWidget)]
+                 if w.focusPolicy() != Qt.FocusPolicy.NoFocus and (w is answer or w.isVisibleTo(answer)) and w.isEnabled()
+                 and w.objectName() != "qt_scrollarea_viewport"]
+    kinds = {type(w).__name__ for w in focusable}
+    assert {"MessageWidget", "MessageText", "CodeView", "QToolButton"} <= kinds
+    for widget in focusable:
+        assert not ring_colour_shown(widget, highlight), widget
+        widget.setFocus(Qt.FocusReason.TabFocusReason)
+        qtbot.waitUntil(lambda w=widget: w.hasFocus())  # type: ignore[attr-defined]
+        assert ring_colour_shown(widget, highlight), (type(widget).__name__, widget.objectName())
