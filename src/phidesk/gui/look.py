@@ -12,6 +12,7 @@ import qtawesome
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QGraphicsOpacityEffect, QToolButton, QWidget
+from shiboken6 import Shiboken
 
 COPIED_MS = 1_500
 """How long a Copy button says "Copied"."""
@@ -103,11 +104,25 @@ def button_style(palette: QPalette) -> str:
             f" QToolButton:focus {{ border: 2px solid {c['focus']}; }}")
 
 
-def action_button(parent: QWidget, kind: str, name: str, tip: str) -> QToolButton:
+class ActionButton(QToolButton):
+    """An icon button that knows its icon (to draw it again in a new palette's colours) and its idle look.
+
+    Plain attributes, not Qt properties: PySide6 6.12's ``QObject.property`` returns ``None`` for an unset
+    property without taking a reference to it (see ``gui.signals``), and a theme change reads many.
+    """
+
+    def __init__(self, parent: QWidget, kind: str) -> None:
+        super().__init__(parent)
+        self.kind = kind
+        self.copied = False
+        self.idle_style = Qt.ToolButtonStyle.ToolButtonIconOnly
+        self.idle_text = ""
+
+
+def action_button(parent: QWidget, kind: str, name: str, tip: str) -> ActionButton:
     """An icon button with an accessible name, a tooltip and a focus ring; Tab reaches it."""
-    button = QToolButton(parent)
+    button = ActionButton(parent, kind)
     button.setObjectName(f"action-{kind}")
-    button.setProperty("icon_kind", kind)
     button.setText(name)
     button.setAccessibleName(name)
     button.setToolTip(tip)
@@ -122,30 +137,26 @@ def action_button(parent: QWidget, kind: str, name: str, tip: str) -> QToolButto
 def restyle_buttons(host: QWidget) -> None:
     """The icons again, in the application palette's colours (after a theme change)."""
     palette = app_palette()
-    for button in host.findChildren(QToolButton):
-        kind = button.property("icon_kind")
-        if isinstance(kind, str) and kind in ICONS:
-            shown = "copied" if button.property("copied") else kind
-            button.setIcon(icon(shown, palette))
+    for button in host.findChildren(ActionButton):
+        button.setIcon(icon("copied" if button.copied else button.kind, palette))
 
 
-def copy_with_feedback(button: QToolButton, text: str) -> None:
+def copy_with_feedback(button: ActionButton, text: str) -> None:
     """Put *text* on the clipboard; the button says "Copied" (icon and text) for a moment."""
     QGuiApplication.clipboard().setText(text)
-    name = button.accessibleName()
-    if button.property("idle_style") is None:
-        button.setProperty("idle_style", int(button.toolButtonStyle().value))
-    button.setProperty("copied", True)
+    if not button.copied:
+        button.idle_style, button.idle_text = button.toolButtonStyle(), button.text()
+    button.copied = True
     button.setIcon(icon("copied", app_palette()))
     button.setText("Copied")
     button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     button.setAccessibleDescription("Copied")
 
     def back() -> None:
-        button.setProperty("copied", False)
-        button.setIcon(icon(str(button.property("icon_kind") or "copy"), app_palette()))
-        button.setText(name)
-        button.setToolButtonStyle(Qt.ToolButtonStyle(int(button.property("idle_style") or 0)))
+        button.copied = False
+        button.setIcon(icon(button.kind, app_palette()))
+        button.setText(button.idle_text)
+        button.setToolButtonStyle(button.idle_style)
         button.setAccessibleDescription("")
 
     QTimer.singleShot(COPIED_MS, button, back)
@@ -184,6 +195,8 @@ class Reveal(QObject):
         self.update()
 
     def update(self) -> None:
+        if not Shiboken.isValid(self.host):  # focus moves while the message itself is being deleted
+            return
         focus = QApplication.focusWidget()
         within = focus is not None and (focus is self.host or self.host.isAncestorOf(focus))
         shown = self.pinned or within or self.host.underMouse()

@@ -6,9 +6,9 @@ they show on hover and on keyboard focus (``look.Reveal``), the switcher wheneve
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
-from phidesk.gui.look import action_button
+from phidesk.gui.look import ActionButton, action_button
 
 
 class VersionSwitcher(QWidget):
@@ -49,10 +49,10 @@ class ActionBar(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(2)
         self.copy_button = action_button(self, "copy", "Copy", "Copy this message")
-        self.buttons: list[QToolButton] = [self.copy_button]
-        self.edit_button: QToolButton | None = None
-        self.regen_button: QToolButton | None = None
-        self.continue_button: QToolButton | None = None
+        self.buttons: list[ActionButton] = [self.copy_button]
+        self.edit_button: ActionButton | None = None
+        self.regen_button: ActionButton | None = None
+        self.continue_button: ActionButton | None = None
         if role == "user":
             self.edit_button = action_button(self, "edit", "Edit", "Edit this message and send it again")
             self.buttons.append(self.edit_button)

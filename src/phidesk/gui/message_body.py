@@ -106,6 +106,11 @@ class MessageBody(QWidget):
             else:
                 self._render_prose(widget, segment)
 
+    def toPlainText(self) -> str:  # noqa: N802 (as QTextEdit names it)
+        """What the message shows, as plain text (prose as laid out, code as it is)."""
+        return "\n".join(w.code if isinstance(w, CodeBlock) else w.toPlainText()
+                         for w in self.widgets if isinstance(w, (CodeBlock, MessageText)))
+
     def texts(self) -> list[MessageText]:
         return [w for w in self.widgets if isinstance(w, MessageText)]
 
