@@ -6,6 +6,7 @@ re-styles at once); icons come from the qtawesome icon font, drawn in the palett
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import qtawesome
@@ -90,9 +91,15 @@ def conversation_style(palette: QPalette, points: float) -> str:
 
 
 def icon(name: str, palette: QPalette) -> QIcon:
-    colour = palette.color(QPalette.ColorRole.ButtonText)
-    disabled = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText)
-    result: QIcon = qtawesome.icon(ICONS[name], color=colour, color_disabled=disabled)
+    colour = palette.color(QPalette.ColorRole.ButtonText).name()
+    disabled = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText).name()
+    return _icon(name, colour, disabled)
+
+
+@functools.lru_cache(maxsize=64)
+def _icon(name: str, colour: str, disabled: str) -> QIcon:
+    """One icon per name and colours (every message has five or six: made once, shared)."""
+    result: QIcon = qtawesome.icon(ICONS[name], color=QColor(colour), color_disabled=QColor(disabled))
     return result
 
 
