@@ -85,7 +85,7 @@ class MessageWidget(QFrame):
         if self.images and loader is not None:
             card_layout.addLayout(self._image_row(loader))
         self.body = MessageBody(plain=role == "user", parent=self.card)
-        self.body.setAccessibleName(f"{'Your' if role == 'user' else who + ' ·'} message")
+        self.body.setAccessibleName(self.accessibleName())
         self.body.anchor_clicked.connect(self._on_anchor)
         card_layout.addWidget(self.body)
         self.long_view: LongText | None = None  # instead of the body, for a message over LONG_TEXT_CHARS
