@@ -106,7 +106,6 @@ class CodeBlock(QFrame):
             self.copy_button.setParent(self.view)
             self.reveal = Reveal(self, [self.copy_button])
         self.set_code(code, streaming=streaming)
-        self.restyle(dark)
 
     def set_code(self, code: str, *, streaming: bool = False) -> None:
         self.code = code
@@ -117,17 +116,9 @@ class CodeBlock(QFrame):
         self.coloured = coloured
 
     def restyle(self, dark: bool) -> None:
+        """The code coloured for a light or dark background (the box's colours: ``look.code_style``)."""
         changed = dark != self.dark
         self.dark = dark
-        bg, fg, header_bg, header_fg = code_colours(dark)
-        self.setStyleSheet(
-            f"QFrame#code-block {{ background: {bg}; border-radius: 8px; }}"
-            f" QWidget#code-header {{ background: {header_bg}; border-top-left-radius: 8px;"
-            f" border-top-right-radius: 8px; }}"
-            f" QLabel#code-language {{ color: {header_fg}; }}"
-            f" QTextBrowser {{ background: {bg}; color: {fg}; border-radius: 8px; }}"
-            f" QToolButton {{ color: {header_fg}; }}"
-        )
         restyle_buttons(self)
         if changed:
             self.set_code(self.code, streaming=not self.coloured)
