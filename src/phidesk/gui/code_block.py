@@ -110,7 +110,9 @@ class CodeBlock(QFrame):
     def set_code(self, code: str, *, streaming: bool = False) -> None:
         self.code = code
         coloured = not streaming or len(code) <= STREAM_HIGHLIGHT_CHARS
-        body = highlight(code, self.language, dark=self.dark) if coloured else escape(code)
+        # no code yet: the fence line may still be growing ("```pyth"), and looking up a language that is not a
+        # lexer's name makes Pygments import every lexer (~100-250 ms once per such name)
+        body = highlight(code, self.language, dark=self.dark) if coloured and code else escape(code)
         fg = code_colours(self.dark)[1]
         self.view.setHtml(f'<pre style="margin:0; color:{fg};">{body}</pre>')
         self.coloured = coloured
