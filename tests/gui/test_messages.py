@@ -26,7 +26,7 @@ def chat(qtbot: object) -> Iterator[ChatView]:
     view.resize(800, 700)
     view.show()
     yield view
-    apply_theme("light")
+    apply_theme("system")  # as the other tests expect it
 
 
 def shown_html(widget: MessageWidget) -> str:
