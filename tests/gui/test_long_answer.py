@@ -72,10 +72,11 @@ def test_a_streamed_long_answer_is_fed_only_what_is_new(chat: ChatView, qtbot: o
 
 def test_a_long_word_in_a_short_answer_wraps_anywhere(chat: ChatView) -> None:
     widget = chat.add_message("assistant", "see " + "z" * 20_000, model="m")
-    mode = widget.body.document().defaultTextOption().wrapMode()
+    mode = widget.body.texts()[0].document().defaultTextOption().wrapMode()
     assert mode == QTextOption.WrapMode.WrapAnywhere  # linear, where word-boundary wrapping is quadratic
     widget.set_text("ordinary words only")
-    assert widget.body.document().defaultTextOption().wrapMode() == QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
+    mode = widget.body.texts()[0].document().defaultTextOption().wrapMode()
+    assert mode == QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
 
 
 def test_split_long_lines_is_exact_and_continues_a_stream() -> None:

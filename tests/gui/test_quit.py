@@ -50,3 +50,16 @@ def test_every_emit_in_the_app_goes_through_the_safe_emit() -> None:
              for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
              if re.search(r"\.emit\(", line)]
     assert plain == []
+
+
+def test_many_void_qt_calls_do_not_use_up_none() -> None:
+    """PySide6 6.12 drops a reference to None on each void call; 100,000 calls must not abort the process."""
+    script = ("import sys\nimport phidesk.gui.signals\nfrom PySide6.QtWidgets import QApplication, QLabel\n"
+              "app = QApplication(sys.argv)\nlabel = QLabel()\n"
+              "for _ in range(100_000):\n    label.setText('x')\nprint('alive')\n")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert "none_dealloc" not in done.stderr
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "alive"

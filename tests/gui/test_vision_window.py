@@ -62,7 +62,7 @@ def test_two_image_question_in_the_window(qtbot: object, phidesk_home: Path, tmp
         assert stats.prompt_tokens > 3000  # two images of ~1,900 tokens each
         # Each image's cost was on the pending answer before the first token, and stays in its note.
         first, second = stats.image_tokens
-        expected = f"images: {first:,} + {second:,} tokens of a {stats.prompt_tokens:,}-token prompt"
+        expected = f"images {first:,} + {second:,} of {stats.prompt_tokens:,} prompt tokens"
         assert first > 1000
         assert second > 1000
         assert expected in seen_before_first_token[0]

@@ -38,15 +38,22 @@ def test_emphasis_strikethrough_blockquote_rule() -> None:
     assert "<strong>b</strong>" in html
     assert "<em>i</em>" in html
     assert "<s>s</s>" in html
-    assert "<blockquote>" in html
     assert "<hr" in html
+
+
+def test_blockquote_has_a_bar_and_muted_text() -> None:
+    for dark in (False, True):
+        html = render_markdown("> quoted", dark=dark).html
+        bar = "#6e6e78" if dark else "#b8b8c0"
+        assert f'<td width="3" bgcolor="{bar}"></td>' in html  # the bar on the left
+        assert "quoted" in html.split(bar, 1)[1]  # the text is in the cell after the bar
 
 
 def test_table() -> None:
     html = render_markdown("| a | b |\n|:--|--:|\n| 1 | 2 |\n").html
     assert "<table" in html
     assert 'border="1"' in html
-    assert '<th align="left">a</th>' in html
+    assert '<th align="left" bgcolor="#f0f0f2">a</th>' in html  # a shaded header row
     assert '<td align="right">2</td>' in html
     assert 'style="text-align' not in html
 

@@ -87,6 +87,9 @@ class _Palette:
     header_fg: str
     inline_code_bg: str
     table_border: str
+    table_header_bg: str
+    quote_bar: str
+    quote_fg: str
 
 
 def escape(text: str) -> str:
@@ -118,7 +121,7 @@ def render_markdown(text: str, *, dark: bool = False) -> Rendered:
         text = _SURROGATE_RE.sub("\ufffd", text)
     env: dict[str, Any] = {_DARK: dark, _CODE: [], _LINKS: [], _LINK_STACK: []}
     try:
-        body = _parser().render(text, env)
+        body = parser().render(text, env)
     except Exception:  # a parser bug must not take the chat down: show the text as it is
         log.exception("Markdown rendering failed; showing the message as plain text")
         return Rendered(_plain(text), (), ())
@@ -137,7 +140,7 @@ class _Parser(MarkdownIt):
 
 
 @functools.cache
-def _parser() -> MarkdownIt:
+def parser() -> MarkdownIt:
     md = _Parser(
         "commonmark",
         {"html": False, "typographer": False, "linkify": False, "xhtmlOut": True},
@@ -163,7 +166,10 @@ def _palette(dark: bool) -> _Palette:
             header_bg="#3e3d32",
             header_fg="#c8c8c0",
             inline_code_bg="#3a3d41",
-            table_border="#6e6e6e",
+            table_border="#5a5a5a",
+            table_header_bg="#34343a",
+            quote_bar="#6e6e78",
+            quote_fg="#a8a8b0",
         )
     return _Palette(
         code_style=name,
@@ -172,8 +178,17 @@ def _palette(dark: bool) -> _Palette:
         header_bg="#e0e0e0",
         header_fg="#505050",
         inline_code_bg="#eceef0",
-        table_border="#a0a0a0",
+        table_border="#c8c8c8",
+        table_header_bg="#f0f0f2",
+        quote_bar="#b8b8c0",
+        quote_fg="#5f6368",
     )
+
+
+def code_colours(dark: bool) -> tuple[str, str, str, str]:
+    """Background and text of a code block, and of its header: (bg, fg, header_bg, header_fg)."""
+    palette = _palette(dark)
+    return palette.code_bg, palette.code_fg, palette.header_bg, palette.header_fg
 
 
 @functools.cache
@@ -321,12 +336,28 @@ class _Renderer(RendererHTML):
     def table_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: MutableMapping[str, Any]) -> str:
         border = _palette(bool(env[_DARK])).table_border
         return (
-            '<table border="1" cellspacing="0" cellpadding="4"'
+            '<table border="1" cellspacing="0" cellpadding="6"'
             f' style="border-collapse:collapse; border-color:{border}; margin-top:6px; margin-bottom:6px;">\n'
         )
 
     def th_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: MutableMapping[str, Any]) -> str:
-        return _cell_open("th", tokens[idx])
+        return _cell_open("th", tokens[idx], _palette(bool(env[_DARK])).table_header_bg)
+
+    def blockquote_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: MutableMapping[str, Any]
+    ) -> str:
+        """A bar on the left and muted text (QTextDocument draws no left border: a thin first cell is the bar)."""
+        palette = _palette(bool(env[_DARK]))
+        return (
+            '<table border="0" cellspacing="0" cellpadding="0" style="margin-top:4px; margin-bottom:4px;">'
+            f'<tr><td width="3" bgcolor="{palette.quote_bar}"></td>'
+            f'<td style="padding-left:10px; color:{palette.quote_fg};">\n'
+        )
+
+    def blockquote_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: MutableMapping[str, Any]
+    ) -> str:
+        return "</td></tr></table>\n"
 
     def td_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: MutableMapping[str, Any]) -> str:
         return _cell_open("td", tokens[idx])
@@ -340,7 +371,10 @@ class _Renderer(RendererHTML):
         return escape(tokens[idx].content)
 
 
-def _cell_open(tag: str, token: Token) -> str:
+def _cell_open(tag: str, token: Token, background: str = "") -> str:
     """A table cell with markdown-it's ``style="text-align:..."`` as QTextDocument's ``align``."""
     match = _ALIGN_RE.search(str(token.attrGet("style") or ""))
-    return f'<{tag} align="{match.group(1)}">' if match else f"<{tag}>"
+    attrs = f' align="{match.group(1)}"' if match else ""
+    if background:
+        attrs += f' bgcolor="{background}"'
+    return f"<{tag}{attrs}>"

@@ -1,33 +1,28 @@
-"""One message of the conversation: MessageWidget (header, text, images, actions) and MessageText.
+"""One message of the conversation: MessageWidget (who, the text, images, note, actions).
 
-Model output is untrusted: it is rendered by ``gui.markdown`` (no raw HTML, no images, only
-http/https/mailto links) into a QTextBrowser whose resource loader refuses everything, and a link
-opens in the system browser only after the user confirms. A streaming answer re-renders only its
-own widget, at most every ``RENDER_INTERVAL_MS``. A message over ``LONG_TEXT_CHARS`` is plain text
-in a scrolling box (``gui.long_text``). Split from ``chat_view`` (the list of messages).
+The user's messages are tinted rounded cards on the right; the model's answers are full width without a card,
+under a small line naming the model. Colours come from the palette (``gui.look``), so light and dark both work
+and a theme change re-styles every message at once. Actions (``gui.message_actions``) show on hover and on
+keyboard focus.
+
+Model output is untrusted: it is rendered by ``gui.markdown`` (no raw HTML, no images, only http/https/mailto
+links) into text widgets that load nothing (``gui.message_body``), and a link opens in the system browser only
+after the user confirms. A streaming answer re-renders at most every ``RENDER_INTERVAL_MS``, and then only its
+last segment. A message over ``LONG_TEXT_CHARS`` is plain text in a scrolling box (``gui.long_text``).
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal, Slot
-from PySide6.QtGui import (
-    QDesktopServices,
-    QImage,
-    QResizeEvent,
-    QTextOption,
-)
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices, QFontMetrics, QImage, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QProgressBar,
-    QPushButton,
     QSizePolicy,
-    QTextBrowser,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -35,64 +30,30 @@ from PySide6.QtWidgets import (
 
 from phidesk.gui.images import THUMB, ImageLoader, thumb_pixmap
 from phidesk.gui.long_text import LongText
-from phidesk.gui.markdown import COPY_SCHEME, escape, render_markdown
+from phidesk.gui.look import Reveal, app_palette, copy_with_feedback, palette_is_dark, restyle_buttons
+from phidesk.gui.message_actions import ActionBar, VersionSwitcher
+from phidesk.gui.message_body import MessageBody, MessageText
 from phidesk.gui.plain import Button, ask, plain_label, tooltip
 from phidesk.gui.signals import emit
+
+__all__ = ["LONG_TEXT_CHARS", "RENDER_INTERVAL_MS", "MessageText", "MessageWidget"]
 
 RENDER_INTERVAL_MS = 60
 LONG_TEXT_CHARS = 32_000
 """A longer message is shown as plain text in its own scrolling box, fed in pieces: Markdown and one
 full layout of megabytes would hold the GUI thread for seconds."""
-_LONG_RUN = re.compile(r"\S{200}")  # a "word" this long: wrap anywhere (linear) rather than at word ends
-
-
-class MessageText(QTextBrowser):
-    """A read-only rich-text block that sizes itself to its content and never loads anything."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setOpenLinks(False)
-        self.setOpenExternalLinks(False)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
-        self.document().setDocumentMargin(2)
-        self.document().contentsChanged.connect(self._fit)
-        self.setAcceptDrops(False)  # a dropped image goes on to the conversation, then the composer
-        self.viewport().setAcceptDrops(False)
-
-    def loadResource(self, kind: int, name: QUrl | str) -> Any:  # noqa: N802 (Qt override)
-        return None  # nothing remote, nothing local: model output cannot make us fetch anything
-
-    def set_wrap_anywhere(self, anywhere: bool) -> None:
-        option = self.document().defaultTextOption()
-        wanted = QTextOption.WrapMode.WrapAnywhere if anywhere else QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
-        if option.wrapMode() != wanted:
-            option.setWrapMode(wanted)
-            self.document().setDefaultTextOption(option)
-
-    def _fit(self) -> None:
-        self.document().setTextWidth(max(50, self.viewport().width()))
-        height = int(self.document().size().height()) + 6
-        if self.height() != height:
-            self.setFixedHeight(height)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
-        super().resizeEvent(event)
-        self._fit()
-
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
-        return QSize(400, self.height())
+USER_CARD_SHARE = 0.8
+"""The user's card is as wide as its text, up to this share of the conversation's width."""
 
 
 class MessageWidget(QFrame):
-    """One message: who, the rendered text, and its actions (Copy; Edit for the user; Regenerate)."""
+    """One message: who, the rendered text, its note and actions. Signals carry the message's position."""
 
-    copy_requested = Signal(str)
     edit_requested = Signal(int)  # position
     regenerate_requested = Signal(int)
+    continue_requested = Signal(int)
+    delete_requested = Signal(int)
+    version_requested = Signal(int, int)  # position, -1 or +1
     preview_requested = Signal(str)
 
     def __init__(self, role: str, text: str, position: int, *, dark: bool, model: str | None = None,
@@ -103,54 +64,80 @@ class MessageWidget(QFrame):
         self.images = list(images or [])
         self.image_buttons: dict[str, QToolButton] = {}
         self.text = text
-        self.code_blocks: tuple[str, ...] = ()
+        self._streaming = False  # appended to since the last set_text: the last segment may still change
         self.setObjectName(f"message-{role}")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        if role == "user":  # the user's messages stand out a little from the answers
-            self.setStyleSheet("QFrame#message-user { background: palette(alternate-base); border-radius: 6px; }")
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Tab reaches the message, then its actions
+        who = "You" if role == "user" else (model or "Assistant")
+        self.setAccessibleName("Your message" if role == "user" else f"Answer from {who}")
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 6)
-        header = QHBoxLayout()
-        who = "You" if role == "user" else (f"Assistant · {model}" if model else "Assistant")
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(3)
         self.who = plain_label(who, self)  # a model name comes from a folder or an imported file
-        bold = self.who.font()
-        bold.setBold(True)
-        self.who.setFont(bold)
-        header.addWidget(self.who)
-        self.note = plain_label("", self)
-        self.note.setObjectName("message-note")
-        self.note.setWordWrap(True)  # a long note (image costs, stats) wraps instead of widening the whole view
-        self.note.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        header.addWidget(self.note, 1)
-        layout.addLayout(header)
+        self.who.setObjectName("message-who")
+        self.who.setAlignment(Qt.AlignmentFlag.AlignRight if role == "user" else Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.who)
+        self.card = QFrame(self)
+        self.card.setObjectName("message-card")
+        self.card.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        card_layout = self._card_layout = QVBoxLayout(self.card)
+        card_layout.setContentsMargins(*((14, 9, 14, 9) if role == "user" else (0, 0, 0, 0)))
+        card_layout.setSpacing(6)
         if self.images and loader is not None:
-            layout.addLayout(self._image_row(loader))
-        self.body = MessageText(self)
-        self.body.setAccessibleName(f"{who} message")
-        self.body.anchorClicked.connect(self._on_anchor)
-        layout.addWidget(self.body)
+            card_layout.addLayout(self._image_row(loader))
+        self.body = MessageBody(plain=role == "user", parent=self.card)
+        self.body.setAccessibleName(self.accessibleName())
+        self.body.anchor_clicked.connect(self._on_anchor)
+        card_layout.addWidget(self.body)
         self.long_view: LongText | None = None  # instead of the body, for a message over LONG_TEXT_CHARS
         self.long_notice: QLabel | None = None
         self._fed = 0  # characters of self.text given to long_view
-        self.progress = QProgressBar(self)
+        self.progress = QProgressBar(self.card)
         self.progress.setAccessibleName("Reading the prompt")
         self.progress.setVisible(False)
-        layout.addWidget(self.progress)
-        actions = QHBoxLayout()
-        actions.addStretch(1)
-        self.copy_button = self._action(actions, "Copy", "Copy this message", self._on_copy)
+        card_layout.addWidget(self.progress)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
         if role == "user":
-            self.edit_button = self._action(actions, "Edit", "Edit this message and send it again",
-                                            lambda: emit(self.edit_requested, self.position))
+            row.addStretch(1)
+        row.addWidget(self.card, 1 if role != "user" else 0)
+        layout.addLayout(row)
+        footer = QHBoxLayout()
+        footer.setContentsMargins(0, 0, 0, 0)
+        self.note = plain_label("", self)
+        self.note.setObjectName("message-note")
+        # one line: a note wider than the view is cut (its tooltip has all of it) instead of widening the view
+        self.note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.versions = VersionSwitcher(self)
+        self.versions.prev_button.clicked.connect(lambda: emit(self.version_requested, self.position, -1))
+        self.versions.next_button.clicked.connect(lambda: emit(self.version_requested, self.position, 1))
+        self.action_bar = ActionBar(role, self)
+        if role == "user":
+            footer.addStretch(1)
         else:
-            self.regen_button = self._action(actions, "Regenerate", "Write this answer again",
-                                             lambda: emit(self.regenerate_requested, self.position))
-        layout.addLayout(actions)
+            footer.addWidget(self.note, 1)
+        footer.addWidget(self.versions)
+        footer.addWidget(self.action_bar)
+        if role == "user":
+            self.note.setVisible(False)
+        layout.addLayout(footer)
+        self.copy_button = self.action_bar.copy_button
+        self.copy_button.clicked.connect(lambda: copy_with_feedback(self.copy_button, self.text))
+        self.delete_button = self.action_bar.delete_button
+        self.delete_button.clicked.connect(lambda: emit(self.delete_requested, self.position))
+        if self.action_bar.edit_button is not None:
+            self.edit_button = self.action_bar.edit_button
+            self.edit_button.clicked.connect(lambda: emit(self.edit_requested, self.position))
+        if self.action_bar.regen_button is not None and self.action_bar.continue_button is not None:
+            self.regen_button = self.action_bar.regen_button
+            self.regen_button.clicked.connect(lambda: emit(self.regenerate_requested, self.position))
+            self.continue_button = self.action_bar.continue_button
+            self.continue_button.clicked.connect(lambda: emit(self.continue_requested, self.position))
+        self.reveal = Reveal(self, [self.action_bar])
         self._render_timer = QTimer(self)
         self._render_timer.setSingleShot(True)
         self._render_timer.setInterval(RENDER_INTERVAL_MS)
         self._render_timer.timeout.connect(self.rerender)
+        self.restyle(force=True)
         self.rerender()
 
     def _image_row(self, loader: ImageLoader) -> QHBoxLayout:
@@ -192,15 +179,48 @@ class MessageWidget(QFrame):
             button.setText("?")
             button.setToolTip(tooltip(reason))
 
-    def _action(self, layout: QHBoxLayout, label: str, name: str, slot: Any) -> QPushButton:
-        button = QPushButton(label, self)
-        button.setAccessibleName(name)
-        button.setToolTip(name)
-        button.setFlat(True)
-        button.setCursor(Qt.CursorShape.PointingHandCursor)
-        button.clicked.connect(slot)
-        layout.addWidget(button)
-        return button
+    # --- the look -------------------------------------------------------------------------------------------
+
+    def restyle(self, *, force: bool = False) -> None:
+        """Icons and code colours for the application's palette as it is now (after a theme change: at once).
+
+        The colours of the card, labels and focus rings come from the conversation's style sheet (``ChatView``).
+        """
+        dark = palette_is_dark(app_palette())
+        if dark == self.dark and not force:
+            return
+        self.dark = dark
+        restyle_buttons(self)
+        self.body.restyle(dark)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self.restyle()
+        elif event.type() == QEvent.Type.FontChange:
+            self._fit_card()
+
+    def _fit_card(self) -> None:
+        """The user's card: as wide as its longest line, up to USER_CARD_SHARE of the width."""
+        if self.role != "user":
+            return
+        margins = self._card_layout.contentsMargins()
+        pad = margins.left() + margins.right() + 24  # the text's own margins and frame
+        most = max(120, int(self.width() * USER_CARD_SHARE))
+        if len(self.text) > 4_000 or self.long_view is not None:
+            want = most
+        else:
+            metrics = QFontMetrics(self.font())
+            want = max((metrics.horizontalAdvance(line) for line in self.text.split("\n")), default=0) + pad
+            if self.images:
+                want = max(want, len(self.images) * (THUMB + 14) + pad)
+        self.card.setFixedWidth(max(80, min(want, most)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._fit_card()
+
+    # --- the text -------------------------------------------------------------------------------------------
 
     def rerender(self) -> None:
         if len(self.text) > LONG_TEXT_CHARS:
@@ -208,32 +228,23 @@ class MessageWidget(QFrame):
             return
         if self.long_view is not None:  # a long text replaced by a short one
             self._drop_long_view()
-        self.body.set_wrap_anywhere(bool(_LONG_RUN.search(self.text)))
-        if self.role == "user":  # the user's own text is shown exactly as typed, not as Markdown
-            self.code_blocks = ()
-            self.body.setHtml(f"<p style='white-space: pre-wrap'>{escape(self.text)}</p>")
-            return
-        rendered = render_markdown(self.text, dark=self.dark)
-        self.code_blocks = rendered.code_blocks
-        self.body.setHtml(rendered.html)
+        self.body.show_text(self.text, streaming=self._streaming)
+        self._fit_card()
 
     def _render_long(self) -> None:
         """Plain text in a scrolling box, fed in pieces; while streaming, only what is new is added."""
         view, notice = self.long_view, self.long_notice
         if view is None or notice is None:
-            view = self.long_view = LongText(self)
+            view = self.long_view = LongText(self.card)
             view.setAccessibleName(self.body.accessibleName())
-            notice = self.long_notice = plain_label("", self)
+            notice = self.long_notice = plain_label("", self.card)
             notice.setObjectName("long-notice")
             notice.setWordWrap(True)
-            layout = self.layout()
-            assert isinstance(layout, QVBoxLayout)
-            index = layout.indexOf(self.body)
-            layout.insertWidget(index + 1, notice)
-            layout.insertWidget(index + 2, view)
+            index = self._card_layout.indexOf(self.body)
+            self._card_layout.insertWidget(index + 1, notice)
+            self._card_layout.insertWidget(index + 2, view)
             self.body.hide()
-            self.body.clear()
-            self.code_blocks = ()
+            self.body.clear_all()
             self._fed = 0
         notice.setText(f"A long message ({len(self.text):,} characters) is shown as plain text, long lines in "
                        "pieces. Copy copies all of it exactly.")
@@ -249,6 +260,10 @@ class MessageWidget(QFrame):
         self.body.show()
 
     @property
+    def code_blocks(self) -> tuple[str, ...]:
+        return self.body.code_blocks()
+
+    @property
     def shown_fully(self) -> bool:
         """Everything in self.text is in the widget (a long message is fed over several event-loop turns)."""
         return self.long_view is None or (not self.long_view.pending and self._fed == len(self.text))
@@ -256,6 +271,7 @@ class MessageWidget(QFrame):
     def append(self, text: str) -> None:
         """Streaming: add text; the widget re-renders at most every RENDER_INTERVAL_MS."""
         self.text += text
+        self._streaming = True
         if not self._render_timer.isActive():
             self._render_timer.start()
 
@@ -264,11 +280,13 @@ class MessageWidget(QFrame):
             self.long_view.reset()
             self._fed = 0
         self.text = text
+        self._streaming = False
         self._render_timer.stop()
         self.rerender()
 
     def set_note(self, text: str) -> None:
         self.note.setText(text)
+        self.note.setToolTip(tooltip(text))
 
     def set_prefill(self, done: int, total: int, eta_s: float | None) -> None:
         self.progress.setVisible(done < total)
@@ -277,21 +295,26 @@ class MessageWidget(QFrame):
         left = f" · about {eta_s:.0f} s left" if eta_s is not None and eta_s >= 1 else ""
         self.progress.setFormat(f"Reading the prompt: {done} / {total} tokens{left}")
 
+    # --- the actions ----------------------------------------------------------------------------------------
+
     def set_actions_enabled(self, enabled: bool) -> None:
-        for button in self.findChildren(QPushButton):
+        for button in [*self.action_bar.buttons, self.versions.prev_button, self.versions.next_button]:
             if button is not self.copy_button:
                 button.setEnabled(enabled)
+        if enabled:
+            self.versions.set_versions(self.versions.index, self.versions.count)
 
-    def _on_copy(self) -> None:
-        emit(self.copy_requested, self.text)
+    def set_can_continue(self, can: bool) -> None:
+        """Continue shows only when the window says this answer can go on (e.g. it stopped at max tokens)."""
+        if self.action_bar.continue_button is not None:
+            self.action_bar.continue_button.setVisible(can)
+
+    def set_versions(self, index: int, count: int) -> None:
+        """The switcher "‹ index+1/count ›"; hidden when count is 1."""
+        self.versions.set_versions(index, count)
 
     @Slot(QUrl)
     def _on_anchor(self, url: QUrl) -> None:
-        if url.scheme() == COPY_SCHEME:
-            index = int(url.path() or -1) if url.path().isdigit() else -1
-            if 0 <= index < len(self.code_blocks):
-                emit(self.copy_requested, self.code_blocks[index])
-            return
         if url.scheme() not in {"http", "https", "mailto"}:
             return
         answer = ask(self, "Open link?",

@@ -24,17 +24,18 @@ NO_MODEL = """
 def image_cost_text(image_tokens: list[int], prompt_tokens: int) -> str:
     costs = " + ".join(f"{n:,}" for n in image_tokens)
     noun = "image" if len(image_tokens) == 1 else "images"
-    return f"{noun}: {costs} tokens of a {prompt_tokens:,}-token prompt"
+    return f"{noun} {costs} of {prompt_tokens:,} prompt tokens"
 
 
 def stats_note(stats: dict[str, Any]) -> str:
+    """One short line under an answer: tokens, speed, time to the first token, then what images cost."""
     parts = []
-    if stats.get("image_tokens"):
-        parts.append(image_cost_text(stats["image_tokens"], stats.get("prompt_tokens", 0)))
     if stats.get("generated_tokens"):
-        parts.append(f"{stats['generated_tokens']} tokens")
+        parts.append(f"{stats['generated_tokens']:,} tokens")
     if stats.get("decode_tok_s"):
         parts.append(f"{stats['decode_tok_s']:.1f} tok/s")
     if stats.get("ttft_s"):
         parts.append(f"first token {stats['ttft_s']:.2f} s")
+    if stats.get("image_tokens"):
+        parts.append(image_cost_text(stats["image_tokens"], stats.get("prompt_tokens", 0)))
     return " · ".join(parts)

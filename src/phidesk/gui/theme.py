@@ -1,5 +1,9 @@
 """The window's theme: follow the OS, or force light or dark (Fusion with explicit palettes).
 
+"system" follows the OS while the app runs: when the OS switches between light and dark
+(``QStyleHints.colorSchemeChanged``, Qt 6.5+), the palette is taken again from the style, and every widget
+that draws with its own colours (the messages: ``ChatView``) re-styles on the palette change.
+
 Its own module so that the start-up (``phidesk.gui.app``) and the window (``phidesk.gui.main_window``), which
 both apply it, need not import each other.
 """
@@ -11,6 +15,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 SCHEMES = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark, "system": Qt.ColorScheme.Unknown}
+_applied = {"theme": "system", "watching": ""}
 
 
 def apply_theme(theme: str) -> None:
@@ -22,6 +27,10 @@ def apply_theme(theme: str) -> None:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         return
+    _applied["theme"] = theme
+    if not _applied["watching"]:  # once per process: the OS switching light/dark while "system" is chosen
+        QGuiApplication.styleHints().colorSchemeChanged.connect(_on_system_scheme)
+        _applied["watching"] = "yes"
     QGuiApplication.styleHints().setColorScheme(SCHEMES.get(theme, Qt.ColorScheme.Unknown))
     if theme == "system":
         style = app.style()
@@ -29,6 +38,13 @@ def apply_theme(theme: str) -> None:
         return
     app.setStyle("Fusion")
     app.setPalette(_dark_palette() if theme == "dark" else QPalette(QColor("#efefef")))
+
+
+def _on_system_scheme(_scheme: Qt.ColorScheme) -> None:
+    app = QApplication.instance()
+    if _applied["theme"] == "system" and isinstance(app, QApplication):
+        style = app.style()
+        app.setPalette(style.standardPalette() if style is not None else QPalette())
 
 
 def _dark_palette() -> QPalette:
