@@ -23,7 +23,7 @@ from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
-from phidesk.chat import Answer, ChatService, Refused, Returned, stats_dict
+from phidesk.chat import CUT_NOTE, Answer, ChatService, Refused, Returned, can_continue, cut_at_limit, stats_dict
 from phidesk.engine.protocol import AnswerStats
 from phidesk.errors import UserError
 from phidesk.gui.bridge import EngineBridge
@@ -138,6 +138,9 @@ class MainWindow(ConversationActions, WindowHistory, WindowModels, WindowState):
         self.composer.problem.connect(self.show_notice)
         self.chat.edit_requested.connect(self._on_edit)
         self.chat.regenerate_requested.connect(self._on_regenerate)
+        self.chat.continue_requested.connect(self._on_continue)
+        self.chat.delete_requested.connect(self._on_delete_message)
+        self.chat.version_requested.connect(self._on_version)
         self.chat.welcome.linkActivated.connect(self._on_welcome_link)  # "download Phi-3.5-mini"
         self.header.model_chosen.connect(self._on_model_chosen)
         self.header.get_models.connect(self.open_model_manager)
@@ -162,7 +165,9 @@ class MainWindow(ConversationActions, WindowHistory, WindowModels, WindowState):
         for keys, slot in (("Ctrl+N", self.new_conversation), ("Ctrl+L", self.composer.editor.setFocus),
                            ("Ctrl+F", self._focus_search), ("Ctrl+,", self.open_settings),
                            ("Ctrl+Shift+M", self.open_model_manager), ("Ctrl+Q", self.close),
-                           ("F1", self.open_about)):
+                           ("F1", self.open_about), ("Ctrl+=", lambda: self.chat.zoom(1)),
+                           ("Ctrl++", lambda: self.chat.zoom(1)), ("Ctrl+-", lambda: self.chat.zoom(-1)),
+                           ("Ctrl+0", lambda: self.chat.zoom(0))):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
             shortcut.activated.connect(slot)
@@ -256,11 +261,29 @@ class MainWindow(ConversationActions, WindowHistory, WindowModels, WindowState):
         widget = self.chat.add_message(message.role, message.content, model=message.model,
                                        images=list(message.images))
         self._ids.append(message.id)
-        if message.status in {"cancelled", "interrupted", "error"}:
+        self._mark(widget, message)
+
+    def _mark(self, widget: MessageWidget, message: StoredMessage) -> None:
+        """A message's note, its versions (‹ 2/3 ›) and whether it can be continued."""
+        widget.set_versions(message.version - 1, message.versions)
+        widget.set_can_continue(can_continue(message) and message.id == self._last_shown_id())
+        if message.status == "cancelled" and message.stats:
+            widget.set_note("stopped · " + stats_note(message.stats))
+        elif message.status in {"cancelled", "interrupted", "error"}:
             widget.set_note({"cancelled": "stopped", "interrupted": "interrupted (the app was closed)",
                              "error": "failed"}[message.status])
+        elif cut_at_limit(message):
+            widget.set_note(f"{CUT_NOTE} · " + stats_note(message.stats or {}))
         elif message.stats:
             widget.set_note(stats_note(message.stats))
+
+    def _last_shown_id(self) -> int | None:
+        return self.service.messages[-1].id if self.service.messages else None
+
+    def _remark(self) -> None:
+        """After an answer: the notes, versions and Continue of the messages shown, as stored now."""
+        for widget, message in zip(self.chat.messages, self.service.messages, strict=False):
+            self._mark(widget, message)
 
     def _changed_elsewhere(self, refused: Refused) -> None:
         """Another window or process changed (or deleted) this conversation since it was shown: show it as it
@@ -338,6 +361,7 @@ class MainWindow(ConversationActions, WindowHistory, WindowModels, WindowState):
             self._changed_elsewhere(result)
             return
         self._sync()
+        self._remark()  # Continue belongs to the last answer only
         if isinstance(result, Refused):
             if result.text or result.images:  # the question waits in the composer, nothing half-stored
                 if editing is not None and editing < len(self._ids):
@@ -436,10 +460,14 @@ class MainWindow(ConversationActions, WindowHistory, WindowModels, WindowState):
         widget.set_text(answer.text)
         widget.set_prefill(1, 1, None)
         stats = answer.stats
+        cut = stats is not None and answer.status == "complete" and stats.finish_reason == "length"
+        widget.set_can_continue(answer.status == "cancelled" or cut)
         if answer.status == "error":
             widget.set_note("failed")
         elif stats is not None:
-            widget.set_note(("stopped · " if answer.status == "cancelled" else "") + stats_note(stats_dict(stats)))
+            widget.set_note(("stopped · " if answer.status == "cancelled" else f"{CUT_NOTE} · " if cut else "")
+                            + stats_note(stats_dict(stats)))
+            self.chat.announce(f"Answer finished: {answer.text[:300]}")
             self.show_context(stats_dict(stats))
             if answer.status == "cancelled" and self.bridge.stopping:
                 self._speed_text = self.status_speed.text()
