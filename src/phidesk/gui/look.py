@@ -118,6 +118,14 @@ def _icon(name: str, colour: str, disabled: str) -> QIcon:
     return result
 
 
+def warm_icons() -> None:
+    """Make every action icon for the current palette now (at start-up), not while the first answer is shown:
+    qtawesome's first icons cost the GUI thread ~10 ms."""
+    palette = app_palette()
+    for name in ICONS:
+        icon(name, palette)
+
+
 def button_style(palette: QPalette) -> str:
     """Flat tool buttons with a visible focus ring (the ring is the highlight colour, in both themes)."""
     c = colours(palette)

@@ -15,6 +15,7 @@ and settings/state/dialogs are in window_actions.py, window_models.py and window
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from typing import Any
@@ -32,6 +33,7 @@ from phidesk.gui.composer import Composer
 from phidesk.gui.conversations import ConversationList
 from phidesk.gui.header import ChatHeader
 from phidesk.gui.images import ImageKeeper, ImageLoader
+from phidesk.gui.look import warm_icons
 from phidesk.gui.model_manager import ModelManagerDialog
 from phidesk.gui.model_pane import ModelPane
 from phidesk.gui.notes import NO_MODEL, WELCOME, image_cost_text, stats_note
@@ -49,6 +51,11 @@ log = logging.getLogger(__name__)
 STOPPING = "stopping: reading the last part of the prompt…"
 FLUSH_INTERVAL_MS = 500  # the service writes on token arrival; this timer covers a pause in the stream
 
+# A focus ring where the style draws none (flat and tool buttons, lists and tables), in the palette's highlight so
+# it follows the theme; the messages have their own (ChatView's style sheet).
+FOCUS_RING = ("QToolButton:focus, QPushButton:flat:focus { border: 2px solid palette(highlight); border-radius: 4px; }"
+              "QAbstractItemView:focus { border: 2px solid palette(highlight); }"
+              "QTextEdit#composerEditor:focus { border: 2px solid palette(highlight); border-radius: 4px; }")
 CHANGED_ELSEWHERE = "This conversation was changed in another window and has been reloaded."
 KEPT_TEXT = " Your message is still in the box below: send it again if you still want to."
 __all__ = ["CHANGED_ELSEWHERE", "DELETED_ELSEWHERE", "EDITING", "KEPT_TEXT", "MainWindow"]
@@ -72,6 +79,7 @@ class MainWindow(ConversationActions, WindowHistory, WindowModels, WindowState):
         self.chat_model: str | None = None  # this chat's model (its own, else the default): loaded on send
         self._context_stats: dict[str, Any] | None = None  # this chat's last answer's stats (the meter)
         self._loaded_max = 0  # the loaded model's context length
+        self._usable_models: list[str] | None = None  # the picker's models, read at start and when it opens
         self._prefill_started = 0.0
         self._speed_text = ""  # the status bar's speed, shown again once a stopped prompt slice is read
         self._image_cost = ""  # what the images of the pending answer cost, once the worker has said
@@ -101,6 +109,10 @@ class MainWindow(ConversationActions, WindowHistory, WindowModels, WindowState):
         self.splitter.setSizes([250, 1000])
         self.setCentralWidget(self.splitter)
         self._build_status_bar()
+        self.setStyleSheet(FOCUS_RING)
+        warm_icons()
+        self.composer.editor.setObjectName("composerEditor")
+        self._tab_order()
 
         self._flush_timer = QTimer(self)  # drives the service's flush in a pause of the stream, and its retries
         self._flush_timer.setInterval(FLUSH_INTERVAL_MS)
@@ -145,7 +157,7 @@ class MainWindow(ConversationActions, WindowHistory, WindowModels, WindowState):
         self.header.model_chosen.connect(self._on_model_chosen)
         self.header.get_models.connect(self.open_model_manager)
         self.header.system_prompt_requested.connect(self.edit_system_prompt)
-        self.header.picker_opening.connect(self.refresh_header)  # models installed or removed meanwhile
+        self.header.picker_opening.connect(lambda: self.refresh_header(reread=True))  # installed or removed since
         self.sidebar.selected.connect(self.open_conversation)
         self.sidebar.new_requested.connect(self.new_conversation)
         self.sidebar.rename_requested.connect(self._on_rename)
@@ -171,6 +183,14 @@ class MainWindow(ConversationActions, WindowHistory, WindowModels, WindowState):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
             shortcut.activated.connect(slot)
+
+    def _tab_order(self) -> None:
+        """Tab goes sidebar → conversation → message box → the header's controls (then the status bar)."""
+        chain = [self.sidebar.new_button, self.sidebar.import_button, self.sidebar.search, self.sidebar.list,
+                 self.chat, self.composer.editor, self.composer.send_button, self.header.picker,
+                 self.header.system_button, self.about_button]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     @Slot()
     def _on_escape(self) -> None:
@@ -302,6 +322,11 @@ class MainWindow(ConversationActions, WindowHistory, WindowModels, WindowState):
         self.sidebar.refresh(self.conversation_id)
         self.show_notice(notice)
 
+    def _refresh_sidebar_soon(self) -> None:
+        """The sidebar again, in the next turn of the event loop: not in the same one as a new message's widgets
+        and store writes (together they were the window's longest stall when an answer starts)."""
+        QTimer.singleShot(0, lambda: self.sidebar.refresh(self.conversation_id))
+
     def _give_back(self, text: str, images: list[str]) -> None:
         self.composer.set_text(text)
         self.composer.clear_images()
@@ -376,7 +401,7 @@ class MainWindow(ConversationActions, WindowHistory, WindowModels, WindowState):
         self._prefill_started = time.monotonic()
         self._image_cost = ""
         self._flush_timer.start()
-        self.sidebar.refresh(self.conversation_id)
+        self._refresh_sidebar_soon()
         # each message carries its own images
         self.bridge.send(result.messages, result.sampling, conversation=result.cache_key,
                          continue_last=result.resumed is not None)
@@ -455,7 +480,7 @@ class MainWindow(ConversationActions, WindowHistory, WindowModels, WindowState):
             self._flush_timer.stop()
         widget, self.streaming = self.streaming, None
         if widget is None or answer is None:  # it ended in a conversation not shown: written there
-            self.sidebar.refresh(self.conversation_id)
+            self._refresh_sidebar_soon()
             return
         widget.set_text(answer.text)
         widget.set_prefill(1, 1, None)
@@ -475,7 +500,7 @@ class MainWindow(ConversationActions, WindowHistory, WindowModels, WindowState):
             if stats.dropped_turns:
                 self.show_notice(f"The conversation no longer fits the context: the {stats.dropped_turns} oldest "
                                  "turn(s) were left out of this answer.")
-        self.sidebar.refresh(self.conversation_id)
+        self._refresh_sidebar_soon()
 
     @Slot()
     def _on_stop_done(self) -> None:

@@ -55,6 +55,7 @@ class WindowModels(QMainWindow):
         chat_model: str | None
         _context_stats: dict[str, Any] | None
         _loaded_max: int
+        _usable_models: list[str] | None
         _pending: tuple[str, list[str]] | None
 
         @property
@@ -143,12 +144,15 @@ class WindowModels(QMainWindow):
         self.composer.add_images(images)
 
     # --- the header: this chat's model, its context, the model manager -------------------------------------
-    def refresh_header(self, state: str | None = None) -> None:
+    def refresh_header(self, state: str | None = None, *, reread: bool = False) -> None:
+        """The picker and its states. The installed models are read again only when asked (*reread*: the user opens
+        the picker): reading every model folder on the GUI thread at each load was the longest stall of a start."""
         loaded = self.bridge.current
         if state is None:
             state = loaded.provider.upper() if loaded is not None and self.model_id else ""
-        usable = [m.id for m in library.list_models() if m.usable]
-        self.header.set_models(usable, self.chat_model, self.model_id, state)
+        if reread or self._usable_models is None:
+            self._usable_models = [m.id for m in library.list_models() if m.usable]
+        self.header.set_models(self._usable_models, self.chat_model, self.model_id, state)
 
     @Slot(str)
     def _on_model_chosen(self, model_id: str) -> None:
