@@ -127,6 +127,7 @@ class ChatView(QScrollArea):
 
     def clear(self) -> None:
         for widget in self.messages:
+            widget.hide()  # gone from the layout now: deleted when control is back in the event loop
             widget.deleteLater()
         self.messages = []
         self._follow = True

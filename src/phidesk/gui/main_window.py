@@ -117,6 +117,10 @@ class MainWindow(ConversationActions, WindowHistory, WindowModels, WindowState):
         self._flush_timer = QTimer(self)  # drives the service's flush in a pause of the stream, and its retries
         self._flush_timer.setInterval(FLUSH_INTERVAL_MS)
         self._flush_timer.timeout.connect(self._flush)
+        self._sidebar_timer = QTimer(self)  # the sidebar, refreshed in the next turn of the event loop
+        self._sidebar_timer.setSingleShot(True)
+        self._sidebar_timer.setInterval(0)
+        self._sidebar_timer.timeout.connect(lambda: self.sidebar.refresh(self.conversation_id))
         self._connect()
         self._shortcuts()
         self._restore_ui()
@@ -325,7 +329,7 @@ class MainWindow(ConversationActions, WindowHistory, WindowModels, WindowState):
     def _refresh_sidebar_soon(self) -> None:
         """The sidebar again, in the next turn of the event loop: not in the same one as a new message's widgets
         and store writes (together they were the window's longest stall when an answer starts)."""
-        QTimer.singleShot(0, lambda: self.sidebar.refresh(self.conversation_id))
+        self._sidebar_timer.start()
 
     def _give_back(self, text: str, images: list[str]) -> None:
         self.composer.set_text(text)
@@ -519,6 +523,7 @@ class MainWindow(ConversationActions, WindowHistory, WindowModels, WindowState):
         self.banner.clear(keep={"editing"})
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        self._sidebar_timer.stop()  # the store may be closed right after the window
         if self.bridge.busy:
             self.bridge.stop()
         if not self.service.save() and not self._may_close_unsaved():
