@@ -165,3 +165,32 @@ def test_switching_away_while_an_answer_streams_and_back(qtbot: object, long_win
     assert answer.status == "complete"
     assert answer.stats is not None
     assert answer.stats["generated_tokens"] == 200  # written whole into its own conversation, unseen
+
+
+def test_tab_goes_sidebar_then_the_messages_and_their_actions_then_the_message_box(qtbot: object,
+                                                                                 window: MainWindow) -> None:
+    send(qtbot, window, "Name a colour.")
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5_000)  # type: ignore[attr-defined]
+    window.sidebar.list.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(window.sidebar.list.hasFocus, timeout=5_000)  # type: ignore[attr-defined]
+    seen = []
+    for _ in range(40):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)  # type: ignore[attr-defined]
+        focus = QApplication.focusWidget()
+        seen.append(focus)
+        if focus is window.composer.editor:
+            break
+    assert seen[-1] is window.composer.editor
+    answer = window.chat.messages[1]
+    inside = [w for w in seen[:-1] if w is not None and (w is answer or answer.isAncestorOf(w))]
+    assert answer.regen_button in inside  # Regenerate is reached from the keyboard, before the message box
+    assert all(w is not None and window.chat.isAncestorOf(w) for w in seen[:-1])  # nothing else in between
+
+
+def test_the_header_names_the_conversation_once_its_first_question_titles_it(qtbot: object,
+                                                                              window: MainWindow) -> None:
+    window.new_conversation()
+    assert window.header.title.text() == "New chat"
+    send(qtbot, window, "Name a colour.")
+    qtbot.waitUntil(lambda: window.header.title.text() == "Name a colour.", timeout=5_000)  # type: ignore[attr-defined]

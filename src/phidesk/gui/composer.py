@@ -15,6 +15,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
+    QSizePolicy,
     QTextEdit,
     QToolButton,
     QVBoxLayout,
@@ -84,8 +85,9 @@ class Composer(QWidget):
             "Message PhiDesk… (Enter sends, Shift+Enter for a new line; drop or paste images)")
         self.editor.setAccessibleName("Message")
         self.editor.setTabChangesFocus(True)
-        self.editor.setMaximumHeight(110)
-        self.editor.setMinimumHeight(56)
+        self.editor.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.editor.document().documentLayout().documentSizeChanged.connect(lambda _size: self._fit_editor())
+        self._fit_editor()
         self.editor.submit.connect(self._on_submit)
         self.editor.images_offered.connect(self.add_images)
         row.addWidget(self.editor, 1)
@@ -102,6 +104,13 @@ class Composer(QWidget):
         row.addWidget(self.stop_button)
         outer.addLayout(row)
         self.busy = False
+
+    def _fit_editor(self) -> None:
+        """As tall as its text, from two lines to eight (then it scrolls): the conversation keeps the height."""
+        line = self.editor.fontMetrics().lineSpacing()
+        frame = 2 * self.editor.frameWidth() + int(2 * self.editor.document().documentMargin())
+        text = int(self.editor.document().size().height())
+        self.editor.setFixedHeight(max(2 * line, min(8 * line, text)) + frame)
 
     def set_busy(self, busy: bool) -> None:
         self.busy = busy

@@ -79,6 +79,7 @@ class MainWindow(ConversationActions, WindowHistory, WindowModels, WindowState):
         self.chat_model: str | None = None  # this chat's model (its own, else the default): loaded on send
         self._context_stats: dict[str, Any] | None = None  # this chat's last answer's stats (the meter)
         self._loaded_max = 0  # the loaded model's context length
+        self._chain_tail: QWidget | None = None  # the last widget of the messages in the Tab chain
         self._usable_models: list[str] | None = None  # the picker's models, read at start and when it opens
         self._prefill_started = 0.0
         self._speed_text = ""  # the status bar's speed, shown again once a stopped prompt slice is read
@@ -120,7 +121,7 @@ class MainWindow(ConversationActions, WindowHistory, WindowModels, WindowState):
         self._sidebar_timer = QTimer(self)  # the sidebar, refreshed in the next turn of the event loop
         self._sidebar_timer.setSingleShot(True)
         self._sidebar_timer.setInterval(0)
-        self._sidebar_timer.timeout.connect(lambda: self.sidebar.refresh(self.conversation_id))
+        self._sidebar_timer.timeout.connect(self._refresh_sidebar)
         self._connect()
         self._shortcuts()
         self._restore_ui()
@@ -280,6 +281,25 @@ class MainWindow(ConversationActions, WindowHistory, WindowModels, WindowState):
         self._ids = self._ids[:same]
         for message in known[same:]:
             self._show(message)
+        if len(known) > same:
+            self._chain_messages(same)
+
+    def _chain_messages(self, start: int) -> None:
+        """Messages made after the window come last in Qt's Tab chain: put them (with the controls inside them)
+        between the sidebar and the message box, in their order. Messages before *start* are chained already."""
+        previous: QWidget = self.sidebar.list
+        if start > 0 and self._chain_tail is not None and self.chat.messages[start - 1].isAncestorOf(
+                self._chain_tail):
+            previous = self._chain_tail
+        else:
+            start = 0
+        for message in self.chat.messages[start:]:
+            for widget in [message, *message.findChildren(QWidget)]:
+                if widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                    QWidget.setTabOrder(previous, widget)
+                    previous = widget
+        QWidget.setTabOrder(previous, self.composer.editor)
+        self._chain_tail = previous
 
     def _show(self, message: StoredMessage) -> None:
         widget = self.chat.add_message(message.role, message.content, model=message.model,
@@ -325,6 +345,14 @@ class MainWindow(ConversationActions, WindowHistory, WindowModels, WindowState):
             notice += KEPT_TEXT
         self.sidebar.refresh(self.conversation_id)
         self.show_notice(notice)
+
+    def _refresh_sidebar(self) -> None:
+        """The sidebar as stored now, and the header's title with it (a new chat gets its title from its first
+        question)."""
+        self.sidebar.refresh(self.conversation_id)
+        item = self.sidebar.list.currentItem()
+        if self.conversation_id is not None and item is not None:
+            self.header.set_title(item.text())
 
     def _refresh_sidebar_soon(self) -> None:
         """The sidebar again, in the next turn of the event loop: not in the same one as a new message's widgets

@@ -10,7 +10,7 @@ WELCOME = """
 <p>The <b>starter</b> model is selected: a tiny model (SmolLM2-135M, 135 million parameters) that shows how things
 work but is often wrong. For real answers: <a href="download:phi-3.5-mini-instruct">download Phi-3.5-mini</a>
 (Microsoft's ONNX build for this machine, 2-3 GB; or <code>phidesk models download phi-3.5-mini-instruct</code>).
-Phi-3.5-vision, for questions about images, is in the models pane.</p>
+Phi-3.5-vision, for questions about images, is under <i>Get models…</i> in the model menu above.</p>
 <p>Type below and press Enter. Esc stops an answer; Ctrl+N starts a new chat; Ctrl+, opens the settings.</p>
 """
 

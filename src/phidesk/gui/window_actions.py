@@ -48,6 +48,7 @@ class ConversationActions(QMainWindow):
         def new_conversation(self) -> None: ...
         def open_conversation(self, conversation_id: int, again: bool = False) -> None: ...
         def show_notice(self, text: str) -> None: ...
+        def _refresh_sidebar(self) -> None: ...
 
     def _gone(self, conversation_id: int) -> None:
         """A sidebar action on a conversation another window deleted: say so and show the list as it is."""
@@ -65,7 +66,7 @@ class ConversationActions(QMainWindow):
         except ConversationMissingError:
             self._gone(conversation_id)
             return
-        self.sidebar.refresh()
+        self._refresh_sidebar()
 
     def _on_pin(self, conversation_id: int, pinned: bool) -> None:
         try:

@@ -179,6 +179,7 @@ class WindowModels(QMainWindow):
         if stats is None:
             self.header.set_context(None, None)
             self.status_speed.setText("")
+            self.status_speed.setVisible(False)
             return
         used = int(stats.get("prompt_tokens", 0)) + int(stats.get("generated_tokens", 0))
         total = self._loaded_max if self.bridge.current is not None and self.model_id == self.chat_model else 0
@@ -186,6 +187,7 @@ class WindowModels(QMainWindow):
         if stats.get("decode_tok_s"):
             self.status_speed.setText(f"first token {float(stats.get('ttft_s', 0)):.2f} s · "
                                       f"{float(stats['decode_tok_s']):.1f} tok/s")
+        self.status_speed.setVisible(bool(self.status_speed.text()))
 
     @Slot()
     def edit_system_prompt(self) -> None:
