@@ -194,3 +194,16 @@ def test_the_header_names_the_conversation_once_its_first_question_titles_it(qtb
     assert window.header.title.text() == "New chat"
     send(qtbot, window, "Name a colour.")
     qtbot.waitUntil(lambda: window.header.title.text() == "Name a colour.", timeout=5_000)  # type: ignore[attr-defined]
+
+
+def test_a_new_chat_gets_its_own_system_prompt_before_its_first_question(qtbot: object, window: MainWindow,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    window.new_conversation()
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *_a, **_k: ("Answer in French.", True))
+    qtbot.mouseClick(window.header.system_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    send(qtbot, window, "Name a colour.")
+    assert window.conversation_id is not None
+    assert window.store.get_conversation(window.conversation_id).system_prompt == "Answer in French."
+    assert window.service.engine_messages()[0].content == "Answer in French."

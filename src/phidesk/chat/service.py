@@ -89,6 +89,7 @@ class ChatService:
         self.conversation_id: int | None = None
         self.messages: list[StoredMessage] = []  # the open conversation's branch shown, as this service saw it
         self.answer: Answer | None = None  # the answer being written (in its own conversation)
+        self.draft_system_prompt: str | None = None  # a new chat's own system prompt, set before it exists
         self._last_flush = 0.0
         self._memory_ids = 0
 
@@ -114,6 +115,7 @@ class ChatService:
     def new(self) -> None:
         """The next question starts a new conversation (an answer being written goes on in its own)."""
         self.conversation_id, self.messages = None, []
+        self.draft_system_prompt = None
 
     def open(self, conversation_id: int) -> Conversation:
         """Read a conversation and make it the open one; ConversationMissingError when it is gone.
@@ -371,7 +373,7 @@ class ChatService:
     def _context(self, upto: int | None) -> list[Message]:
         """The system prompt and the first ``upto`` messages shown (None: all of them), as the engine reads them."""
         known: Sequence[StoredMessage] = self.messages
-        system: str | None = self.system_prompt
+        system: str | None = self.draft_system_prompt or self.system_prompt
         if self.store is not None and self.conversation_id is not None:
             conversation = self.store.get_conversation(self.conversation_id)
             known, system = conversation.messages, conversation.system_prompt or self.system_prompt
@@ -452,7 +454,8 @@ class ChatService:
             self.conversation_id, self.messages = 0, []
             return self._add("user", text, 0, images=images)
         summary = self.store.insert_conversation(title_from(text) or DEFAULT_TITLE, [NewMessage("user", text, images)],
-                                                 model_id=model)
+                                                 model_id=model, system_prompt=self.draft_system_prompt)
+        self.draft_system_prompt = None
         self.conversation_id = summary.id
         self.messages = list(self.store.get_conversation(summary.id).messages)
         return self.messages[-1]

@@ -194,20 +194,23 @@ class WindowModels(QMainWindow):
         """This chat's own system prompt (empty: the general one from Settings)."""
         from PySide6.QtWidgets import QInputDialog
 
-        if self.conversation_id is None:
-            self.show_notice("Send a first message, then give this chat its own system prompt here; the general "
-                             "one is in Settings (Ctrl+,).")
-            return
-        try:
-            current = self.store.get_conversation(self.conversation_id).system_prompt
-        except ConversationMissingError:
-            self._gone(self.conversation_id)
-            return
+        conversation_id = self.conversation_id
+        current = self.service.draft_system_prompt
+        if conversation_id is not None:
+            try:
+                current = self.store.get_conversation(conversation_id).system_prompt
+            except ConversationMissingError:
+                self._gone(conversation_id)
+                return
         text, ok = QInputDialog.getMultiLineText(
             self, "This chat's system prompt",
             "What the model is told before this conversation (empty: the general one from Settings):", current or "")
-        if ok:
-            self.service.set_system_prompt(self.conversation_id, text.strip() or None)
+        if not ok:
+            return
+        if conversation_id is None:  # a new chat: kept for the conversation its first question makes
+            self.service.draft_system_prompt = text.strip() or None
+        elif conversation_id == self.conversation_id:
+            self.service.set_system_prompt(conversation_id, text.strip() or None)
 
     def _offer_context(self, event: Loaded) -> None:
         """One image costs ~1,900 tokens: at 4,096 two never fit. Offer the largest context memory allows."""
