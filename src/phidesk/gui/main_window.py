@@ -1,4 +1,5 @@
-"""The main window: conversations | chat + composer | models, a status bar; a view of the chat service.
+"""The main window: conversations | header, notices, chat and composer | a status bar (the model manager is its own
+window); a view of the chat service.
 
 One answer: the window hands the composer's text to :class:`phidesk.chat.ChatService`, which stores
 the question and an empty answer (status ``streaming``) and returns what the engine should read; the
@@ -8,9 +9,10 @@ widget (re-rendered at most every 60 ms). A timer here only drives the service's
 the stream and its retries while the disk is full. The window writes no message itself.
 Nothing here waits: the worker runs in its own process, the client on the bridge's thread.
 
-Around 430 lines: the widgets' layout, the wiring of every signal and the view of one answer (prefill,
-image cost, tokens, end notes, returned questions) belong together here; the sidebar's actions, the models,
-and settings/state/dialogs are in window_actions.py, window_models.py and window_state.py.
+About 400 lines: the widgets' layout, the wiring of every signal, shortcuts and the Tab order, switching
+conversations and sending; what is shown of the service and of one answer is in window_view.py, the history
+actions in window_history.py, the sidebar's actions, the models, and settings/state/dialogs in window_actions.py,
+window_models.py and window_state.py.
 """
 
 from __future__ import annotations
@@ -24,8 +26,7 @@ from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
-from phidesk.chat import CUT_NOTE, Answer, ChatService, Refused, Returned, can_continue, cut_at_limit, stats_dict
-from phidesk.engine.protocol import AnswerStats
+from phidesk.chat import Answer, ChatService, Refused
 from phidesk.errors import UserError
 from phidesk.gui.bridge import EngineBridge
 from phidesk.gui.chat_view import ChatView, MessageWidget
@@ -36,19 +37,19 @@ from phidesk.gui.images import ImageKeeper, ImageLoader
 from phidesk.gui.look import warm_icons
 from phidesk.gui.model_manager import ModelManagerDialog
 from phidesk.gui.model_pane import ModelPane
-from phidesk.gui.notes import NO_MODEL, WELCOME, image_cost_text, stats_note
+from phidesk.gui.notes import NO_MODEL, WELCOME
 from phidesk.gui.notices import Action, NoticeArea
 from phidesk.gui.window_actions import DELETED_ELSEWHERE, ConversationActions
 from phidesk.gui.window_history import EDITING, WindowHistory
 from phidesk.gui.window_models import WindowModels, last_stats
 from phidesk.gui.window_state import WindowState
+from phidesk.gui.window_view import STOPPING, WindowView
 from phidesk.models import library
 from phidesk.settings import Settings
-from phidesk.store import ConversationMissingError, Store, StoredMessage
+from phidesk.store import ConversationMissingError, Store
 
 log = logging.getLogger(__name__)
 
-STOPPING = "stopping: reading the last part of the prompt…"
 FLUSH_INTERVAL_MS = 500  # the service writes on token arrival; this timer covers a pause in the stream
 
 # A focus ring where the style draws none (flat and tool buttons, lists and tables), in the palette's highlight so
@@ -58,10 +59,10 @@ FOCUS_RING = ("QToolButton:focus, QPushButton:flat:focus { border: 2px solid pal
               "QTextEdit#composerEditor:focus { border: 2px solid palette(highlight); border-radius: 4px; }")
 CHANGED_ELSEWHERE = "This conversation was changed in another window and has been reloaded."
 KEPT_TEXT = " Your message is still in the box below: send it again if you still want to."
-__all__ = ["CHANGED_ELSEWHERE", "DELETED_ELSEWHERE", "EDITING", "KEPT_TEXT", "MainWindow"]
+__all__ = ["CHANGED_ELSEWHERE", "DELETED_ELSEWHERE", "EDITING", "KEPT_TEXT", "STOPPING", "MainWindow"]
 
 
-class MainWindow(ConversationActions, WindowHistory, WindowModels, WindowState):
+class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, WindowState):
     def __init__(self, store: Store, prefs: Settings, bridge: EngineBridge | None = None) -> None:
         super().__init__()
         self.store, self.prefs = store, prefs
@@ -270,65 +271,6 @@ class MainWindow(ConversationActions, WindowHistory, WindowModels, WindowState):
         self.refresh_header()
         self.show_context(last_stats(conversation.messages))
 
-    def _sync(self) -> None:
-        """Show the service's messages: widgets from the first one that differs are replaced."""
-        known = self.service.messages
-        same = 0
-        while same < min(len(known), len(self._ids)) and known[same].id == self._ids[same]:
-            same += 1
-        if same < len(self.chat.messages):
-            self.chat.truncate(same)
-        self._ids = self._ids[:same]
-        for message in known[same:]:
-            self._show(message)
-        if len(known) > same:
-            self._chain_messages(same)
-
-    def _chain_messages(self, start: int) -> None:
-        """Messages made after the window come last in Qt's Tab chain: put them (with the controls inside them)
-        between the sidebar and the message box, in their order. Messages before *start* are chained already."""
-        previous: QWidget = self.sidebar.list
-        if start > 0 and self._chain_tail is not None and self.chat.messages[start - 1].isAncestorOf(
-                self._chain_tail):
-            previous = self._chain_tail
-        else:
-            start = 0
-        for message in self.chat.messages[start:]:
-            for widget in [message, *message.findChildren(QWidget)]:
-                if widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
-                    QWidget.setTabOrder(previous, widget)
-                    previous = widget
-        QWidget.setTabOrder(previous, self.composer.editor)
-        self._chain_tail = previous
-
-    def _show(self, message: StoredMessage) -> None:
-        widget = self.chat.add_message(message.role, message.content, model=message.model,
-                                       images=list(message.images))
-        self._ids.append(message.id)
-        self._mark(widget, message)
-
-    def _mark(self, widget: MessageWidget, message: StoredMessage) -> None:
-        """A message's note, its versions (‹ 2/3 ›) and whether it can be continued."""
-        widget.set_versions(message.version - 1, message.versions)
-        widget.set_can_continue(can_continue(message) and message.id == self._last_shown_id())
-        if message.status == "cancelled" and message.stats:
-            widget.set_note("stopped · " + stats_note(message.stats))
-        elif message.status in {"cancelled", "interrupted", "error"}:
-            widget.set_note({"cancelled": "stopped", "interrupted": "interrupted (the app was closed)",
-                             "error": "failed"}[message.status])
-        elif cut_at_limit(message):
-            widget.set_note(f"{CUT_NOTE} · " + stats_note(message.stats or {}))
-        elif message.stats:
-            widget.set_note(stats_note(message.stats))
-
-    def _last_shown_id(self) -> int | None:
-        return self.service.messages[-1].id if self.service.messages else None
-
-    def _remark(self) -> None:
-        """After an answer: the notes, versions and Continue of the messages shown, as stored now."""
-        for widget, message in zip(self.chat.messages, self.service.messages, strict=False):
-            self._mark(widget, message)
-
     def _changed_elsewhere(self, refused: Refused) -> None:
         """Another window or process changed (or deleted) this conversation since it was shown: show it as it
         is now, say so, and give back what the user typed."""
@@ -442,107 +384,6 @@ class MainWindow(ConversationActions, WindowHistory, WindowModels, WindowState):
     def stop(self) -> None:
         if self.bridge.busy:
             self.bridge.stop()
-
-    @Slot(int, int)
-    def _on_prefill(self, done: int, total: int) -> None:
-        if self.streaming is None:
-            return
-        elapsed = time.monotonic() - self._prefill_started
-        eta = (total - done) * elapsed / done if done else None
-        self.streaming.set_prefill(done, total, eta)
-        self._pending_note("reading the prompt…" if done < total else "thinking…")
-
-    def _pending_note(self, state: str) -> None:
-        if self.streaming is not None:
-            self.streaming.set_note(f"{state} · {self._image_cost}" if self._image_cost else state)
-
-    @Slot(list, int)
-    def _on_image_cost(self, image_tokens: list[int], prompt_tokens: int) -> None:
-        """Shown on the pending answer before the model starts reading (and kept in its note)."""
-        self._image_cost = image_cost_text(image_tokens, prompt_tokens)
-        self._pending_note("reading the prompt…")
-
-    @Slot(str)
-    def _on_token(self, text: str) -> None:
-        self.service.add_token(text)  # written into the answer's own conversation, shown or not
-        if self.streaming is None:
-            return
-        if not self.streaming.text:
-            self.streaming.set_prefill(1, 1, None)
-            self._pending_note("writing…")
-        self.streaming.append(text)
-
-    def _flush(self) -> None:
-        """The timer: the service writes the streaming answer, or retries what a full disk refused."""
-        if self.service.flush() and self.service.answer is None:
-            self._flush_timer.stop()
-
-    @Slot()
-    def _on_saved_again(self) -> None:
-        self.show_notice("There is disk space again: every answer is saved.")
-
-    @Slot(object)
-    def _on_finished(self, stats: AnswerStats) -> None:
-        self._end_answer(self.service.finish(stats))
-
-    @Slot(str, str, bool)
-    def _on_failed(self, code: str, message: str, user_error: bool) -> None:
-        answer = self.service.fail(code, message, user_error)
-        self._end_answer(answer)
-        if code == "worker_died":
-            self.status_model.setText(f"{self.model_id} · restarting on the next message")
-        outcome = answer.outcome if answer else None
-        if isinstance(outcome, Returned) and answer is not None and answer.conversation_id != self.conversation_id:
-            # the question goes back where it was asked: that conversation is shown again (or a new chat, if the
-            # question had started it and it is gone)
-            if answer.new_conversation:
-                self.new_conversation()
-            else:
-                self.open_conversation(answer.conversation_id)
-        if isinstance(outcome, Returned):  # the question goes back to the composer, images included
-            self._sync()
-            self._give_back(outcome.text, list(outcome.images))
-            self.sidebar.refresh(self.conversation_id)
-        elif isinstance(outcome, Refused) and outcome.reason in {"changed", "missing"}:
-            self._changed_elsewhere(outcome)
-        self.show_notice(message)
-
-    def _end_answer(self, answer: Answer | None) -> None:
-        if not self.service.waiting:
-            self._flush_timer.stop()
-        widget, self.streaming = self.streaming, None
-        if widget is None or answer is None:  # it ended in a conversation not shown: written there
-            self._refresh_sidebar_soon()
-            return
-        widget.set_text(answer.text)
-        widget.set_prefill(1, 1, None)
-        stats = answer.stats
-        cut = stats is not None and answer.status == "complete" and stats.finish_reason == "length"
-        widget.set_can_continue(answer.status == "cancelled" or cut)
-        if answer.status == "error":
-            widget.set_note("failed")
-        elif stats is not None:
-            widget.set_note(("stopped · " if answer.status == "cancelled" else f"{CUT_NOTE} · " if cut else "")
-                            + stats_note(stats_dict(stats)))
-            self.chat.announce(f"Answer finished: {answer.text[:300]}")
-            self.show_context(stats_dict(stats))
-            if answer.status == "cancelled" and self.bridge.stopping:
-                self._speed_text = self.status_speed.text()
-                self.status_speed.setText(STOPPING)  # until stop_done; a message sent meanwhile waits for it
-            if stats.dropped_turns:
-                self.show_notice(f"The conversation no longer fits the context: the {stats.dropped_turns} oldest "
-                                 "turn(s) were left out of this answer.")
-        self._refresh_sidebar_soon()
-
-    @Slot()
-    def _on_stop_done(self) -> None:
-        if self.status_speed.text() == STOPPING:
-            self.status_speed.setText(self._speed_text)
-
-    @Slot(bool)
-    def _on_busy(self, busy: bool) -> None:
-        self.composer.set_busy(busy)
-        self.chat.set_busy(busy)
 
     def show_notice(self, text: str, actions: list[Action] | None = None, kind: str = "info") -> None:
         self.banner.show_notice(text, actions, kind)
