@@ -25,6 +25,11 @@ nothing. A full disk keeps the streaming answer in memory (:class:`AnswerSaver`)
 
 Without a store (the CLI's chat, which keeps nothing) the conversation lives only in memory.
 The service is not thread-safe: call it from one thread (the window's GUI thread; the CLI's main thread).
+
+About 480 lines: every way one answer starts (ask, edit, regenerate, continue) and ends (finish, fail, stop, a
+question handed back) shares the same checked writes and the same refusals; the records it hands out are in
+answer.py, what can be continued in continuing.py, a full disk's retries in saving.py. The next split would take
+the version actions (switch_version, delete_message) apart with the store's versions.py.
 """
 
 from __future__ import annotations
