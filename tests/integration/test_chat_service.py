@@ -4,7 +4,6 @@ connection to it standing for another window or process)."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,29 +12,12 @@ from phidesk.chat import Answer, ChatService, Refused, Returned
 from phidesk.engine.client import EngineClient
 from phidesk.engine.protocol import Finished, Sampling, Token
 from phidesk.store import Store
+from tests.integration.conftest import started
 
 GREEDY = Sampling(temperature=0, max_new_tokens=12)
 LONG = Sampling(temperature=0, max_new_tokens=400, min_new_tokens=400)
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def store(phidesk_home: Path) -> Iterator[Store]:
-    with Store() as opened:
-        yield opened
-
-
-@pytest.fixture
-def other(store: Store) -> Iterator[Store]:
-    """Another connection to the same database: another window or process."""
-    with Store(store.path) as opened:
-        yield opened
-
-
-def _started(result: Answer | Refused) -> Answer:
-    assert isinstance(result, Answer), result
-    return result
 
 
 def _run(service: ChatService, answer: Answer) -> list[str]:
@@ -49,7 +31,7 @@ def _stored(store: Store, conversation_id: int | None) -> list[tuple[str, str, s
 
 def test_a_new_turn_is_stored_and_streamed(client: EngineClient, store: Store, other: Store) -> None:
     service = ChatService(store, client, system_prompt="You are terse.")
-    answer = _started(service.ask("What is the capital of France?", sampling=GREEDY, model="starter",
+    answer = started(service.ask("What is the capital of France?", sampling=GREEDY, model="starter",
                                   provider="cpu"))
     assert answer.messages[0].role == "system"
     assert answer.messages[0].content == "You are terse."
@@ -67,7 +49,7 @@ def test_a_new_turn_is_stored_and_streamed(client: EngineClient, store: Store, o
     assert stored.settings["max_new_tokens"] == 12
     assert other.get_conversation(service.conversation_id or 0).title.startswith("What is the capital")
 
-    follow_up = _started(service.ask("And of Spain?", sampling=GREEDY))  # the same conversation goes on
+    follow_up = started(service.ask("And of Spain?", sampling=GREEDY))  # the same conversation goes on
     assert [m.content for m in follow_up.messages[1:]] == [question.content, answer.text, "And of Spain?"]
     _run(service, follow_up)
     assert [m.role for m in other.get_conversation(service.conversation_id or 0).messages] == [
@@ -78,7 +60,7 @@ def test_the_answer_reaches_the_store_while_it_streams(client: EngineClient, sto
     """Written whenever flush_interval_s has passed since the last write, by the service's own clock."""
     now = [0.0]
     service = ChatService(store, client, clock=lambda: now[0])
-    answer = _started(service.ask("Tell me a story.", sampling=Sampling(temperature=0, max_new_tokens=30,
+    answer = started(service.ask("Tell me a story.", sampling=Sampling(temperature=0, max_new_tokens=30,
                                                                         min_new_tokens=30)))
     fed: list[float] = []  # when each token reached the service, by its clock
     lengths: list[int] = []  # the answer's length after each token
@@ -102,9 +84,9 @@ def test_the_answer_reaches_the_store_while_it_streams(client: EngineClient, sto
 
 def test_regenerate_replaces_the_answer(client: EngineClient, store: Store, other: Store) -> None:
     service = ChatService(store, client)
-    first = _started(service.ask("Name a colour.", sampling=GREEDY))
+    first = started(service.ask("Name a colour.", sampling=GREEDY))
     _run(service, first)
-    again = _started(service.regenerate(1, sampling=GREEDY))
+    again = started(service.regenerate(1, sampling=GREEDY))
     assert again.message_id != first.message_id
     assert [m.content for m in again.messages] == ["Name a colour."]  # the old answer is not in the context
     _run(service, again)
@@ -115,9 +97,9 @@ def test_regenerate_replaces_the_answer(client: EngineClient, store: Store, othe
 def test_an_edit_replaces_the_message_and_everything_after_it(client: EngineClient, store: Store,
                                                               other: Store) -> None:
     service = ChatService(store, client)
-    _run(service, _started(service.ask("What is the capital of France?", sampling=GREEDY)))
-    _run(service, _started(service.ask("And of Italy?", sampling=GREEDY)))
-    edited = _started(service.ask("What is the capital of Spain?", sampling=GREEDY, edit=0))
+    _run(service, started(service.ask("What is the capital of France?", sampling=GREEDY)))
+    _run(service, started(service.ask("And of Italy?", sampling=GREEDY)))
+    edited = started(service.ask("What is the capital of Spain?", sampling=GREEDY, edit=0))
     assert [m.content for m in edited.messages] == ["What is the capital of Spain?"]
     _run(service, edited)
     stored = _stored(other, service.conversation_id)
@@ -127,7 +109,7 @@ def test_an_edit_replaces_the_message_and_everything_after_it(client: EngineClie
 
 def test_stop_keeps_the_partial_answer_as_cancelled(client: EngineClient, store: Store, other: Store) -> None:
     service = ChatService(store, client)
-    answer = _started(service.ask("Write a very long story.", sampling=LONG))
+    answer = started(service.ask("Write a very long story.", sampling=LONG))
     tokens = 0
     finished = None
     for event in service.events(answer):
@@ -150,10 +132,10 @@ def test_stop_keeps_the_partial_answer_as_cancelled(client: EngineClient, store:
 def test_a_question_too_long_for_the_context_is_handed_back_intact(client: EngineClient, store: Store,
                                                                   other: Store) -> None:
     service = ChatService(store, client)
-    _run(service, _started(service.ask("Hello.", sampling=GREEDY)))
+    _run(service, started(service.ask("Hello.", sampling=GREEDY)))
     before = _stored(other, service.conversation_id)
     question = "A question far too long. " * 1200
-    answer = _started(service.ask(question, sampling=GREEDY))
+    answer = started(service.ask(question, sampling=GREEDY))
     _run(service, answer)
     assert answer.failure is not None
     assert answer.failure.code == "prompt_too_long"
@@ -165,7 +147,7 @@ def test_a_question_too_long_for_the_context_is_handed_back_intact(client: Engin
 def test_a_conversation_changed_elsewhere_refuses_and_gives_the_text_back(client: EngineClient, store: Store,
                                                                           other: Store) -> None:
     service = ChatService(store, client)
-    _run(service, _started(service.ask("What is the capital of France?", sampling=GREEDY)))
+    _run(service, started(service.ask("What is the capital of France?", sampling=GREEDY)))
     conversation_id = service.conversation_id or 0
     other.add_message(conversation_id, "user", "Written elsewhere")
     before = _stored(other, conversation_id)
@@ -183,7 +165,7 @@ def test_a_conversation_changed_elsewhere_refuses_and_gives_the_text_back(client
     assert service.answer is None
 
     service.open(conversation_id)  # seen again: now it goes on
-    _run(service, _started(service.ask("Next question", sampling=GREEDY)))
+    _run(service, started(service.ask("Next question", sampling=GREEDY)))
     assert [content for _, content, _ in _stored(other, conversation_id)][2:4] == ["Written elsewhere",
                                                                                   "Next question"]
     other.delete_conversation(conversation_id)
@@ -199,7 +181,7 @@ def test_an_answer_on_a_full_database_is_kept_and_saved_later(client: EngineClie
     recovered: list[bool] = []
     service = ChatService(store, client, flush_interval_s=0, on_save_problem=problems.append,
                           on_saved_again=lambda: recovered.append(True))
-    answer = _started(service.ask("Write a very long story.", sampling=Sampling(
+    answer = started(service.ask("Write a very long story.", sampling=Sampling(
         temperature=0, max_new_tokens=1500, min_new_tokens=1500)))
     assert service.saver is not None
     for event in service.events(answer):
@@ -232,12 +214,12 @@ def test_an_answer_on_a_full_database_is_kept_and_saved_later(client: EngineClie
 def test_without_a_store_the_conversation_lives_in_memory(client: EngineClient, phidesk_home: Path) -> None:
     """The terminal's chat keeps nothing on disk: a turn, a retry and a clear, all in memory."""
     service = ChatService(None, client, system_prompt="Be brief.")
-    first = _started(service.ask("Name a fruit.", sampling=GREEDY))
+    first = started(service.ask("Name a fruit.", sampling=GREEDY))
     _run(service, first)
-    second = _started(service.ask("Another one?", sampling=GREEDY))
+    second = started(service.ask("Another one?", sampling=GREEDY))
     assert [m.content for m in second.messages] == ["Be brief.", "Name a fruit.", first.text, "Another one?"]
     _run(service, second)
-    again = _started(service.regenerate(3, sampling=GREEDY))
+    again = started(service.regenerate(3, sampling=GREEDY))
     assert [m.content for m in again.messages][-1] == "Another one?"
     _run(service, again)
     assert [m.role for m in service.messages] == ["user", "assistant", "user", "assistant"]

@@ -4,7 +4,6 @@ the real starter in a real worker, a real SQLite store, counted with a separate 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -16,30 +15,13 @@ from phidesk.engine.protocol import Message, Sampling, Token
 from phidesk.store import Conversation, ConversationChangedError, Store
 from tests.builders.bad_images import write_bad_images
 from tests.builders.tiny_phi3v import cached_tiny_phi3v
+from tests.integration.conftest import started
 
 SHORT = Sampling(temperature=0, max_new_tokens=4)
 LONG = Sampling(temperature=0, max_new_tokens=400, min_new_tokens=400)
 TOO_LONG = "A question far too long. " * 1200
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def store(phidesk_home: Path) -> Iterator[Store]:
-    with Store() as opened:
-        yield opened
-
-
-@pytest.fixture
-def other(store: Store) -> Iterator[Store]:
-    """Another connection to the same database: another window or process."""
-    with Store(store.path) as opened:
-        yield opened
-
-
-def _started(result: Answer | Refused) -> Answer:
-    assert isinstance(result, Answer), result
-    return result
 
 
 def _shown(result: Conversation | Refused) -> list[str]:
@@ -69,11 +51,11 @@ def _branch(service: ChatService) -> list[tuple[str, str]]:
 
 def test_regenerate_and_edit_keep_every_version(client: EngineClient, store: Store, other: Store) -> None:
     service = ChatService(store, client)
-    _run(service, _started(service.ask("Name a colour.", sampling=SHORT)))
-    _run(service, _started(service.ask("Name a fruit.", sampling=SHORT)))
+    _run(service, started(service.ask("Name a colour.", sampling=SHORT)))
+    _run(service, started(service.ask("Name a fruit.", sampling=SHORT)))
     answers = [service.messages[3]]
     for _ in range(2):
-        again = _started(service.regenerate(3, sampling=Sampling(temperature=0.9, seed=len(answers),
+        again = started(service.regenerate(3, sampling=Sampling(temperature=0.9, seed=len(answers),
                                                                  max_new_tokens=4)))
         assert [m.content for m in again.messages][-1] == "Name a fruit."  # no earlier version in the context
         _run(service, again)
@@ -88,7 +70,7 @@ def test_regenerate_and_edit_keep_every_version(client: EngineClient, store: Sto
         assert _engine_view(service)[-1] == ("assistant", answers[expected].content)  # what the engine reads next
     assert [m.id for m in other.get_conversation(service.conversation_id or 0).messages][-1] == answers[2].id
 
-    edited = _started(service.ask("Name an animal.", sampling=SHORT, edit=0))  # an older turn
+    edited = started(service.ask("Name an animal.", sampling=SHORT, edit=0))  # an older turn
     assert [m.content for m in edited.messages] == ["Name an animal."]
     _run(service, edited)
     assert _rows(other) == 8
@@ -99,7 +81,7 @@ def test_regenerate_and_edit_keep_every_version(client: EngineClient, store: Sto
     assert _branch(service) == _engine_view(service)
     assert _rows(other) == 8
 
-    streaming = _started(service.ask("Name a city.", sampling=SHORT))
+    streaming = started(service.ask("Name a city.", sampling=SHORT))
     assert service.delete_message(4) == Refused("busy", service.delete_message(4).message)  # type: ignore[union-attr]
     assert isinstance(service.switch_version(3, -1), Refused)
     _run(service, streaming)
@@ -111,11 +93,11 @@ def test_regenerate_and_edit_keep_every_version(client: EngineClient, store: Sto
 
 def test_an_answer_streams_into_its_own_conversation(client: EngineClient, store: Store, other: Store) -> None:
     service = ChatService(store, client, clock=lambda: 0.0)  # written only when flushed (as the window's timer does)
-    _run(service, _started(service.ask("Name a fruit.", sampling=SHORT)))
+    _run(service, started(service.ask("Name a fruit.", sampling=SHORT)))
     first = service.conversation_id or 0
     before = other.get_conversation(first).messages
     service.new()
-    answer = _started(service.ask("Write a very long story.", sampling=LONG))
+    answer = started(service.ask("Write a very long story.", sampling=LONG))
     streaming = service.conversation_id or 0
     assert streaming != first
     tokens = 0
@@ -154,24 +136,24 @@ def test_an_answer_streams_into_its_own_conversation(client: EngineClient, store
 def test_a_returned_question_takes_its_new_conversation_with_it(client: EngineClient, store: Store,
                                                                 other: Store) -> None:
     service = ChatService(store, client)
-    answer = _started(service.ask(TOO_LONG, sampling=SHORT))
+    answer = started(service.ask(TOO_LONG, sampling=SHORT))
     assert _rows(other, "conversations") == 1
     _run(service, answer)
     assert answer.outcome == Returned(TOO_LONG, ())
     assert _rows(other, "conversations") == _rows(other) == 0  # no empty "New chat" is left behind
     assert (service.conversation_id, service.messages) == (None, [])
 
-    _run(service, _started(service.ask("Name a fruit.", sampling=SHORT)))
+    _run(service, started(service.ask("Name a fruit.", sampling=SHORT)))
     kept = service.conversation_id or 0
     shown = other.get_conversation(kept).messages
-    edited = _started(service.ask(TOO_LONG, sampling=SHORT, edit=0))  # an edit the model cannot take
+    edited = started(service.ask(TOO_LONG, sampling=SHORT, edit=0))  # an edit the model cannot take
     _run(service, edited)
     assert edited.outcome == Returned(TOO_LONG, ())
     assert other.get_conversation(kept).messages == shown  # the conversation is as it was, and stays
     assert [m.id for m in service.messages] == [m.id for m in shown]
 
     service.new()
-    elsewhere = _started(service.ask(TOO_LONG, sampling=SHORT))
+    elsewhere = started(service.ask(TOO_LONG, sampling=SHORT))
     service.open(kept)  # the user went back to another conversation before the refusal came
     _run(service, elsewhere)
     assert elsewhere.outcome == Returned(TOO_LONG, ())
@@ -186,7 +168,7 @@ def test_a_bad_image_returns_the_question_and_leaves_no_conversation(store: Stor
     with EngineClient() as client:
         client.load(cached_tiny_phi3v(), "cpu", 8192)
         service = ChatService(store, client)
-        answer = _started(service.ask("What is this?", [str(bad)], sampling=SHORT))
+        answer = started(service.ask("What is this?", [str(bad)], sampling=SHORT))
         _run(service, answer)
     assert answer.failure is not None
     assert answer.failure.code == "bad_image"

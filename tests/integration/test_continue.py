@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -158,19 +157,6 @@ def test_a_malformed_continue_flag_is_refused_and_the_worker_keeps_serving(start
 
 
 # --- the chat service: the continued text is appended to the same stored answer ------------------------------
-
-
-@pytest.fixture
-def store(phidesk_home: Path) -> Iterator[Store]:
-    with Store() as opened:
-        yield opened
-
-
-@pytest.fixture
-def other(store: Store) -> Iterator[Store]:
-    """Another connection to the same database: another window or process."""
-    with Store(store.path) as opened:
-        yield opened
 
 
 def _answer(service: ChatService, result: Answer | Refused, stop_after: int = 0) -> Answer:

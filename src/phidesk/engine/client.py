@@ -77,7 +77,6 @@ log = logging.getLogger(__name__)
 
 WORKER_FLAG = "--phidesk-worker"  # how a frozen app starts itself as a worker (phidesk.entry)
 READY_TIMEOUT_S = 120.0
-STOP_WAIT_S = 0.1  # how long stop() waits for the worker's own stats before making them up
 STOP_GRACE_S = 5.0  # a worker that has not acknowledged a stop by then is ended (+ slices, during a prefill)
 STOP_SLICES = 3  # during a prefill: + this many times the longest slice seen (the worker stops after its slice)
 FIRST_SLICE_TOKENS = 64  # the worker's first slice (SliceSizer), bounded before any slice was timed
@@ -528,7 +527,7 @@ class EngineClient:
                     # The worker is inside a prefill slice (up to a second) or a decode step (~70 ms for
                     # Phi-3.5-mini on 2 cores): the caller is free at once, with the stats seen so far unless the
                     # worker's own have come already. A next request waits in the worker's queue for that step.
-                    yield self._finish_cancelled(pid, request_id, seen, wait=False)
+                    yield self._finish_cancelled(pid, request_id, seen)
                     return
                 continue
             if event_pid != pid:
@@ -572,14 +571,11 @@ class EngineClient:
             if isinstance(event, (Finished, Failed)):
                 return
 
-    def _finish_cancelled(self, pid: int, request_id: int, seen: AnswerStats, *, wait: bool = True) -> Finished:
-        """After stop: the worker's own stats if they have come (or come within STOP_WAIT_S, with *wait*), else
-        what we saw."""
-        deadline = time.monotonic() + (STOP_WAIT_S if wait else 0.0)
+    def _finish_cancelled(self, pid: int, request_id: int, seen: AnswerStats) -> Finished:
+        """After stop, without waiting: the worker's own stats if they have come already, else what we saw."""
         while True:
-            left = deadline - time.monotonic()
             try:
-                event_pid, event = self._events.get(timeout=left) if left > 0 else self._events.get_nowait()
+                event_pid, event = self._events.get_nowait()
             except queue.Empty:
                 break
             if event_pid == pid and isinstance(event, Finished) and event.id == request_id:

@@ -242,12 +242,12 @@ class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, W
         self.composer.editor.setFocus()
 
     def _left_conversation(self) -> None:
-        """What belonged to the conversation shown before: its messages, an edit in progress, its figures."""
+        """What belonged to the conversation shown before: its messages and an edit in progress (its figures: the
+        callers show the new conversation's)."""
         self.streaming = None  # an answer being written goes on into its own conversation, unseen
         self.chat.clear()
         self._ids = []
         self.cancel_edit()
-        self.status_speed.setText("")
 
     @Slot(int)
     def open_conversation(self, conversation_id: int, again: bool = False) -> None:
@@ -360,7 +360,7 @@ class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, W
             self._changed_elsewhere(result)
             return
         self._sync()
-        self._remark()  # Continue belongs to the last answer only
+        self._only_last_continues()
         if isinstance(result, Refused):
             if result.text or result.images:  # the question waits in the composer, nothing half-stored
                 if editing is not None and editing < len(self._ids):

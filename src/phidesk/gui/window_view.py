@@ -111,10 +111,10 @@ class WindowView(QMainWindow):
     def _last_shown_id(self) -> int | None:
         return self.service.messages[-1].id if self.service.messages else None
 
-    def _remark(self) -> None:
-        """After an answer: the notes, versions and Continue of the messages shown, as stored now."""
-        for widget, message in zip(self.chat.messages, self.service.messages, strict=False):
-            self._mark(widget, message)
+    def _only_last_continues(self) -> None:
+        """Continue belongs to the last answer only: an answer that had it loses it once a message follows."""
+        for widget in self.chat.messages[:-1]:
+            widget.set_can_continue(False)
 
     @Slot(int, int)
     def _on_prefill(self, done: int, total: int) -> None:
