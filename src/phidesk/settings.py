@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 THEMES = ("system", "light", "dark")
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(_[A-Z][a-z]{3})?(_[A-Z]{2}|_[0-9]{3})?$")
+"""A language as the ``language`` setting and the translation files name it: hi, pt_BR, zh_Hant_TW."""
 DEFAULT_CONTEXT_CAP = 4096
 MIN_CONTEXT, MAX_CONTEXT = 256, 1_048_576  # the context setting's range (also `phidesk chat --context`)
 MAX_BYTES = 1024 * 1024
@@ -49,6 +52,7 @@ class Settings:
     context_cap: int = DEFAULT_CONTEXT_CAP
     system_prompt: str = ""
     theme: str = "system"  # system | light | dark
+    language: str = "system"  # the window's language: system (the OS's locale) or a code such as en, hi
     threads: int = 0  # threads the model computes with on the CPU; 0: one per physical core (runtime.default_threads)
     kv_budget_mb: int = 0  # memory for conversations' KV caches kept warm; 0: half of what is free after a load
     gpu_index: int | None = None  # which GPU / DirectML adapter; None: the runtime's (high-performance) choice
@@ -103,6 +107,8 @@ _CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "default_model": (lambda v: v is None or isinstance(v, str), "default_model must be a model id"),
     "system_prompt": (lambda v: isinstance(v, str), "system_prompt must be text"),
     "theme": (lambda v: v in THEMES, f"theme must be one of {', '.join(THEMES)}"),
+    "language": (lambda v: isinstance(v, str) and (v == "system" or LANGUAGE_CODE.match(v) is not None),
+                 "language must be system or a language code such as en or hi"),
     "threads": (lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_THREADS,
                 f"threads must be 0 (automatic) or a number of threads up to {MAX_THREADS}"),
     "kv_budget_mb": (lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 1 << 24,

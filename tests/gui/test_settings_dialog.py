@@ -18,7 +18,7 @@ def test_dialog_returns_edited_settings(qtbot: object, phidesk_home: Path) -> No
     dialog.context.setValue(8192)
     dialog.provider.setCurrentText("dml")
     dialog.gpu.setCurrentIndex(dialog.gpu.findData(1))
-    dialog.theme.setCurrentText("dark")
+    dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
     dialog.conv_model.setCurrentIndex(2)
     dialog.conv_system.setPlainText("Answer in French.")
     assert not dialog.offline.isChecked()

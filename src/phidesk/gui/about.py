@@ -1,4 +1,8 @@
-"""The About dialog: versions, runtime flavour, providers, folders, and Copy for a bug report."""
+"""The About dialog: versions, runtime flavour, providers, folders, and Copy for a bug report.
+
+Labels and the fixed values are shown in the window's language; "Copy for a bug report" copies the English
+text (:func:`phidesk.about.about_text`), which the people reading bug reports read.
+"""
 
 from __future__ import annotations
 
@@ -18,15 +22,47 @@ from PySide6.QtWidgets import (
 )
 
 from phidesk.about import about_rows, about_text
+from phidesk.gui.i18n import standard_buttons, translate
 from phidesk.gui.plain import plain_label
+from phidesk.texts import QT_TRANSLATE_NOOP
+
+LABELS = {label: label for label in (
+    QT_TRANSLATE_NOOP("About", "Qt bindings"), QT_TRANSLATE_NOOP("About", "System"),
+    QT_TRANSLATE_NOOP("About", "Privacy"), QT_TRANSLATE_NOOP("About", "Providers"),
+    QT_TRANSLATE_NOOP("About", "Loaded model"), QT_TRANSLATE_NOOP("About", "Data folder"),
+    QT_TRANSLATE_NOOP("About", "Models folder"), QT_TRANSLATE_NOOP("About", "Settings folder"),
+    QT_TRANSLATE_NOOP("About", "Logs folder"), QT_TRANSLATE_NOOP("About", "Cache folder"))}
+"""The rows' English labels (from :mod:`phidesk.about`) that have a translation; the others are names."""
+
+VALUES = {value: value for value in (
+    QT_TRANSLATE_NOOP("About", "available (loads a model)"),
+    QT_TRANSLATE_NOOP("About", "available (compiled in; not yet tried with a model)"),
+    QT_TRANSLATE_NOOP("About", "not checked yet (the Models pane checks them at start)"),
+    QT_TRANSLATE_NOOP("About", "PhiDesk sends nothing: it uses the network only to download a model you chose. "
+                               "The runtime's own telemetry (onnxruntime, onnxruntime-genai) is turned off in "
+                               "every process."))}
+"""Values that are fixed texts; the others (versions, paths, reasons) are shown as they are."""
+
+
+def shown_label(label: str) -> str:
+    """A row's label in the window's language."""
+    if label.startswith("Provider ") and label != "Providers":
+        return translate("About", "Provider {name}").format(name=label.removeprefix("Provider "))
+    return translate("About", LABELS[label]) if label in LABELS else label
+
+
+def shown_value(value: str) -> str:
+    if value.startswith("not available: "):
+        return translate("About", "not available: {reason}").format(reason=value.removeprefix("not available: "))
+    return translate("About", VALUES[value]) if value in VALUES else value
 
 
 class AboutDialog(QDialog):
     def __init__(self, report: dict[str, Any] | None, loaded: tuple[str, str] | None,
                  icon: QPixmap | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("About PhiDesk")
-        self.setAccessibleName("About PhiDesk")
+        self.setWindowTitle(translate("About", "About PhiDesk"))
+        self.setAccessibleName(translate("About", "About PhiDesk"))
         self.text = about_text(report, loaded)
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -35,24 +71,27 @@ class AboutDialog(QDialog):
             picture.setPixmap(icon.scaled(72, 72, Qt.AspectRatioMode.KeepAspectRatio,
                                           Qt.TransformationMode.SmoothTransformation))
             top.addWidget(picture)
-        title = QLabel("<h2>PhiDesk</h2><p>Offline chat with small language models. Nothing you type or show "
-                       "it leaves this computer unless you start a download.</p>", self)
+        title = QLabel("<h2>PhiDesk</h2><p>{}</p>".format(
+            translate("About", "Offline chat with small language models. Nothing you type or show it leaves this "
+                               "computer unless you start a download.")), self)
         title.setWordWrap(True)
         top.addWidget(title, 1)
         layout.addLayout(top)
         form = QFormLayout()
         self.values: dict[str, QLabel] = {}
         for label, value in about_rows(report, loaded):
-            shown = plain_label(value, self)  # paths, reasons and names shown literally (an escaped ' showed as &#x27;)
+            # paths, reasons and names shown literally (an escaped ' showed as &#x27;)
+            shown = plain_label(shown_value(value), self)
             shown.setWordWrap(True)
             shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            shown.setAccessibleName(label)
-            form.addRow(f"{label}:", shown)
+            shown.setAccessibleName(shown_label(label))
+            form.addRow(translate("About", "{label}:").format(label=shown_label(label)), shown)
             self.values[label] = shown
         layout.addLayout(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.copy_button = QPushButton("Copy for a bug report", self)
-        self.copy_button.setAccessibleName("Copy these details for a bug report")
+        standard_buttons(buttons)
+        self.copy_button = QPushButton(translate("About", "Copy for a bug report"), self)
+        self.copy_button.setAccessibleName(translate("About", "Copy these details for a bug report"))
         self.copy_button.clicked.connect(self.copy)
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
@@ -62,4 +101,4 @@ class AboutDialog(QDialog):
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.text)
-        self.copy_button.setText("Copied")
+        self.copy_button.setText(translate("About", "Copied"))

@@ -93,6 +93,9 @@ def main(argv: Sequence[str] = ()) -> int:
         return 1
     prefs = settings.load()
     notices = settings.take_notices()  # a damaged settings file set aside: the window says so
+    from phidesk.gui import i18n
+
+    i18n.install(app, prefs.language)  # before any widget: PHIDESK_LANG, the setting, or the OS's locale
     apply_theme(prefs.theme)
     from phidesk.gui.main_window import MainWindow
 
@@ -116,4 +119,10 @@ def main(argv: Sequence[str] = ()) -> int:
     code = app.exec()
     store.close()
     instance.release()
+    from phidesk.gui import restart
+
+    if restart.wanted():  # Settings → Language → Restart now, and the window closed
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        return restart.start_again(files)
     return int(code)

@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QGraphicsOpacityEffect, QToolButton, QWidget
 from shiboken6 import Shiboken
 
+from phidesk.gui.i18n import translate
 from phidesk.gui.markdown import code_colours
 
 COPIED_MS = 1_500
@@ -178,9 +179,9 @@ def copy_with_feedback(button: ActionButton, text: str) -> None:
         button.idle_style, button.idle_text = button.toolButtonStyle(), button.text()
     button.copied = True
     button.setIcon(icon("copied", app_palette()))
-    button.setText("Copied")
+    button.setText(translate("Copy", "Copied"))
     button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-    button.setAccessibleDescription("Copied")
+    button.setAccessibleDescription(translate("Copy", "Copied"))
 
     def back() -> None:
         button.copied = False

@@ -1,0 +1,69 @@
+"""The main window built with PHIDESK_LANG=hi: every visible action, button, label and the window title differ
+from the English window's, except names (an explicit allow-list)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
+
+from phidesk import settings
+from phidesk.gui import i18n, i18n_files
+from phidesk.gui.main_window import MainWindow
+from phidesk.store import Store
+
+I18N = Path(__file__).resolve().parents[2] / "resources" / "i18n"
+NAMES = {"PhiDesk", "CPU", "GPU", "CUDA", "DirectML", "starter"}
+"""Texts that are names and stay as they are in every language."""
+
+
+def is_name(text: str) -> bool:
+    return not text.strip() or text in NAMES or re.fullmatch(r"[\d\s.,:%/×x+-]*", text) is not None
+
+
+def visible_texts(window: MainWindow) -> list[tuple[str, str]]:
+    """(where, text) of each visible action, button and label, and the title, in a fixed order."""
+    found = [("window title", window.windowTitle())]
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisibleTo(window):
+            continue
+        if isinstance(widget, (QAbstractButton, QLabel)):
+            found.append((f"{type(widget).__name__} {widget.objectName() or widget.accessibleName()}",
+                          widget.text()))
+    for action in window.findChildren(QAction):
+        if action.isVisible() and action.text():
+            found.append((f"QAction {action.objectName()}", action.text()))
+    return found
+
+
+def build(qtbot: object, language: str, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    monkeypatch.setenv(i18n.ENV, language)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    i18n.install(app)
+    window = MainWindow(Store(), settings.Settings())
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    window.show()
+    texts = visible_texts(window)
+    window.close()
+    return texts
+
+
+def test_the_hindi_window_has_no_english_left_but_names(qtbot: object, phidesk_home: Path,
+                                                        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv(i18n_files.DIR_ENV, str(I18N))
+    monkeypatch.setenv("PHIDESK_CACHE", str(tmp_path / "cache"))
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    try:
+        english = build(qtbot, "en", monkeypatch)
+        hindi = build(qtbot, "hi", monkeypatch)
+    finally:
+        i18n.install(app, "en", env={})
+    assert [where for where, _ in hindi] == [where for where, _ in english]  # the same widgets, in the same order
+    untranslated = [f"{where}: {en!r}" for (where, en), (_, hi) in zip(english, hindi, strict=True)
+                    if en == hi and not is_name(en)]
+    assert not untranslated, "English left in the Hindi window:\n" + "\n".join(untranslated)
