@@ -69,7 +69,8 @@ def compile_ts(ts: Path, qm: Path, timeout: float = 60) -> None:
     partial = qm.with_name(f"{qm.name}.{os.getpid()}.part")
     try:
         proc = subprocess.run([str(lrelease), "-silent", str(ts), "-qm", str(partial)], capture_output=True,
-                              text=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL)
+                              text=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL,
+                              **paths.helper_popen_kwargs())
         if proc.returncode != 0 or not partial.is_file():
             raise OSError(f"lrelease failed on {ts.name}: {(proc.stderr or proc.stdout).strip()[:300]}")
         partial.replace(qm)

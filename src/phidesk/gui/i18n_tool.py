@@ -22,6 +22,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
+from phidesk import paths
 from phidesk.gui import i18n_files
 
 SOURCES = Path(__file__).resolve().parents[1]  # src/phidesk
@@ -54,7 +55,7 @@ def lupdate(ts: Path, sources: Path = SOURCES, language: str | None = None) -> N
         if language is not None:
             command += ["-target-language", language]
         proc = subprocess.run([*command, "-ts", str(ts)], capture_output=True, text=True, check=False,
-                              stdin=subprocess.DEVNULL, timeout=300)
+                              stdin=subprocess.DEVNULL, timeout=300, **paths.helper_popen_kwargs())
     if proc.returncode != 0:
         raise OSError(f"lupdate failed: {(proc.stderr or proc.stdout).strip()[-500:]}")
 

@@ -18,6 +18,8 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
+from phidesk import paths
+
 log = logging.getLogger(__name__)
 
 _wanted = {"restart": False}
@@ -56,7 +58,7 @@ def start_again(files: Sequence[str] = ()) -> int:
     log.info("starting again for the new language: %s", argv)
     try:
         if sys.platform == "win32":
-            subprocess.Popen(argv, close_fds=True)
+            subprocess.Popen(argv, close_fds=True, **paths.helper_popen_kwargs())
             return 0
         os.execv(argv[0], argv)
     except OSError as exc:
