@@ -1,9 +1,10 @@
 """Numbers, sizes, times and dates in the window, in the chosen locale (``QLocale()``: the language picked at
 start-up; Hindi/India groups as 1,00,000).
 
-The "C" locale (no locale set, e.g. ``LANG=C``) is shown as English (United States), so counts keep their
-grouping (1,182) instead of Qt's bare C digits. Decimals are rounded by Python first (half to even on the exact
-binary value, as the window always showed them), then written with the locale's separators.
+The "C" locale (no locale set, e.g. ``LANG=C``) keeps what the window showed before it had locales: counts
+grouped as in English (1,182) instead of Qt's bare C digits, 24-hour times and ISO dates (2026-10-02). Decimals
+are rounded by Python first (half to even on the exact binary value, as the window always showed them), then
+written with the locale's separators.
 """
 
 from __future__ import annotations
@@ -40,13 +41,21 @@ def megabytes(size: int) -> str:
     return translate("Figures", "{size} KB").format(size=number(max(1, size // 1024)))
 
 
+def _plain() -> bool:
+    return QLocale().language() == QLocale.Language.C
+
+
 def short_time(moment: datetime) -> str:
     """The time of day in the locale's short format (09:05, 9:05 AM, 9:05 am)."""
+    if _plain():
+        return moment.strftime("%H:%M")
     return locale().toString(QTime(moment.hour, moment.minute), QLocale.FormatType.ShortFormat)
 
 
 def short_date(moment: datetime) -> str:
     """The date in the locale's short format."""
+    if _plain():
+        return moment.strftime("%Y-%m-%d")
     return locale().toString(QDate(moment.year, moment.month, moment.day), QLocale.FormatType.ShortFormat)
 
 
