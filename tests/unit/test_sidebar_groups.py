@@ -1,4 +1,4 @@
-"""The sidebar's sections and second lines: fixed time stamps, a fixed "now", local midnights (Qt-free)."""
+"""The sidebar's sections and second lines: fixed time stamps, a fixed "now", local midnights (sections Qt-free)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from phidesk.gui.sidebar_groups import (
     highlighted,
     hit_spans,
     section,
-    when,
 )
 
 
@@ -76,13 +75,42 @@ def test_grouped_puts_pinned_first_and_keeps_the_order_within_a_section() -> Non
     assert grouped([], now) == []
 
 
-@pytest.mark.usefixtures("berlin")
-def test_second_line_time_day_or_date() -> None:
+@pytest.fixture
+def british() -> Iterator[None]:
+    """The window's locale is English (United Kingdom): 24-hour times, day/month/year dates."""
+    from PySide6.QtCore import QLocale
+
+    before = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+    yield
+    QLocale.setDefault(before)
+
+
+@pytest.mark.usefixtures("berlin", "british")
+def test_second_line_time_day_or_date_in_the_locale() -> None:
+    from phidesk.gui.conversations import when
+
     now = local(2026, 11, 30, 12, 0)  # a Monday
     assert when(local(2026, 11, 30, 9, 5), now) == "09:05"
     assert when(local(2026, 11, 29, 21, 0), now) == "Yesterday 21:00"
-    assert when(local(2026, 11, 26, 8, 0), now) == datetime(2026, 11, 26, 8).strftime("%a 08:00")
-    assert when(local(2026, 10, 2, 8, 0), now) == "2026-10-02"
+    assert when(local(2026, 11, 26, 8, 0), now) == "Thu 08:00"
+    assert when(local(2026, 10, 2, 8, 0), now) == "02/10/2026"
+
+
+@pytest.mark.usefixtures("berlin")
+def test_second_line_follows_the_hindi_locale() -> None:
+    from PySide6.QtCore import QLocale
+
+    from phidesk.gui.conversations import when
+
+    before = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.Hindi, QLocale.Country.India))
+    try:
+        now = local(2026, 11, 30, 12, 0)
+        assert when(local(2026, 11, 26, 8, 0), now) == "गुरु 8:00 am"
+        assert when(local(2026, 10, 2, 8, 0), now) == "2/10/26"
+    finally:
+        QLocale.setDefault(before)
 
 
 def test_a_search_hit_is_marked_after_the_text_is_escaped() -> None:

@@ -20,6 +20,7 @@ from phidesk import logs
 from phidesk.engine.client import EngineClient
 from phidesk.engine.protocol import Failed, Finished, Loaded, Message, PrefillProgress, Sampling, Token
 from phidesk.errors import EngineError
+from phidesk.gui.i18n import translate
 from phidesk.gui.signals import emit
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,8 @@ log = logging.getLogger(__name__)
 
 def _unexpected(exc: Exception) -> str:
     log.exception("unexpected error on the engine thread")
-    return f"unexpected error: {logs.summary(exc)} (details in {logs.log_file()})"
+    return translate("MainWindow", "unexpected error: {error} (details in {log})").format(error=logs.summary(exc),
+                                                                                        log=logs.log_file())
 
 
 class _Runner(QObject):

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from phidesk.gui.i18n import translate
 from phidesk.gui.images import ImageLoader, image_paths_from_mime
 from phidesk.gui.look import app_palette, conversation_style, palette_is_dark
 from phidesk.gui.message import LONG_TEXT_CHARS, RENDER_INTERVAL_MS, MessageText, MessageWidget
@@ -55,7 +56,7 @@ class ChatView(QScrollArea):
         super().__init__(parent)
         self.loader = loader
         self.setAcceptDrops(True)
-        self.setAccessibleName("Conversation")
+        self.setAccessibleName(translate("ChatView", "Conversation"))
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.dark = False
@@ -76,7 +77,7 @@ class ChatView(QScrollArea):
         self.welcome.setWordWrap(True)
         self.welcome.setTextFormat(Qt.TextFormat.RichText)
         self.welcome.setOpenExternalLinks(False)
-        self.welcome.setAccessibleName("Welcome")
+        self.welcome.setAccessibleName(translate("ChatView", "Welcome"))
         self.welcome.setVisible(False)
         self._layout.insertWidget(0, self.welcome)
         bar = self.verticalScrollBar()

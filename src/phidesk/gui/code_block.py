@@ -13,6 +13,7 @@ from PySide6.QtCore import QEvent, QSize, Qt, QUrl
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
 
+from phidesk.gui.i18n import translate
 from phidesk.gui.look import Reveal, action_button, copy_with_feedback, restyle_buttons
 from phidesk.gui.markdown import MAX_LANGUAGE_CHARS, code_colours, escape, highlight
 from phidesk.gui.plain import plain_label
@@ -89,12 +90,14 @@ class CodeBlock(QFrame):
         self.label.setObjectName("code-language")
         row.addWidget(self.label)
         row.addStretch(1)
-        self.copy_button = action_button(self, "copy", "Copy", "Copy this code")
-        self.copy_button.setAccessibleName("Copy code")
-        self.copy_button.setText("Copy")
+        self.copy_button = action_button(self, "copy", translate("Message", "Copy"),
+                                         translate("Message", "Copy this code"))
+        self.copy_button.setAccessibleName(translate("Message", "Copy code"))
+        self.copy_button.setText(translate("Message", "Copy"))
         self.copy_button.clicked.connect(lambda: copy_with_feedback(self.copy_button, self.code))
         self.view = CodeView(self)
-        self.view.setAccessibleName(f"Code ({language[:MAX_LANGUAGE_CHARS]})" if language else "Code")
+        self.view.setAccessibleName(translate("Message", "Code ({language})").format(
+            language=language[:MAX_LANGUAGE_CHARS]) if language else translate("Message", "Code"))
         layout.addWidget(self.header)
         layout.addWidget(self.view)
         self.reveal: Reveal | None = None

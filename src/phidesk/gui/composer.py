@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from phidesk.engine.images import inspect_image
 from phidesk.errors import UserError
+from phidesk.gui.i18n import translate
 from phidesk.gui.images import THUMB, ImageLoader, image_paths_from_mime, thumb_pixmap
 from phidesk.gui.plain import tooltip
 from phidesk.gui.signals import emit
@@ -81,9 +82,9 @@ class Composer(QWidget):
         outer.addLayout(self.thumbs)
         row = QHBoxLayout()
         self.editor = _Editor(self)
-        self.editor.setPlaceholderText(
-            "Message PhiDesk… (Enter sends, Shift+Enter for a new line; drop or paste images)")
-        self.editor.setAccessibleName("Message")
+        self.editor.setPlaceholderText(translate(
+            "Composer", "Message PhiDesk… (Enter sends, Shift+Enter for a new line; drop or paste images)"))
+        self.editor.setAccessibleName(translate("Composer", "Message"))
         self.editor.setTabChangesFocus(True)
         self.editor.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.editor.document().documentLayout().documentSizeChanged.connect(lambda _size: self._fit_editor())
@@ -91,13 +92,13 @@ class Composer(QWidget):
         self.editor.submit.connect(self._on_submit)
         self.editor.images_offered.connect(self.add_images)
         row.addWidget(self.editor, 1)
-        self.send_button = QPushButton("Send", self)
-        self.send_button.setAccessibleName("Send message")
-        self.send_button.setToolTip("Send (Enter)")
+        self.send_button = QPushButton(translate("Composer", "Send"), self)
+        self.send_button.setAccessibleName(translate("Composer", "Send message"))
+        self.send_button.setToolTip(translate("Composer", "Send (Enter)"))
         self.send_button.clicked.connect(self._on_submit)
-        self.stop_button = QPushButton("Stop", self)
-        self.stop_button.setAccessibleName("Stop the answer")
-        self.stop_button.setToolTip("Stop (Esc)")
+        self.stop_button = QPushButton(translate("Composer", "Stop"), self)
+        self.stop_button.setAccessibleName(translate("Composer", "Stop the answer"))
+        self.stop_button.setToolTip(translate("Composer", "Stop (Esc)"))
         self.stop_button.clicked.connect(self.stop_requested)
         self.stop_button.setVisible(False)
         row.addWidget(self.send_button)
@@ -152,13 +153,14 @@ class Composer(QWidget):
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         button.setIconSize(QSize(THUMB, THUMB))
         button.setFixedSize(THUMB + 8, THUMB + 8)
-        button.setToolTip(tooltip(f"{Path(path).name} (click for a preview)"))
-        button.setAccessibleName(f"Image {Path(path).name}")
+        name = Path(path).name
+        button.setToolTip(tooltip(translate("Composer", "{file} (click for a preview)").format(file=name)))
+        button.setAccessibleName(translate("Composer", "Image {file}").format(file=name))
         button.clicked.connect(lambda: emit(self.preview_requested, path))
         remove = QToolButton(button)
         remove.setText("✕")
-        remove.setAccessibleName(f"Remove image {Path(path).name}")
-        remove.setToolTip(tooltip(f"Remove {Path(path).name}"))
+        remove.setAccessibleName(translate("Composer", "Remove image {file}").format(file=name))
+        remove.setToolTip(tooltip(translate("Composer", "Remove {file}").format(file=name)))
         remove.setFixedSize(18, 18)
         remove.move(THUMB + 8 - 19, 1)
         remove.clicked.connect(lambda: self._discard_image(path))

@@ -10,6 +10,7 @@ Selecting a row only says so (``selected``); what opening it does is the window'
 from __future__ import annotations
 
 import time
+from datetime import datetime
 
 import qtawesome
 from PySide6.QtCore import (
@@ -41,6 +42,8 @@ from PySide6.QtWidgets import (
 )
 
 from phidesk.gui import sidebar_groups
+from phidesk.gui.figures import short_date, short_day, short_time
+from phidesk.gui.i18n import translate
 from phidesk.gui.plain import tooltip
 from phidesk.gui.signals import emit
 from phidesk.store import ConversationSummary, Store
@@ -57,6 +60,25 @@ def line_height(font: QFont) -> int:
     metrics = QFontMetrics(font)
     return max(metrics.height(), metrics.boundingRect(TALL_SAMPLE).height(),
                metrics.tightBoundingRect(TALL_SAMPLE).height())
+
+
+def when(updated_at: float, now: float) -> str:
+    """The second line of a row without a search hit, in the window's locale: the time today, "Yesterday" and the
+    time, the weekday and the time this week, else the date."""
+    moment = datetime.fromtimestamp(updated_at)
+    name = sidebar_groups.section(updated_at, now)
+    if name == sidebar_groups.TODAY:
+        return short_time(moment)
+    if name == sidebar_groups.YESTERDAY:
+        return translate("Sidebar", "Yesterday {time}").format(time=short_time(moment))
+    if name == sidebar_groups.PREVIOUS_7_DAYS:
+        return translate("Sidebar", "{day} {time}").format(day=short_day(moment), time=short_time(moment))
+    return short_date(moment)
+
+
+def heading_text(section: str) -> str:
+    """A section's heading (``sidebar_groups.SECTIONS``) in the window's language."""
+    return translate("Sidebar", section)
 
 
 class _RowDelegate(QStyledItemDelegate):
@@ -133,19 +155,19 @@ class ConversationList(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         top = QHBoxLayout()
-        self.new_button = QPushButton("New chat", self)
-        self.new_button.setAccessibleName("New chat")
-        self.new_button.setToolTip("New chat (Ctrl+N)")
+        self.new_button = QPushButton(translate("Sidebar", "New chat"), self)
+        self.new_button.setAccessibleName(translate("Sidebar", "New chat"))
+        self.new_button.setToolTip(translate("Sidebar", "New chat (Ctrl+N)"))
         self.new_button.clicked.connect(self.new_requested)
         top.addWidget(self.new_button)
-        self.import_button = QPushButton("Import…", self)
-        self.import_button.setAccessibleName("Import a conversation from JSON")
+        self.import_button = QPushButton(translate("Sidebar", "Import…"), self)
+        self.import_button.setAccessibleName(translate("Sidebar", "Import a conversation from JSON"))
         self.import_button.clicked.connect(self.import_requested)
         top.addWidget(self.import_button)
         layout.addLayout(top)
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Search chats (Ctrl+F)")
-        self.search.setAccessibleName("Search conversations")
+        self.search.setPlaceholderText(translate("Sidebar", "Search chats (Ctrl+F)"))
+        self.search.setAccessibleName(translate("Sidebar", "Search conversations"))
         self.search.setClearButtonEnabled(True)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -154,8 +176,9 @@ class ConversationList(QWidget):
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         layout.addWidget(self.search)
         self.list = QListWidget(self)
-        self.list.setAccessibleName("Conversations")
-        self.list.setAccessibleDescription("Enter opens, F2 renames, Delete deletes, the menu key shows more")
+        self.list.setAccessibleName(translate("Sidebar", "Conversations"))
+        self.list.setAccessibleDescription(
+            translate("Sidebar", "Enter opens, F2 renames, Delete deletes, the menu key shows more"))
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setItemDelegate(_RowDelegate(self.list))
         self.list.setUniformItemSizes(False)
@@ -187,11 +210,12 @@ class ConversationList(QWidget):
         self.list.blockSignals(False)
         self._current_id = wanted
 
-    def _add_heading(self, heading: str) -> None:
+    def _add_heading(self, section: str) -> None:
+        heading = heading_text(section)
         item = QListWidgetItem(heading)
         item.setFlags(Qt.ItemFlag.NoItemFlags)  # not selectable, not enabled: the arrow keys pass over it
-        item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{heading}:")
-        item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, "section heading")
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, translate("Sidebar", "{heading}:").format(heading=heading))
+        item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, translate("Sidebar", "section heading"))
         self.list.addItem(item)
 
     def _add_row(self, summary: ConversationSummary, query: str, now: float) -> QListWidgetItem:
@@ -204,10 +228,11 @@ class ConversationList(QWidget):
                                                                  '<span style="background-color:#ffd54f; '
                                                                  'color:#000000">', "</span>"))
         else:
-            second_plain = sidebar_groups.when(summary.updated_at, now)
+            second_plain = when(summary.updated_at, now)
             item.setData(SECOND_ROLE, sidebar_groups.highlighted(second_plain, ""))
-        pinned = "pinned, " if summary.pinned else ""
-        item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{summary.title}, {pinned}{second_plain}")
+        spoken = (translate("Sidebar", "{title}, pinned, {when}") if summary.pinned
+                  else translate("Sidebar", "{title}, {when}")).format(title=summary.title, when=second_plain)
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, spoken)
         item.setToolTip(tooltip(summary.snippet or summary.title))
         self.list.addItem(item)
         return item
@@ -265,15 +290,19 @@ class ConversationList(QWidget):
         """The context menu of one conversation (also what the menu key shows)."""
         pinned = any(s.pinned for s in self.store.list_conversations() if s.id == conversation_id)
         menu = QMenu(self)
-        menu.setAccessibleName("Conversation actions")
-        menu.addAction("Open", lambda: emit(self.selected, conversation_id))
-        menu.addAction("Rename…\tF2", lambda: emit(self.rename_requested, conversation_id))
-        menu.addAction("Unpin" if pinned else "Pin", lambda: self._toggle_pin(conversation_id, not pinned))
+        menu.setAccessibleName(translate("Sidebar", "Conversation actions"))
+        menu.addAction(translate("Sidebar", "Open"), lambda: emit(self.selected, conversation_id))
+        menu.addAction(translate("Sidebar", "Rename…") + "\tF2", lambda: emit(self.rename_requested, conversation_id))
+        menu.addAction(translate("Sidebar", "Unpin") if pinned else translate("Sidebar", "Pin"),
+                       lambda: self._toggle_pin(conversation_id, not pinned))
         menu.addSeparator()
-        menu.addAction("Export as Markdown…", lambda: emit(self.export_requested, conversation_id, "md"))
-        menu.addAction("Export as JSON…", lambda: emit(self.export_requested, conversation_id, "json"))
+        menu.addAction(translate("Sidebar", "Export as Markdown…"),
+                       lambda: emit(self.export_requested, conversation_id, "md"))
+        menu.addAction(translate("Sidebar", "Export as JSON…"),
+                       lambda: emit(self.export_requested, conversation_id, "json"))
         menu.addSeparator()
-        menu.addAction("Delete…\tDel", lambda: emit(self.delete_requested, conversation_id))
+        menu.addAction(translate("Sidebar", "Delete…") + "\tDel",
+                       lambda: emit(self.delete_requested, conversation_id))
         return menu
 
     @Slot(QPoint)

@@ -14,9 +14,12 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QMessageBox
 
 from phidesk import logs
+from phidesk.gui.i18n import translate
+from phidesk.gui.plain import standard_texts
 from phidesk.gui.signals import emit
+from phidesk.texts import QT_TRANSLATE_NOOP
 
-TITLE = "PhiDesk: unexpected error"
+TITLE = QT_TRANSLATE_NOOP("Crash", "PhiDesk: unexpected error")
 MAX_LINES = 5  # errors listed in one dialog; the log has them all
 
 
@@ -41,12 +44,16 @@ class CrashNotice(QObject):
         self.lines.append(line)
         shown = self.lines[-MAX_LINES:]
         more = len(self.lines) - len(shown)
-        text = ("Something went wrong inside PhiDesk:\n" + "\n".join(f"• {item}" for item in shown)
-                + (f"\n(and {more} more)" if more else "")
-                + "\n\nYour conversations and what you typed are kept. The details are in the log file:\n"
-                + str(self.log_path))
+        errors = "\n".join(f"• {item}" for item in shown)
+        if more:
+            errors += "\n" + translate("Crash", "(and %n more)", None, more)
+        text = translate("Crash", "Something went wrong inside PhiDesk:\n{errors}\n\nYour conversations and what you "
+                         "typed are kept. The details are in the log file:\n{log}").format(errors=errors,
+                                                                                           log=self.log_path)
         if self.dialog is None:
-            self.dialog = QMessageBox(QMessageBox.Icon.Critical, TITLE, "", QMessageBox.StandardButton.Ok)
+            self.dialog = QMessageBox(QMessageBox.Icon.Critical, translate("Crash", TITLE), "",
+                                      QMessageBox.StandardButton.Ok)
+            standard_texts(self.dialog)
             self.dialog.setTextFormat(Qt.TextFormat.PlainText)  # exception text is data: shown literally
             self.dialog.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.dialog.setText(text)

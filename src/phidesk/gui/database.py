@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from phidesk.gui.i18n import translate
 from phidesk.store import Store, opening
 from phidesk.store.opening import StoreOpenError
 
@@ -22,23 +23,31 @@ FRESH, RETRY, QUIT = "fresh", "retry", "quit"
 
 
 def explain(exc: StoreOpenError, log_path: Path | None = None) -> str:
-    advice = {
-        "newer": "Update PhiDesk to open it, or open a fresh, empty history beside it.",
-        "locked": "Close the other program (or another PhiDesk) and press Retry, or open a fresh history beside it.",
-        "unreadable": "Check the file's permissions and press Retry, or open a fresh history beside it.",
-    }.get(exc.kind, "You can open a fresh, empty history beside it.")
-    text = (f"Your conversation history\n{exc.path}\n{exc.reason}.\n\n"
-            f"PhiDesk has not changed this file: it stays where it is, for a backup or a recovery tool. {advice}")
-    return text + (f"\n\nDetails are in the log: {log_path}" if log_path else "")
+    if exc.kind == "newer":
+        advice = translate("Database", "Update PhiDesk to open it, or open a fresh, empty history beside it.")
+    elif exc.kind == "locked":
+        advice = translate("Database", "Close the other program (or another PhiDesk) and press Retry, or open a fresh "
+                           "history beside it.")
+    elif exc.kind == "unreadable":
+        advice = translate("Database", "Check the file's permissions and press Retry, or open a fresh history beside "
+                           "it.")
+    else:
+        advice = translate("Database", "You can open a fresh, empty history beside it.")
+    text = translate("Database", "Your conversation history\n{path}\n{reason}.\n\nPhiDesk has not changed this file: "
+                     "it stays where it is, for a backup or a recovery tool. {advice}").format(
+        path=exc.path, reason=exc.reason, advice=advice)
+    if log_path:
+        text += "\n\n" + translate("Database", "Details are in the log: {log}").format(log=log_path)
+    return text
 
 
 def ask(exc: StoreOpenError, log_path: Path | None = None, parent: QWidget | None = None) -> str:
-    box = QMessageBox(QMessageBox.Icon.Critical, "PhiDesk cannot open your conversations", explain(exc, log_path),
-                      parent=parent)
+    box = QMessageBox(QMessageBox.Icon.Critical, translate("Database", "PhiDesk cannot open your conversations"),
+                      explain(exc, log_path), parent=parent)
     box.setTextFormat(Qt.TextFormat.PlainText)  # the path and the reason come from outside
-    fresh = box.addButton("Open a fresh history", QMessageBox.ButtonRole.AcceptRole)
-    retry = box.addButton("Retry", QMessageBox.ButtonRole.ActionRole)
-    box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    fresh = box.addButton(translate("Database", "Open a fresh history"), QMessageBox.ButtonRole.AcceptRole)
+    retry = box.addButton(translate("Database", "Retry"), QMessageBox.ButtonRole.ActionRole)
+    box.addButton(translate("Database", "Quit"), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(retry if exc.kind in ("locked", "unreadable") else fresh)
     box.exec()
     clicked = box.clickedButton()

@@ -12,12 +12,16 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QProgressBar, QToolButton, QWidget
 
+from phidesk.gui.figures import number
+from phidesk.gui.i18n import translate
 from phidesk.gui.plain import plain_label, tooltip
 from phidesk.gui.signals import emit
+from phidesk.texts import QT_TRANSLATE_NOOP
 
 GET_MODELS = "\x00get-models"  # the picker's last entry (not a model id: ids never hold NUL)
-FULL_NOTE = ("When a conversation no longer fits, the oldest turns are left out of what the model reads "
-             "(they stay in the history, and the answer's note says how many were left out).")
+FULL_NOTE = QT_TRANSLATE_NOOP("Header", "When a conversation no longer fits, the oldest turns are left out of what "
+                              "the model reads (they stay in the history, and the answer's note says how many were "
+                              "left out).")
 
 
 class _Picker(QComboBox):
@@ -40,9 +44,9 @@ class ChatHeader(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(10, 6, 10, 6)
         row.setSpacing(8)
-        self.title = plain_label("New chat", self)
+        self.title = plain_label(translate("Header", "New chat"), self)
         self.title.setObjectName("chatTitle")
-        self.title.setAccessibleName("Conversation title")
+        self.title.setAccessibleName(translate("Header", "Conversation title"))
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
@@ -50,26 +54,27 @@ class ChatHeader(QWidget):
         self.picker = _Picker(self)
         self.picker.opening.connect(lambda: emit(self.picker_opening))
         self.picker.setObjectName("modelPicker")
-        self.picker.setAccessibleName("Model for this chat")
-        self.picker.setToolTip("The model this chat uses; it loads when you send or pick one")
+        self.picker.setAccessibleName(translate("Header", "Model for this chat"))
+        self.picker.setToolTip(translate("Header", "The model this chat uses; it loads when you send or pick one"))
         self.picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.picker.setMinimumContentsLength(14)
         self.picker.activated.connect(self._on_activated)
         row.addWidget(self.picker)
         self.meter = QProgressBar(self)
         self.meter.setObjectName("contextMeter")
-        self.meter.setAccessibleName("Context used by this chat")
+        self.meter.setAccessibleName(translate("Header", "Context used by this chat"))
         self.meter.setTextVisible(True)
         self.meter.setFixedWidth(190)
         self.meter.setRange(0, 1)
         self.meter.setValue(0)
-        self.meter.setFormat("context: no answer yet")
-        self.meter.setToolTip(FULL_NOTE)
+        self.meter.setFormat(translate("Header", "context: no answer yet"))
+        self.meter.setToolTip(translate("Header", FULL_NOTE))
         row.addWidget(self.meter)
         self.system_button = QToolButton(self)
-        self.system_button.setText("System prompt…")
-        self.system_button.setAccessibleName("This chat's system prompt")
-        self.system_button.setToolTip("What the model is told before this chat (empty: the general one in Settings)")
+        self.system_button.setText(translate("Header", "System prompt…"))
+        self.system_button.setAccessibleName(translate("Header", "This chat's system prompt"))
+        self.system_button.setToolTip(translate("Header", "What the model is told before this chat (empty: the general "
+                                                "one in Settings)"))
         self.system_button.clicked.connect(lambda: emit(self.system_prompt_requested))
         row.addWidget(self.system_button)
         self._models: list[str] = []
@@ -84,14 +89,14 @@ class ChatHeader(QWidget):
         for model_id in models:
             label = f"{model_id} · {state}" if model_id == loaded and state else model_id
             self.picker.addItem(label, model_id)
-            self.picker.setItemData(self.picker.count() - 1, tooltip(
-                f"{model_id}: " + (state if model_id == loaded and state else "not loaded")),
-                Qt.ItemDataRole.ToolTipRole)
+            shown = state if model_id == loaded and state else translate("Header", "not loaded")
+            self.picker.setItemData(self.picker.count() - 1, tooltip(f"{model_id}: {shown}"),
+                                    Qt.ItemDataRole.ToolTipRole)
         if selected and selected not in models:
-            self.picker.addItem(f"{selected} (not installed)", selected)
+            self.picker.addItem(translate("Header", "{model} (not installed)").format(model=selected), selected)
         if models:
             self.picker.insertSeparator(self.picker.count())
-        self.picker.addItem("Get models…", GET_MODELS)
+        self.picker.addItem(translate("Header", "Get models…"), GET_MODELS)
         index = self.picker.findData(selected) if selected else -1
         self.picker.setCurrentIndex(index if index >= 0 else (0 if models else self.picker.count() - 1))
         self.picker.blockSignals(False)
@@ -112,12 +117,16 @@ class ChatHeader(QWidget):
         if used is None or not total:
             self.meter.setRange(0, 1)
             self.meter.setValue(0)
-            self.meter.setFormat("context: no answer yet" if used is None else f"context: {used:,} tokens")
+            self.meter.setFormat(translate("Header", "context: no answer yet") if used is None
+                                 else translate("Header", "context: {used} tokens").format(used=number(used)))
             return
         self.meter.setRange(0, total)
         self.meter.setValue(min(used, total))
-        self.meter.setFormat(f"{used:,} / {total:,} tokens" + (" · full" if dropped else ""))
-        self.meter.setAccessibleDescription(f"{used:,} of {total:,} tokens of the context used")
+        shown = (translate("Header", "{used} / {total} tokens · full") if dropped
+                 else translate("Header", "{used} / {total} tokens"))
+        self.meter.setFormat(shown.format(used=number(used), total=number(total)))
+        self.meter.setAccessibleDescription(translate("Header", "{used} of {total} tokens of the context used").format(
+            used=number(used), total=number(total)))
 
     def set_title(self, title: str) -> None:
         self.title.setText(title)

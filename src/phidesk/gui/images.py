@@ -27,6 +27,8 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QScrollArea, QV
 from phidesk import logs, paths
 from phidesk.engine.images import scaled_image
 from phidesk.errors import UserError
+from phidesk.gui.figures import megabytes
+from phidesk.gui.i18n import translate
 from phidesk.gui.plain import plain_label
 from phidesk.gui.signals import emit
 from phidesk.store import files
@@ -85,11 +87,13 @@ class ImageKeeper(QObject):
         try:
             copies = [keep_image(path) for path in images]
         except OSError as exc:
-            emit(self.failed, text, images, f"The images could not be kept in PhiDesk's data folder: {exc}")
+            emit(self.failed, text, images, translate("ImagePreview", "The images could not be kept in PhiDesk's data "
+                                                      "folder: {reason}").format(reason=exc))
         except Exception as exc:  # the composer waits for one of the two signals: it gets one
             log.exception("keeping images failed")
-            emit(self.failed, text, images, f"The images could not be kept: unexpected error "
-                                            f"{logs.summary(exc)} (details in {logs.log_file()})")
+            emit(self.failed, text, images, translate("ImagePreview", "The images could not be kept: unexpected error "
+                                                      "{error} (details in {log})").format(
+                error=logs.summary(exc), log=logs.log_file()))
         else:
             for path in images:  # a pasted bitmap's file has done its job: the copy is kept
                 files.discard_pasted(path)
@@ -148,8 +152,9 @@ class ImageLoader(QObject):
         except Exception as exc:  # a thumbnail must never take the window down
             log.exception("thumbnail of %s failed", path)
             detail = str(exc).splitlines()[0][:200] if str(exc) else ""
-            emit(self.failed, path, edge, f"{Path(path).name}: the image could not be shown ({type(exc).__name__}"
-                                         f"{': ' + detail if detail else ''})")
+            error = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+            emit(self.failed, path, edge, translate("ImagePreview", "{file}: the image could not be shown ({error})")
+                 .format(file=Path(path).name, error=error))
         else:
             emit(self.ready, path, edge, image)
 
@@ -164,7 +169,8 @@ class ImageLoader(QObject):
         scaled = scaled_image(path, edge)
         image = QImage(scaled.rgb, scaled.width, scaled.height, scaled.width * 3, QImage.Format.Format_RGB888).copy()
         if image.isNull():
-            raise UserError(f"{Path(path).name}: the image could not be shown")
+            raise UserError(translate("ImagePreview", "{file}: the image could not be shown").format(
+                file=Path(path).name))
         image.setText("original", f"{scaled.original_width}x{scaled.original_height}")
         image.setText("format", scaled.source_format)
         if stored is not None:
@@ -205,22 +211,22 @@ class ImagePreview(QDialog):
         super().__init__(parent)
         self.path = path
         self.setWindowTitle(Path(path).name)
-        self.setAccessibleName(f"Preview of {Path(path).name}")
+        self.setAccessibleName(translate("ImagePreview", "Preview of {file}").format(file=Path(path).name))
         layout = QVBoxLayout(self)
-        self.picture = plain_label("Loading…", self)  # or the reason it failed
+        self.picture = plain_label(translate("ImagePreview", "Loading…"), self)  # or the reason it failed
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.picture.setAccessibleName(f"Image {Path(path).name}")
+        self.picture.setAccessibleName(translate("ImagePreview", "Image {file}").format(file=Path(path).name))
         scroll = QScrollArea(self)
         scroll.setWidget(self.picture)
         scroll.setWidgetResizable(True)
         layout.addWidget(scroll, 1)
         self.info = plain_label(Path(path).name, self)
-        self.info.setAccessibleName("Image details")
+        self.info.setAccessibleName(translate("ImagePreview", "Image details"))
         row = QHBoxLayout()
         row.addWidget(self.info, 1)
-        self.close_button = QPushButton("Close", self)
-        self.close_button.setAccessibleName("Close the preview")
-        self.close_button.setToolTip("Close (Esc)")
+        self.close_button = QPushButton(translate("ImagePreview", "Close"), self)
+        self.close_button.setAccessibleName(translate("ImagePreview", "Close the preview"))
+        self.close_button.setToolTip(translate("ImagePreview", "Close (Esc)"))
         self.close_button.setDefault(True)
         self.close_button.clicked.connect(self.close)
         row.addWidget(self.close_button)
@@ -267,5 +273,5 @@ class ImagePreview(QDialog):
         self.picture.setPixmap(pixmap)
         size = Path(self.path).stat().st_size if Path(self.path).exists() else 0
         original = image.text("original").replace("x", " × ") or f"{image.width()} × {image.height()}"
-        weight = f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{max(1, size // 1024)} KB"
-        self.info.setText(f"{Path(self.path).name} · {original} px · {image.text('format')} · {weight}")
+        self.info.setText(translate("ImagePreview", "{file} · {dimensions} px · {format} · {size}").format(
+            file=Path(self.path).name, dimensions=original, format=image.text("format"), size=megabytes(size)))

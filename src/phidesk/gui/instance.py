@@ -24,6 +24,7 @@ from PySide6.QtCore import QByteArray, QLockFile, QObject, Signal, Slot
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from phidesk import paths
+from phidesk.gui.i18n import translate
 from phidesk.gui.signals import emit
 
 if TYPE_CHECKING:
@@ -171,7 +172,8 @@ def open_arguments(window: MainWindow, args: list[str]) -> None:
     for arg in args:
         path = Path(arg)
         if not path.is_file():
-            window.show_notice(f"Could not open {path}: there is no such file.")
+            window.show_notice(translate("MainWindow", "Could not open {path}: there is no such file.").format(
+                path=path))
         elif path.suffix.lower() == ".json":
             window.import_file(path)
         else:

@@ -33,11 +33,12 @@ from phidesk.gui.chat_view import ChatView, MessageWidget
 from phidesk.gui.composer import Composer
 from phidesk.gui.conversations import ConversationList
 from phidesk.gui.header import ChatHeader
+from phidesk.gui.i18n import translate
 from phidesk.gui.images import ImageKeeper, ImageLoader
 from phidesk.gui.look import warm_icons
 from phidesk.gui.model_manager import ModelManagerDialog
 from phidesk.gui.model_pane import ModelPane
-from phidesk.gui.notes import NO_MODEL, WELCOME
+from phidesk.gui.notes import welcome
 from phidesk.gui.notices import Action, NoticeArea
 from phidesk.gui.window_actions import DELETED_ELSEWHERE, ConversationActions
 from phidesk.gui.window_history import EDITING, WindowHistory
@@ -47,6 +48,7 @@ from phidesk.gui.window_view import STOPPING, WindowView
 from phidesk.models import library
 from phidesk.settings import Settings
 from phidesk.store import ConversationMissingError, Store
+from phidesk.texts import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +59,15 @@ FLUSH_INTERVAL_MS = 500  # the service writes on token arrival; this timer cover
 FOCUS_RING = ("QToolButton:focus, QPushButton:flat:focus { border: 2px solid palette(highlight); border-radius: 4px; }"
               "QAbstractItemView:focus { border: 2px solid palette(highlight); }"
               "QTextEdit#composerEditor:focus { border: 2px solid palette(highlight); border-radius: 4px; }")
-CHANGED_ELSEWHERE = "This conversation was changed in another window and has been reloaded."
+CHANGED_ELSEWHERE = QT_TRANSLATE_NOOP("MainWindow",
+                                     "This conversation was changed in another window and has been reloaded.")
 KEPT_TEXT = " Your message is still in the box below: send it again if you still want to."
+# the notices with the question given back: whole sentences, so a translation can order them as it needs
+CHANGED_KEPT = QT_TRANSLATE_NOOP("MainWindow", "This conversation was changed in another window and has been "
+                                 "reloaded. Your message is still in the box below: send it again if you still "
+                                 "want to.")
+DELETED_KEPT = QT_TRANSLATE_NOOP("MainWindow", "This conversation was deleted in another window. Your message is "
+                                 "still in the box below: send it again if you still want to.")
 __all__ = ["CHANGED_ELSEWHERE", "DELETED_ELSEWHERE", "EDITING", "KEPT_TEXT", "STOPPING", "MainWindow"]
 
 
@@ -235,8 +244,8 @@ class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, W
         self.sidebar.set_current(None)
         default = library.default_model_id(self.prefs.default_model)
         self.chat_model = self.model_id or default  # a new chat goes on with the model in use
-        self.chat.show_welcome(WELCOME if default else NO_MODEL)
-        self.header.set_title("New chat")
+        self.chat.show_welcome(welcome(bool(default)))
+        self.header.set_title(translate("Header", "New chat"))
         self.show_context(None)
         self.refresh_header()
         self.composer.editor.setFocus()
@@ -264,7 +273,8 @@ class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, W
         self._sync()
         if self.service.streaming_here:  # back to the answer being written: it goes on in its widget
             self.streaming = self.chat.messages[-1]
-            self._pending_note("writing…" if self.streaming.text else "thinking…")
+            self._pending_note(translate("Message", "writing…") if self.streaming.text
+                               else translate("Message", "thinking…"))
         self.sidebar.set_current(conversation_id)
         self.header.set_title(conversation.title)
         self.chat_model = conversation.model_id or library.default_model_id(self.prefs.default_model)
@@ -278,15 +288,19 @@ class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, W
         conversation_id = self.conversation_id
         if refused.reason == "missing" or conversation_id is None:
             self.new_conversation()
-            notice = DELETED_ELSEWHERE
+            changed = False
         else:
             self.open_conversation(conversation_id, again=True)
-            notice = CHANGED_ELSEWHERE if self.conversation_id == conversation_id else DELETED_ELSEWHERE
-        if refused.text or refused.images:
+            changed = self.conversation_id == conversation_id
+        kept = bool(refused.text or refused.images)
+        if kept:
             self._give_back(refused.text, list(refused.images))
-            notice += KEPT_TEXT
         self.sidebar.refresh(self.conversation_id)
-        self.show_notice(notice)
+        if changed:
+            notice = CHANGED_KEPT if kept else CHANGED_ELSEWHERE
+        else:
+            notice = DELETED_KEPT if kept else DELETED_ELSEWHERE
+        self.show_notice(translate("MainWindow", notice))
 
     def _refresh_sidebar(self) -> None:
         """The sidebar as stored now, and the header's title with it (a new chat gets its title from its first
@@ -314,8 +328,8 @@ class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, W
         self.banner.clear(keep={"editing"})
         wanted = self.chat_model or library.default_model_id(self.prefs.default_model)
         if wanted is None:
-            self.show_notice("No model is installed: open Get models… in the model menu above, or run "
-                             "'phidesk models starter'.")
+            self.show_notice(translate("MainWindow", "No model is installed: open Get models… in the model menu "
+                                       "above, or run 'phidesk models starter'."))
             self.composer.set_text(text)
             self.composer.add_images(images)
             return
@@ -347,7 +361,8 @@ class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, W
 
     def _ask(self, text: str, images: list[str]) -> None:
         if self.bridge.busy or self.bridge.current is None:
-            self._on_keep_failed(text, images, "The model is not ready: send the message again.")
+            self._on_keep_failed(text, images, translate("MainWindow", "The model is not ready: send the message "
+                                                                     "again."))
             return
         editing = self._editing
         self.cancel_edit(restore=False)
@@ -365,13 +380,14 @@ class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, W
             if result.text or result.images:  # the question waits in the composer, nothing half-stored
                 if editing is not None and editing < len(self._ids):
                     self._editing = editing
-                    self.show_notice(EDITING, [("Cancel", self.cancel_edit)], kind="editing")
+                    self.show_notice(translate("MainWindow", EDITING),
+                                     [(translate("MainWindow", "Cancel"), self.cancel_edit)], kind="editing")
                 self._on_keep_failed(result.text, list(result.images), result.message)
             else:
                 self.show_notice(result.message)
             return
         self.streaming = self.chat.messages[-1]
-        self.streaming.set_note("thinking…")
+        self.streaming.set_note(translate("Message", "thinking…"))
         self._prefill_started = time.monotonic()
         self._image_cost = ""
         self._flush_timer.start()

@@ -31,6 +31,8 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
+from phidesk.gui.i18n import translate
+
 log = logging.getLogger(__name__)
 
 COPY_SCHEME = "phidesk-copy"
@@ -280,7 +282,7 @@ def _code_block(code: str, language: str, env: MutableMapping[str, Any]) -> str:
         ' style="margin-top:6px; margin-bottom:6px;">\n'
         f'<tr><td bgcolor="{palette.header_bg}">{label}</td>'
         f'<td bgcolor="{palette.header_bg}" align="right">'
-        f'<small><a href="{COPY_SCHEME}:{index}">Copy</a></small></td></tr>\n'
+        f'<small><a href="{COPY_SCHEME}:{index}">{escape(translate("Message", "Copy"))}</a></small></td></tr>\n'
         f'<tr><td colspan="2" bgcolor="{palette.code_bg}">'
         f'<pre style="margin-top:0; margin-bottom:0; color:{palette.code_fg};'
         f' background-color:{palette.code_bg};">{body}</pre></td></tr>\n'

@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from phidesk.gui.figures import decimal, number
+from phidesk.gui.i18n import translate
 from phidesk.gui.images import THUMB, ImageLoader, thumb_pixmap
 from phidesk.gui.long_text import LongText
 from phidesk.gui.look import Reveal, app_palette, copy_with_feedback, palette_is_dark, restyle_buttons
@@ -67,8 +69,9 @@ class MessageWidget(QFrame):
         self._streaming = False  # appended to since the last set_text: the last segment may still change
         self.setObjectName(f"message-{role}")
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Tab reaches the message, then its actions
-        who = "You" if role == "user" else (model or "Assistant")
-        self.setAccessibleName("Your message" if role == "user" else f"Answer from {who}")
+        who = translate("Message", "You") if role == "user" else (model or translate("Message", "Assistant"))
+        self.setAccessibleName(translate("Message", "Your message") if role == "user"
+                               else translate("Message", "Answer from {model}").format(model=who))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(3)
@@ -92,7 +95,7 @@ class MessageWidget(QFrame):
         self.long_notice: QLabel | None = None
         self._fed = 0  # characters of self.text given to long_view
         self.progress = QProgressBar(self.card)
-        self.progress.setAccessibleName("Reading the prompt")
+        self.progress.setAccessibleName(translate("Message", "Reading the prompt"))
         self.progress.setVisible(False)
         card_layout.addWidget(self.progress)
         row = QHBoxLayout()
@@ -142,14 +145,14 @@ class MessageWidget(QFrame):
 
     def _image_row(self, loader: ImageLoader) -> QHBoxLayout:
         row = QHBoxLayout()
-        for number, path in enumerate(self.images, 1):
+        for count, path in enumerate(self.images, 1):
             button = QToolButton(self)
             button.setIconSize(QSize(THUMB, THUMB))
             button.setFixedSize(THUMB + 8, THUMB + 8)
             button.setText("…")
-            name = f"Image {number}: {Path(path).name}"
+            name = translate("Message", "Image {number}: {file}").format(number=count, file=Path(path).name)
             button.setAccessibleName(name)
-            button.setToolTip(tooltip(f"{name} (click for a preview)"))
+            button.setToolTip(tooltip(translate("Message", "{image} (click for a preview)").format(image=name)))
             button.clicked.connect(lambda _=False, p=path: emit(self.preview_requested, p))
             row.addWidget(button)
             self.image_buttons[path] = button
@@ -246,8 +249,9 @@ class MessageWidget(QFrame):
             self.body.hide()
             self.body.clear_all()
             self._fed = 0
-        notice.setText(f"A long message ({len(self.text):,} characters) is shown as plain text, long lines in "
-                       "pieces. Copy copies all of it exactly.")
+        notice.setText(translate("Message", "A long message ({count} characters) is shown as plain text, long lines "
+                                 "in pieces. Copy copies all of it exactly.", None, len(self.text)).format(
+            count=number(len(self.text))))
         view.feed(self.text[self._fed:])
         self._fed = len(self.text)
 
@@ -292,8 +296,13 @@ class MessageWidget(QFrame):
         self.progress.setVisible(done < total)
         self.progress.setMaximum(max(1, total))
         self.progress.setValue(done)
-        left = f" · about {eta_s:.0f} s left" if eta_s is not None and eta_s >= 1 else ""
-        self.progress.setFormat(f"Reading the prompt: {done} / {total} tokens{left}")
+        if eta_s is not None and eta_s >= 1:
+            shown = translate("Message", "Reading the prompt: {done} / {total} tokens · about {seconds} s left").format(
+                done=number(done), total=number(total), seconds=decimal(eta_s, 0))
+        else:
+            shown = translate("Message", "Reading the prompt: {done} / {total} tokens").format(
+                done=number(done), total=number(total))
+        self.progress.setFormat(shown)
 
     # --- the actions ----------------------------------------------------------------------------------------
 
@@ -317,8 +326,9 @@ class MessageWidget(QFrame):
     def _on_anchor(self, url: QUrl) -> None:
         if url.scheme() not in {"http", "https", "mailto"}:
             return
-        answer = ask(self, "Open link?",
-                     f"This link comes from the model's answer. Open it in your browser?\n\n{url.toString()}",
+        answer = ask(self, translate("Message", "Open link?"),
+                     translate("Message", "This link comes from the model's answer. Open it in your browser?\n\n{url}")
+                     .format(url=url.toString()),
                      Button.Open | Button.Cancel, Button.Cancel)
         if answer == Button.Open:
             QDesktopServices.openUrl(url)

@@ -8,6 +8,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
+from phidesk.gui.figures import number
+from phidesk.gui.i18n import translate
 from phidesk.gui.look import ActionButton, action_button
 
 
@@ -19,11 +21,13 @@ class VersionSwitcher(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
-        self.prev_button = action_button(self, "previous", "Previous version", "Show the previous version")
+        self.prev_button = action_button(self, "previous", translate("Message", "Previous version"),
+                                         translate("Message", "Show the previous version"))
         self.label = QLabel(self)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setObjectName("versions")
-        self.next_button = action_button(self, "next", "Next version", "Show the next version")
+        self.next_button = action_button(self, "next", translate("Message", "Next version"),
+                                         translate("Message", "Show the next version"))
         row.addWidget(self.prev_button)
         row.addWidget(self.label)
         row.addWidget(self.next_button)
@@ -33,8 +37,9 @@ class VersionSwitcher(QWidget):
     def set_versions(self, index: int, count: int) -> None:
         """*index* from 0; the label counts from 1."""
         self.index, self.count = max(0, min(index, count - 1)), max(1, count)
-        self.label.setText(f"{self.index + 1}/{self.count}")
-        self.label.setAccessibleName(f"Version {self.index + 1} of {self.count}")
+        self.label.setText(f"{number(self.index + 1)}/{number(self.count)}")
+        self.label.setAccessibleName(translate("Message", "Version {index} of {count}").format(
+            index=number(self.index + 1), count=number(self.count)))
         self.prev_button.setEnabled(self.index > 0)
         self.next_button.setEnabled(self.index < self.count - 1)
         self.setVisible(self.count > 1)
@@ -48,20 +53,25 @@ class ActionBar(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(2)
-        self.copy_button = action_button(self, "copy", "Copy", "Copy this message")
+        self.copy_button = action_button(self, "copy", translate("Message", "Copy"),
+                                         translate("Message", "Copy this message"))
         self.buttons: list[ActionButton] = [self.copy_button]
         self.edit_button: ActionButton | None = None
         self.regen_button: ActionButton | None = None
         self.continue_button: ActionButton | None = None
         if role == "user":
-            self.edit_button = action_button(self, "edit", "Edit", "Edit this message and send it again")
+            self.edit_button = action_button(self, "edit", translate("Message", "Edit"),
+                                             translate("Message", "Edit this message and send it again"))
             self.buttons.append(self.edit_button)
         else:
-            self.regen_button = action_button(self, "regenerate", "Regenerate", "Write this answer again")
-            self.continue_button = action_button(self, "continue", "Continue", "Continue this answer")
+            self.regen_button = action_button(self, "regenerate", translate("Message", "Regenerate"),
+                                              translate("Message", "Write this answer again"))
+            self.continue_button = action_button(self, "continue", translate("Message", "Continue"),
+                                                 translate("Message", "Continue this answer"))
             self.continue_button.setVisible(False)  # only when the window says the answer can go on
             self.buttons += [self.regen_button, self.continue_button]
-        self.delete_button = action_button(self, "delete", "Delete", "Delete this message")
+        self.delete_button = action_button(self, "delete", translate("Message", "Delete"),
+                                           translate("Message", "Delete this message"))
         self.buttons.append(self.delete_button)
         for button in self.buttons:
             row.addWidget(button)

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QToolButton, QVBoxLayout, QWidget
 
+from phidesk.gui.i18n import translate
 from phidesk.gui.plain import plain_label
 from phidesk.gui.signals import emit
 
@@ -48,11 +49,11 @@ class Notice(QFrame):
         self.close_button = QToolButton(self)
         self.close_button.setText("✕")
         self.close_button.setAutoRaise(True)
-        self.close_button.setAccessibleName("Dismiss this notice")
-        self.close_button.setToolTip("Dismiss")
+        self.close_button.setAccessibleName(translate("Notices", "Dismiss this notice"))
+        self.close_button.setToolTip(translate("Notices", "Dismiss"))
         self.close_button.clicked.connect(self.dismiss)
         row.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
-        self.setAccessibleName("Notice")
+        self.setAccessibleName(translate("Notices", "Notice"))
         self.setAccessibleDescription(text)
 
     def _act(self, callback: Callable[[], None]) -> None:
@@ -77,7 +78,7 @@ class NoticeArea(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("notices")
-        self.setAccessibleName("Notices")
+        self.setAccessibleName(translate("Notices", "Notices"))
         self._column = QVBoxLayout(self)
         self._column.setContentsMargins(8, 6, 8, 0)
         self._column.setSpacing(4)

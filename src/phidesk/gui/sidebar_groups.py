@@ -1,8 +1,9 @@
-"""The sidebar's sections and second lines, as pure functions (no Qt): tested with fixed times and a fixed "now".
+"""The sidebar's sections and search hits, as pure functions (no Qt): tested with fixed times and a fixed "now".
 
 Sections: Pinned (whatever their date), then Today, Yesterday, Previous 7 days, Older, by the time of the last
 message, against *local* midnights (computed from the calendar date, so a day with a daylight-saving change is
-still one day). A time in the future (another machine's clock) counts as today.
+still one day). A time in the future (another machine's clock) counts as today. The second line's time or date,
+in the window's locale, is written by ``gui.conversations``.
 """
 
 from __future__ import annotations
@@ -12,8 +13,14 @@ from datetime import date, datetime, timedelta
 from typing import Protocol, TypeVar
 
 from phidesk.gui.markdown import escape
+from phidesk.texts import QT_TRANSLATE_NOOP
 
-PINNED, TODAY, YESTERDAY, PREVIOUS_7_DAYS, OLDER = "Pinned", "Today", "Yesterday", "Previous 7 days", "Older"
+# English names (also the keys); the sidebar shows them translated (context "Sidebar")
+PINNED = QT_TRANSLATE_NOOP("Sidebar", "Pinned")
+TODAY = QT_TRANSLATE_NOOP("Sidebar", "Today")
+YESTERDAY = QT_TRANSLATE_NOOP("Sidebar", "Yesterday")
+PREVIOUS_7_DAYS = QT_TRANSLATE_NOOP("Sidebar", "Previous 7 days")
+OLDER = QT_TRANSLATE_NOOP("Sidebar", "Older")
 SECTIONS = (PINNED, TODAY, YESTERDAY, PREVIOUS_7_DAYS, OLDER)
 
 
@@ -52,19 +59,6 @@ def grouped(items: Iterable[D], now: float) -> list[tuple[str, list[D]]]:
     for item in items:
         groups[section(item.updated_at, now, item.pinned)].append(item)
     return [(name, members) for name, members in groups.items() if members]
-
-
-def when(updated_at: float, now: float) -> str:
-    """The second line of a row without a search hit: the time today, the day this week, else the date."""
-    moment = datetime.fromtimestamp(updated_at)
-    name = section(updated_at, now)
-    if name == TODAY:
-        return moment.strftime("%H:%M")
-    if name == YESTERDAY:
-        return moment.strftime("Yesterday %H:%M")
-    if name == PREVIOUS_7_DAYS:
-        return moment.strftime("%a %H:%M")
-    return moment.strftime("%Y-%m-%d")
 
 
 def hit_spans(text: str, query: str) -> list[tuple[int, int]]:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow
 
 from phidesk.errors import UserError
+from phidesk.gui.i18n import translate
 from phidesk.gui.plain import Button, ask
 from phidesk.store import (
     ConversationChangedError,
@@ -24,6 +25,7 @@ from phidesk.store import (
     export_markdown,
 )
 from phidesk.store.pending import is_disk_full
+from phidesk.texts import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
     from phidesk.chat import ChatService
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DELETED_ELSEWHERE = "This conversation was deleted in another window."
+DELETED_ELSEWHERE = QT_TRANSLATE_NOOP("MainWindow", "This conversation was deleted in another window.")
 
 
 class ConversationActions(QMainWindow):
@@ -55,12 +57,13 @@ class ConversationActions(QMainWindow):
         if self.conversation_id in (None, conversation_id) and not self.bridge.busy:
             self.new_conversation()
         self.sidebar.refresh(self.conversation_id)
-        self.show_notice(DELETED_ELSEWHERE)
+        self.show_notice(translate("MainWindow", DELETED_ELSEWHERE))
 
     def _on_rename(self, conversation_id: int) -> None:
         try:
             current = self.store.get_conversation(conversation_id).title
-            title, ok = QInputDialog.getText(self, "Rename conversation", "Title:", text=current)
+            title, ok = QInputDialog.getText(self, translate("Sidebar", "Rename conversation"),
+                                             translate("Sidebar", "Title:"), text=current)
             if ok and title.strip():
                 self.service.rename(conversation_id, title.strip())
         except ConversationMissingError:
@@ -81,7 +84,8 @@ class ConversationActions(QMainWindow):
             return
         try:
             title = self.store.get_conversation(conversation_id).title
-            answer = ask(self, "Delete conversation", f"Delete “{title}” for good?")
+            answer = ask(self, translate("Sidebar", "Delete conversation"),
+                         translate("Sidebar", "Delete “{title}” for good?").format(title=title))
             if answer != Button.Yes:
                 return
             self.service.delete_conversation(conversation_id)
@@ -89,8 +93,8 @@ class ConversationActions(QMainWindow):
             self._gone(conversation_id)
             return
         except ConversationChangedError:
-            self.show_notice("Another window is still writing an answer in this conversation: "
-                             "delete it once that answer is finished.")
+            self.show_notice(translate("Sidebar", "Another window is still writing an answer in this "
+                                       "conversation: delete it once that answer is finished."))
             return
         if conversation_id == self.conversation_id:
             self.new_conversation()
@@ -103,17 +107,18 @@ class ConversationActions(QMainWindow):
             self._gone(conversation_id)
             return
         suffix = ".md" if kind == "md" else ".json"
-        path, _ = QFileDialog.getSaveFileName(self, "Export conversation",
+        path, _ = QFileDialog.getSaveFileName(self, translate("Sidebar", "Export conversation"),
                                               str(Path.home() / export_file_name(conversation.title, suffix)))
         if not path:
             return
         text = (export_markdown(conversation) if kind == "md"
                 else json.dumps(export_json(conversation), indent=2, ensure_ascii=False))
         Path(path).write_text(text, encoding="utf-8")
-        self.statusBar().showMessage(f"Exported to {path}", 5000)
+        self.statusBar().showMessage(translate("Sidebar", "Exported to {path}").format(path=path), 5000)
 
     def _on_import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import conversation", str(Path.home()), "JSON (*.json)")
+        path, _ = QFileDialog.getOpenFileName(self, translate("Sidebar", "Import conversation"), str(Path.home()),
+                                              translate("Sidebar", "JSON (*.json)"))
         if path:
             self.import_file(Path(path))
 
@@ -121,13 +126,18 @@ class ConversationActions(QMainWindow):
         try:
             summary = self.service.import_conversation(path.read_bytes())
         except (UserError, OSError) as exc:
-            self.show_notice(f"Could not import {path.name}: {exc}")
+            self.show_notice(translate("Sidebar", "Could not import {file}: {reason}").format(file=path.name,
+                                                                                              reason=exc))
             return
         except sqlite3.Error as exc:  # nothing was imported: the import is one transaction
             log.warning("import of %s failed: %s", path, exc)
-            reason = ("the disk is full; free some space and import again" if is_disk_full(exc)
-                      else f"the database refused it ({exc})")
-            self.show_notice(f"Could not import {path.name}: {reason}. Nothing was imported.")
+            if is_disk_full(exc):
+                notice = translate("Sidebar", "Could not import {file}: the disk is full; free some space and "
+                                   "import again. Nothing was imported.")
+            else:
+                notice = translate("Sidebar", "Could not import {file}: the database refused it ({reason}). "
+                                   "Nothing was imported.")
+            self.show_notice(notice.format(file=path.name, reason=exc))
             return
         self.sidebar.refresh(summary.id)
         self.open_conversation(summary.id)

@@ -10,7 +10,9 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QMainWindow
 
 from phidesk.chat import Refused
+from phidesk.gui.i18n import translate
 from phidesk.gui.plain import Button, ask
+from phidesk.texts import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
     from phidesk.chat import Answer, ChatService
@@ -20,8 +22,8 @@ if TYPE_CHECKING:
     from phidesk.gui.notices import Action, NoticeArea
     from phidesk.settings import Settings
 
-EDITING = ("Editing a message: send to add your new version (the old one and its answers stay: ‹ › switches "
-           "between them), or Cancel.")
+EDITING = QT_TRANSLATE_NOOP("MainWindow", "Editing a message: send to add your new version (the old one and its "
+                            "answers stay: ‹ › switches between them), or Cancel.")
 
 
 class WindowHistory(QMainWindow):
@@ -62,7 +64,8 @@ class WindowHistory(QMainWindow):
         self.composer.set_text(self.chat.messages[position].text)
         self.composer.clear_images()
         self.composer.add_images(self.chat.messages[position].images)
-        self.show_notice(EDITING, [("Cancel", self.cancel_edit)], kind="editing")
+        self.show_notice(translate("MainWindow", EDITING), [(translate("MainWindow", "Cancel"), self.cancel_edit)],
+                         kind="editing")
         self.composer.editor.setFocus()
 
     @Slot()
@@ -98,8 +101,9 @@ class WindowHistory(QMainWindow):
     def _on_delete_message(self, position: int) -> None:
         if position >= len(self._ids):
             return
-        if ask(self, "Delete this message?", "This message is deleted (its other versions stay). The messages "
-               "after it stay in the conversation.") != Button.Yes:
+        if ask(self, translate("Message", "Delete this message?"),
+               translate("Message", "This message is deleted (its other versions stay). The messages after it stay "
+                         "in the conversation.")) != Button.Yes:
             return
         self._show_result(self.service.delete_message(position))
 

@@ -13,9 +13,12 @@ from PySide6.QtWidgets import QMainWindow
 
 from phidesk.engine.protocol import Loaded
 from phidesk.errors import UserError
+from phidesk.gui.figures import decimal, number
+from phidesk.gui.i18n import translate
 from phidesk.gui.plain import Button, ask, tooltip
 from phidesk.models import library
 from phidesk.store import ConversationMissingError
+from phidesk.texts import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QLabel
@@ -29,6 +32,9 @@ if TYPE_CHECKING:
     from phidesk.gui.notices import Action
     from phidesk.settings import Settings
     from phidesk.store import Store, StoredMessage
+
+
+WAIT = QT_TRANSLATE_NOOP("MainWindow", "Wait for the answer to finish (or stop it) before loading another model.")
 
 
 def last_stats(messages: Sequence[StoredMessage]) -> dict[str, Any] | None:
@@ -68,18 +74,23 @@ class WindowModels(QMainWindow):
         if self.bridge.busy and not force:
             return
         if self.bridge.busy:
-            self.show_notice("Wait for the answer to finish (or stop it) before loading another model.")
+            self.show_notice(translate("MainWindow", WAIT))
             return
         model = library.installed(model_id)
-        if model is None or model.info is None:
-            self.show_notice(f"Model '{model_id}' is not usable: {model.problem if model else 'not installed'}")
+        if model is None:
+            self.show_notice(translate("MainWindow", "Model '{model}' is not usable: not installed").format(
+                model=model_id))
+            return
+        if model.info is None:
+            self.show_notice(translate("MainWindow", "Model '{model}' is not usable: {problem}").format(
+                model=model_id, problem=model.problem))
             return
         self.model_id = model_id
         if force:
             self.chat_model = model_id
-        self.status_model.setText(f"loading {model_id}…")
+        self.status_model.setText(translate("MainWindow", "loading {model}…").format(model=model_id))
         self._loaded_max = 0
-        self.refresh_header("loading…")
+        self.refresh_header(translate("Header", "loading…"))
         self.bridge.load(model.path, self.prefs.provider, self.prefs.context_cap, self.prefs.gpu_index,
                          threads=self.prefs.threads, kv_budget_mb=self.prefs.kv_budget_mb,
                          system_prompt=self.prefs.system_prompt, sampling=self.prefs.sampling)
@@ -92,7 +103,8 @@ class WindowModels(QMainWindow):
     @Slot(object)
     def _on_loaded(self, event: Loaded) -> None:
         self.status_model.setText(f"{self.model_id} · {event.provider.upper()}")
-        self.status_model.setToolTip(tooltip("\n".join(event.fallback_reasons) or f"running on {event.provider}"))
+        self.status_model.setToolTip(tooltip("\n".join(event.fallback_reasons) or translate(
+            "MainWindow", "running on {provider}").format(provider=event.provider)))
         self._loaded_max = event.max_length
         self.refresh_header()
         self.show_context(self._context_stats)
@@ -107,7 +119,7 @@ class WindowModels(QMainWindow):
     @Slot(str, bool)
     def _on_load_failed(self, message: str, _user_error: bool) -> None:
         self.model_id = None  # so the next message tries to load again
-        self.status_model.setText("no model")
+        self.status_model.setText(translate("MainWindow", "no model"))
         self.refresh_header()
         self.models.set_loaded(None)
         pending, self._pending = self._pending, None
@@ -115,31 +127,34 @@ class WindowModels(QMainWindow):
             text, images = pending
             self.composer.set_text(text)
             self.composer.add_images(images)
-            message += " (your message is back in the box)"
-        self.show_notice(f"The model could not be loaded: {message}")
+            self.show_notice(translate("MainWindow", "The model could not be loaded: {reason} (your message is "
+                                       "back in the box)").format(reason=message))
+            return
+        self.show_notice(translate("MainWindow", "The model could not be loaded: {reason}").format(reason=message))
 
     def _on_unload(self) -> None:
         if self.bridge.busy:
             return
         self.bridge.unload()
         self.model_id = None
-        self.status_model.setText("no model")
+        self.status_model.setText(translate("MainWindow", "no model"))
         self.models.set_loaded(None)
         self.refresh_header()
 
     def _offer_vision(self, text: str, images: list[str]) -> None:
         vision = [m.id for m in library.list_models() if m.info and m.info.vision]
         if vision:
-            answer = ask(self, "Images need a vision model",
-                         f"{self.model_id} reads text only. "
-                         f"Switch this conversation to {vision[0]} to ask about images?")
+            answer = ask(self, translate("MainWindow", "Images need a vision model"),
+                         translate("MainWindow", "{model} reads text only. Switch this conversation to {vision} to "
+                                   "ask about images?").format(model=self.model_id, vision=vision[0]))
             if answer == Button.Yes:
                 self._pending = (text, images)
                 self.load_model(vision[0], force=True)
                 return
         else:
-            self.show_notice(f"{self.model_id} reads text only. To ask about images, add a vision model such as "
-                             "Phi-3.5-vision (microsoft/Phi-3.5-vision-instruct-onnx).")
+            self.show_notice(translate("MainWindow", "{model} reads text only. To ask about images, add a vision "
+                                       "model such as Phi-3.5-vision (microsoft/Phi-3.5-vision-instruct-onnx).").format(
+                model=self.model_id))
         self.composer.set_text(text)
         self.composer.add_images(images)
 
@@ -158,7 +173,7 @@ class WindowModels(QMainWindow):
     def _on_model_chosen(self, model_id: str) -> None:
         """The user picked a model for this chat: it becomes the chat's model and loads now."""
         if self.bridge.busy:
-            self.show_notice("Wait for the answer to finish (or stop it) before loading another model.")
+            self.show_notice(translate("MainWindow", WAIT))
             self.refresh_header()
             return
         self.chat_model = model_id
@@ -185,8 +200,8 @@ class WindowModels(QMainWindow):
         total = self._loaded_max if self.bridge.current is not None and self.model_id == self.chat_model else 0
         self.header.set_context(used, total or None, int(stats.get("dropped_turns", 0)))
         if stats.get("decode_tok_s"):
-            self.status_speed.setText(f"first token {float(stats.get('ttft_s', 0)):.2f} s · "
-                                      f"{float(stats['decode_tok_s']):.1f} tok/s")
+            self.status_speed.setText(translate("MainWindow", "first token {seconds} s · {speed} tok/s").format(
+                seconds=decimal(float(stats.get("ttft_s", 0)), 2), speed=decimal(float(stats["decode_tok_s"]), 1)))
         self.status_speed.setVisible(bool(self.status_speed.text()))
 
     @Slot()
@@ -203,8 +218,9 @@ class WindowModels(QMainWindow):
                 self._gone(conversation_id)
                 return
         text, ok = QInputDialog.getMultiLineText(
-            self, "This chat's system prompt",
-            "What the model is told before this conversation (empty: the general one from Settings):", current or "")
+            self, translate("Header", "This chat's system prompt"),
+            translate("Header", "What the model is told before this conversation (empty: the general one from "
+                      "Settings):"), current or "")
         if not ok:
             return
         if conversation_id is None:  # a new chat: kept for the conversation its first question makes
@@ -231,12 +247,16 @@ class WindowModels(QMainWindow):
             try:
                 settings_module.update({"context_cap": offer.tokens})
             except (UserError, OSError) as exc:
-                self.show_notice(f"The larger context applies to this window but could not be saved: {exc}")
+                self.show_notice(translate("MainWindow", "The larger context applies to this window but could not be "
+                                           "saved: {reason}").format(reason=exc))
             if self.model_id:
                 self.load_model(self.model_id)
 
         self.show_notice(
-            f"One image costs about {IMAGE_TOKENS:,} tokens, so this {event.max_length:,}-token context holds "
-            f"{fit_now} image(s) with a question. This computer has room for {offer.tokens:,} tokens "
-            f"({fit_then} images): {offer.arithmetic()}.",
-            [(f"Use {offer.tokens:,} tokens", accept)], kind="context")
+            translate("MainWindow", "One image costs about {image} tokens, so this {context}-token context holds %n "
+                      "image(s) with a question. This computer has room for {offer} tokens ({then} images): "
+                      "{arithmetic}.", None, fit_now).format(
+                image=number(IMAGE_TOKENS), context=number(event.max_length), offer=number(offer.tokens),
+                then=number(fit_then), arithmetic=offer.arithmetic()),
+            [(translate("MainWindow", "Use {tokens} tokens").format(tokens=number(offer.tokens)), accept)],
+            kind="context")

@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QFrame, QLabel, QMainWindow, QMessageBox, QPushBut
 from phidesk import settings as settings_module
 from phidesk.errors import UserError
 from phidesk.gui.about import AboutDialog
+from phidesk.gui.figures import number
+from phidesk.gui.i18n import translate
 from phidesk.gui.images import ImagePreview
 from phidesk.gui.plain import plain_label
 from phidesk.gui.settings_dialog import SettingsDialog
@@ -50,17 +52,18 @@ class WindowState(QMainWindow):
 
     def _build_status_bar(self) -> None:
         """The loaded model, the speed of this chat's last answer, and About (the context is in the header)."""
-        self.status_model = plain_label("no model")
+        self.status_model = plain_label(translate("MainWindow", "no model"))
         self.status_speed = QLabel("")
-        for label, name in ((self.status_model, "Loaded model"), (self.status_speed, "Last answer speed")):
+        for label, name in ((self.status_model, translate("MainWindow", "Loaded model")),
+                            (self.status_speed, translate("MainWindow", "Last answer speed"))):
             label.setAccessibleName(name)
             label.setContentsMargins(10, 0, 10, 0)
             label.setFrameShape(QFrame.Shape.StyledPanel)
             self.statusBar().addPermanentWidget(label)
-        self.about_button = QPushButton("About", self)
+        self.about_button = QPushButton(translate("MainWindow", "About"), self)
         self.about_button.setFlat(True)
-        self.about_button.setAccessibleName("About PhiDesk (F1)")
-        self.about_button.setToolTip("Versions, providers and folders, for bug reports (F1)")
+        self.about_button.setAccessibleName(translate("MainWindow", "About PhiDesk (F1)"))
+        self.about_button.setToolTip(translate("MainWindow", "Versions, providers and folders, for bug reports (F1)"))
         self.about_button.clicked.connect(self.open_about)
         self.statusBar().addPermanentWidget(self.about_button)
 
@@ -72,7 +75,8 @@ class WindowState(QMainWindow):
             conversation = (c.model_id, c.system_prompt)
         models = [m.id for m in library.list_models() if m.usable]
         report = self.models.report or {}
-        gpus = [(int(g["index"]), f"{g['name']} ({g['vram_mb']:,} MB)") for g in report.get("gpus") or []]
+        gpus = [(int(g["index"]), translate("MainWindow", "{gpu} ({memory} MB)").format(
+            gpu=g["name"], memory=number(g["vram_mb"]))) for g in report.get("gpus") or []]
         dialog = SettingsDialog(self.prefs, models, conversation, self, gpus=gpus)
         if not dialog.exec():
             return
@@ -89,7 +93,8 @@ class WindowState(QMainWindow):
                 settings_module.update(changed)
             except (UserError, OSError) as exc:
                 log.warning("could not save the settings: %s", exc)
-                self.show_notice(f"The settings apply to this window but could not be saved: {exc}")
+                self.show_notice(translate("MainWindow", "The settings apply to this window but could not be saved: "
+                                           "{reason}").format(reason=exc))
         if theme_changed:
             from phidesk.gui.theme import apply_theme, is_dark
 
@@ -144,14 +149,15 @@ class WindowState(QMainWindow):
 
     def _may_close_unsaved(self) -> bool:
         """The disk is still full: say what would be lost, offer to copy it, and let the user decide."""
-        box = QMessageBox(QMessageBox.Icon.Warning, "Answers not saved yet",
-                          f"{len(self.service.unsaved)} answer(s) could not be saved because the disk holding "
-                          f"{self.store.path.parent} is full. Free some space and press Retry, or copy them "
-                          "to the clipboard before quitting.", parent=self)
+        box = QMessageBox(QMessageBox.Icon.Warning, translate("MainWindow", "Answers not saved yet"),
+                          translate("MainWindow", "%n answer(s) could not be saved because the disk holding {folder} "
+                                    "is full. Free some space and press Retry, or copy them to the clipboard before "
+                                    "quitting.", None, len(self.service.unsaved)).format(
+                              folder=self.store.path.parent), parent=self)
         box.setTextFormat(Qt.TextFormat.PlainText)
-        retry = box.addButton("Retry", QMessageBox.ButtonRole.AcceptRole)
-        copy = box.addButton("Copy and quit", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton("Keep PhiDesk open", QMessageBox.ButtonRole.RejectRole)
+        retry = box.addButton(translate("MainWindow", "Retry"), QMessageBox.ButtonRole.AcceptRole)
+        copy = box.addButton(translate("MainWindow", "Copy and quit"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(translate("MainWindow", "Keep PhiDesk open"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(retry)
         while True:
             box.exec()

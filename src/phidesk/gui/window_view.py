@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QMainWindow, QWidget
 
-from phidesk.chat import CUT_NOTE, Answer, Refused, Returned, can_continue, cut_at_limit, stats_dict
+from phidesk.chat import Answer, Refused, Returned, can_continue, cut_at_limit, stats_dict
 from phidesk.engine.protocol import AnswerStats
+from phidesk.gui.i18n import translate
 from phidesk.gui.notes import image_cost_text, stats_note
+from phidesk.texts import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QTimer
@@ -26,7 +28,17 @@ if TYPE_CHECKING:
     from phidesk.gui.notices import Action
     from phidesk.store import StoredMessage
 
-STOPPING = "stopping: reading the last part of the prompt…"
+STOPPING = QT_TRANSLATE_NOOP("MainWindow", "stopping: reading the last part of the prompt…")
+
+
+def _note(state: str, stats: dict[str, Any]) -> str:
+    """An answer's note: how it ended ("stopped", "cut at the token limit"), then its figures."""
+    figures = stats_note(stats)
+    if state == "stopped":
+        return translate("Message", "stopped · {figures}").format(figures=figures)
+    if state == "cut":
+        return translate("Message", "cut at the token limit · {figures}").format(figures=figures)
+    return figures
 
 
 class WindowView(QMainWindow):
@@ -99,12 +111,15 @@ class WindowView(QMainWindow):
         widget.set_versions(message.version - 1, message.versions)
         widget.set_can_continue(can_continue(message) and message.id == self._last_shown_id())
         if message.status == "cancelled" and message.stats:
-            widget.set_note("stopped · " + stats_note(message.stats))
-        elif message.status in {"cancelled", "interrupted", "error"}:
-            widget.set_note({"cancelled": "stopped", "interrupted": "interrupted (the app was closed)",
-                             "error": "failed"}[message.status])
+            widget.set_note(_note("stopped", message.stats))
+        elif message.status == "cancelled":
+            widget.set_note(translate("Message", "stopped"))
+        elif message.status == "interrupted":
+            widget.set_note(translate("Message", "interrupted (the app was closed)"))
+        elif message.status == "error":
+            widget.set_note(translate("Message", "failed"))
         elif cut_at_limit(message):
-            widget.set_note(f"{CUT_NOTE} · " + stats_note(message.stats or {}))
+            widget.set_note(_note("cut", message.stats or {}))
         elif message.stats:
             widget.set_note(stats_note(message.stats))
 
@@ -123,7 +138,8 @@ class WindowView(QMainWindow):
         elapsed = time.monotonic() - self._prefill_started
         eta = (total - done) * elapsed / done if done else None
         self.streaming.set_prefill(done, total, eta)
-        self._pending_note("reading the prompt…" if done < total else "thinking…")
+        self._pending_note(translate("Message", "reading the prompt…") if done < total
+                           else translate("Message", "thinking…"))
 
     def _pending_note(self, state: str) -> None:
         if self.streaming is not None:
@@ -133,7 +149,7 @@ class WindowView(QMainWindow):
     def _on_image_cost(self, image_tokens: list[int], prompt_tokens: int) -> None:
         """Shown on the pending answer before the model starts reading (and kept in its note)."""
         self._image_cost = image_cost_text(image_tokens, prompt_tokens)
-        self._pending_note("reading the prompt…")
+        self._pending_note(translate("Message", "reading the prompt…"))
 
     @Slot(str)
     def _on_token(self, text: str) -> None:
@@ -142,7 +158,7 @@ class WindowView(QMainWindow):
             return
         if not self.streaming.text:
             self.streaming.set_prefill(1, 1, None)
-            self._pending_note("writing…")
+            self._pending_note(translate("Message", "writing…"))
         self.streaming.append(text)
 
     def _flush(self) -> None:
@@ -152,7 +168,7 @@ class WindowView(QMainWindow):
 
     @Slot()
     def _on_saved_again(self) -> None:
-        self.show_notice("There is disk space again: every answer is saved.")
+        self.show_notice(translate("MainWindow", "There is disk space again: every answer is saved."))
 
     @Slot(object)
     def _on_finished(self, stats: AnswerStats) -> None:
@@ -163,7 +179,8 @@ class WindowView(QMainWindow):
         answer = self.service.fail(code, message, user_error)
         self._end_answer(answer)
         if code == "worker_died":
-            self.status_model.setText(f"{self.model_id} · restarting on the next message")
+            self.status_model.setText(translate("MainWindow", "{model} · restarting on the next message").format(
+                model=self.model_id))
         outcome = answer.outcome if answer else None
         if isinstance(outcome, Returned) and answer is not None and answer.conversation_id != self.conversation_id:
             # the question goes back where it was asked: that conversation is shown again (or a new chat, if the
@@ -193,23 +210,25 @@ class WindowView(QMainWindow):
         cut = stats is not None and answer.status == "complete" and stats.finish_reason == "length"
         widget.set_can_continue(answer.status == "cancelled" or cut)
         if answer.status == "error":
-            widget.set_note("failed")
+            widget.set_note(translate("Message", "failed"))
         elif stats is not None:
-            widget.set_note(("stopped · " if answer.status == "cancelled" else f"{CUT_NOTE} · " if cut else "")
-                            + stats_note(stats_dict(stats)))
-            self.chat.announce(f"Answer finished: {answer.text[:300]}")
+            widget.set_note(_note("stopped" if answer.status == "cancelled" else "cut" if cut else "",
+                                  stats_dict(stats)))
+            self.chat.announce(translate("Message", "Answer finished: {text}").format(text=answer.text[:300]))
             self.show_context(stats_dict(stats))
             if answer.status == "cancelled" and self.bridge.stopping:
                 self._speed_text = self.status_speed.text()
-                self.status_speed.setText(STOPPING)  # until stop_done; a message sent meanwhile waits for it
+                # until stop_done; a message sent meanwhile waits for it
+                self.status_speed.setText(translate("MainWindow", STOPPING))
             if stats.dropped_turns:
-                self.show_notice(f"The conversation no longer fits the context: the {stats.dropped_turns} oldest "
-                                 "turn(s) were left out of this answer.")
+                self.show_notice(translate("MainWindow", "The conversation no longer fits the context: the %n "
+                                           "oldest turn(s) were left out of this answer.", None,
+                                           stats.dropped_turns))
         self._refresh_sidebar_soon()
 
     @Slot()
     def _on_stop_done(self) -> None:
-        if self.status_speed.text() == STOPPING:
+        if self.status_speed.text() == translate("MainWindow", STOPPING):
             self.status_speed.setText(self._speed_text)
 
     @Slot(bool)
