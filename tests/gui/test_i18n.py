@@ -26,8 +26,10 @@ def app(qapp: QApplication, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     monkeypatch.setenv(i18n_files.DIR_ENV, str(I18N))
     monkeypatch.setenv("PHIDESK_CACHE", str(tmp_path / "cache"))
     monkeypatch.delenv(i18n.ENV, raising=False)
+    before = QLocale()
     yield qapp
     i18n.install(qapp, "en", env={})
+    QLocale.setDefault(before)  # the next tests' locale (the C locale's 24-hour times)
     assert qapp.layoutDirection() == Qt.LayoutDirection.LeftToRight
 
 
@@ -77,13 +79,15 @@ def test_a_right_to_left_language_reverses_the_layout_without_a_translation(app:
 def test_numbers_and_dates_follow_the_chosen_locale(app: QApplication) -> None:
     import datetime as dt
 
+    from phidesk.gui import figures
+
     i18n.install(app, "system", env={"PHIDESK_LANG": "hi_IN"})
-    assert i18n.number(100000) == "1,00,000"  # Indian grouping
-    assert i18n.number(1234567.891, 2) == "12,34,567.89"
-    assert i18n.short_date(dt.date(2025, 3, 4)) == "4/3/25"  # day first
+    assert figures.number(100000) == "1,00,000"  # Indian grouping
+    assert figures.decimal(1234567.891, 2) == "12,34,567.89"
+    assert figures.short_date(dt.datetime(2025, 3, 4)) == "4/3/25"  # day first
     i18n.install(app, "system", env={"PHIDESK_LANG": "en"})
-    assert i18n.number(100000) == "100,000"
-    assert i18n.short_date(dt.date(2025, 3, 4)) == "3/4/25"
+    assert figures.number(100000) == "100,000"
+    assert figures.short_date(dt.datetime(2025, 3, 4)) == "3/4/25"
 
 
 def test_a_ts_is_compiled_into_the_cache_once_and_again_when_it_changes(app: QApplication,

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QLocale
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
@@ -58,11 +59,13 @@ def test_the_hindi_window_has_no_english_left_but_names(qtbot: object, phidesk_h
     monkeypatch.setenv("PHIDESK_CACHE", str(tmp_path / "cache"))
     app = QApplication.instance()
     assert isinstance(app, QApplication)
+    before = QLocale()
     try:
         english = build(qtbot, "en", monkeypatch)
         hindi = build(qtbot, "hi", monkeypatch)
     finally:
         i18n.install(app, "en", env={})
+        QLocale.setDefault(before)  # the next tests' locale (the C locale's 24-hour times)
     assert [where for where, _ in hindi] == [where for where, _ in english]  # the same widgets, in the same order
     untranslated = [f"{where}: {en!r}" for (where, en), (_, hi) in zip(english, hindi, strict=True)
                     if en == hi and not is_name(en)]

@@ -14,8 +14,7 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QMessageBox
 
 from phidesk import logs
-from phidesk.gui.i18n import translate
-from phidesk.gui.plain import standard_texts
+from phidesk.gui.i18n import standard_buttons, translate
 from phidesk.gui.signals import emit
 from phidesk.texts import QT_TRANSLATE_NOOP
 
@@ -53,7 +52,7 @@ class CrashNotice(QObject):
         if self.dialog is None:
             self.dialog = QMessageBox(QMessageBox.Icon.Critical, translate("Crash", TITLE), "",
                                       QMessageBox.StandardButton.Ok)
-            standard_texts(self.dialog)
+            standard_buttons(self.dialog)
             self.dialog.setTextFormat(Qt.TextFormat.PlainText)  # exception text is data: shown literally
             self.dialog.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.dialog.setText(text)

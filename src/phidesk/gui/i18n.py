@@ -22,13 +22,12 @@ PhiDesk's own translation of them.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLibraryInfo, QLocale, Qt, QTime, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
@@ -173,27 +172,3 @@ def standard_buttons(box: QDialogButtonBox | QMessageBox) -> None:
         shown = translate("StandardButtons", text)
         if button is not None and shown != text:
             button.setText(shown)
-
-
-def number(value: float, decimals: int = 0) -> str:
-    """*value* with the window locale's grouping and digits (hi_IN: 1,00,000); *decimals* after the point."""
-    if decimals == 0:
-        return QLocale().toString(round(value))
-    return QLocale().toString(float(value), "f", decimals)
-
-
-def short_date(value: dt.date | dt.datetime) -> str:
-    """A date in the window locale's short format (hi_IN: 4/3/25; en_US: 3/4/25)."""
-    date = QDate(value.year, value.month, value.day)
-    return QLocale().toString(date, QLocale.FormatType.ShortFormat)
-
-
-def short_time(value: dt.datetime | dt.time) -> str:
-    """A time of day in the window locale's short format (en_US: 2:44 PM; hi_IN: 2:44 pm)."""
-    return QLocale().toString(QTime(value.hour, value.minute, value.second), QLocale.FormatType.ShortFormat)
-
-
-def short_datetime(value: dt.datetime) -> str:
-    """Date and time in the window locale's short format."""
-    moment = QDateTime(QDate(value.year, value.month, value.day), QTime(value.hour, value.minute, value.second))
-    return QLocale().toString(moment, QLocale.FormatType.ShortFormat)

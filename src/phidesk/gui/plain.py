@@ -11,41 +11,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
-from phidesk.gui.i18n import translate
+from phidesk.gui.i18n import standard_buttons
 from phidesk.gui.markdown import escape
 
 Button = QMessageBox.StandardButton
-
-
-def _standard_text(button: QMessageBox.StandardButton) -> str:
-    """The English text Qt gives a standard button, in the window's language (Qt ships no Hindi for them)."""
-    if button == Button.Ok:
-        return translate("MessageBox", "OK")
-    if button == Button.Cancel:
-        return translate("MessageBox", "Cancel")
-    if button == Button.Yes:
-        return translate("MessageBox", "&Yes")
-    if button == Button.No:
-        return translate("MessageBox", "&No")
-    if button == Button.Open:
-        return translate("MessageBox", "Open")
-    if button == Button.Close:
-        return translate("MessageBox", "Close")
-    return ""
-
-
-_ENGLISH = {Button.Ok: "OK", Button.Cancel: "Cancel", Button.Yes: "&Yes", Button.No: "&No", Button.Open: "Open",
-            Button.Close: "Close"}
-
-
-def standard_texts(box: QMessageBox) -> None:
-    """The standard buttons of *box* with PhiDesk's translation of their text, where it has one (else Qt's own
-    text stays: Qt's translation for a language PhiDesk does not have)."""
-    for button in box.buttons():
-        which = box.standardButton(button)
-        text = _standard_text(which)
-        if text and text != _ENGLISH.get(which):
-            button.setText(text)
 
 
 def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
@@ -67,7 +36,7 @@ def _box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str, 
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setText(text)
     box.setDefaultButton(default)
-    standard_texts(box)
+    standard_buttons(box)
     return Button(box.exec())
 
 
