@@ -93,10 +93,689 @@
     </message>
 </context>
 <context>
+    <name>ChatView</name>
+    <message>
+        <source>Conversation</source>
+        <translation>बातचीत</translation>
+    </message>
+    <message>
+        <source>Welcome</source>
+        <translation>स्वागत</translation>
+    </message>
+</context>
+<context>
+    <name>Composer</name>
+    <message>
+        <source>Message PhiDesk… (Enter sends, Shift+Enter for a new line; drop or paste images)</source>
+        <translation>PhiDesk को संदेश लिखें… (Enter से भेजें, नई पंक्ति के लिए Shift+Enter; चित्र खींचकर छोड़ें या पेस्ट करें)</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>संदेश</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>भेजें</translation>
+    </message>
+    <message>
+        <source>Send message</source>
+        <translation>संदेश भेजें</translation>
+    </message>
+    <message>
+        <source>Send (Enter)</source>
+        <translation>भेजें (Enter)</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>रोकें</translation>
+    </message>
+    <message>
+        <source>Stop the answer</source>
+        <translation>उत्तर रोकें</translation>
+    </message>
+    <message>
+        <source>Stop (Esc)</source>
+        <translation>रोकें (Esc)</translation>
+    </message>
+    <message>
+        <source>{file} (click for a preview)</source>
+        <translation>{file} (पूर्वावलोकन के लिए क्लिक करें)</translation>
+    </message>
+    <message>
+        <source>Image {file}</source>
+        <translation>चित्र {file}</translation>
+    </message>
+    <message>
+        <source>Remove image {file}</source>
+        <translation>चित्र {file} हटाएँ</translation>
+    </message>
+    <message>
+        <source>Remove {file}</source>
+        <translation>{file} हटाएँ</translation>
+    </message>
+</context>
+<context>
     <name>Copy</name>
     <message>
         <source>Copied</source>
         <translation>कॉपी हो गया</translation>
+    </message>
+</context>
+<context>
+    <name>Crash</name>
+    <message>
+        <source>PhiDesk: unexpected error</source>
+        <translation>PhiDesk: अनपेक्षित त्रुटि</translation>
+    </message>
+    <message numerus="yes">
+        <source>(and %n more)</source>
+        <translation>
+            <numerusform>(और %n अन्य)</numerusform>
+            <numerusform>(और %n अन्य)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Something went wrong inside PhiDesk:
+{errors}
+
+Your conversations and what you typed are kept. The details are in the log file:
+{log}</source>
+        <translation>PhiDesk के भीतर कुछ गड़बड़ हो गई:
+{errors}
+
+आपकी बातचीत और आपका लिखा हुआ सुरक्षित है। विवरण लॉग फ़ाइल में है:
+{log}</translation>
+    </message>
+</context>
+<context>
+    <name>Database</name>
+    <message>
+        <source>Update PhiDesk to open it, or open a fresh, empty history beside it.</source>
+        <translation>इसे खोलने के लिए PhiDesk को अपडेट करें, या इसके बगल में एक नया, खाली इतिहास खोलें।</translation>
+    </message>
+    <message>
+        <source>Close the other program (or another PhiDesk) and press Retry, or open a fresh history beside it.</source>
+        <translation>दूसरा प्रोग्राम (या दूसरा PhiDesk) बंद करके फिर से कोशिश करें दबाएँ, या इसके बगल में नया इतिहास खोलें।</translation>
+    </message>
+    <message>
+        <source>Check the file&apos;s permissions and press Retry, or open a fresh history beside it.</source>
+        <translation>फ़ाइल की अनुमतियाँ जाँचकर फिर से कोशिश करें दबाएँ, या इसके बगल में नया इतिहास खोलें।</translation>
+    </message>
+    <message>
+        <source>You can open a fresh, empty history beside it.</source>
+        <translation>आप इसके बगल में एक नया, खाली इतिहास खोल सकते हैं।</translation>
+    </message>
+    <message>
+        <source>Your conversation history
+{path}
+{reason}.
+
+PhiDesk has not changed this file: it stays where it is, for a backup or a recovery tool. {advice}</source>
+        <translation>आपकी बातचीत का इतिहास
+{path}
+{reason}।
+
+PhiDesk ने इस फ़ाइल को नहीं बदला है: यह बैकअप या रिकवरी टूल के लिए अपनी जगह पर रहेगी। {advice}</translation>
+    </message>
+    <message>
+        <source>Details are in the log: {log}</source>
+        <translation>विवरण लॉग में है: {log}</translation>
+    </message>
+    <message>
+        <source>PhiDesk cannot open your conversations</source>
+        <translation>PhiDesk आपकी बातचीत नहीं खोल पा रहा है</translation>
+    </message>
+    <message>
+        <source>Open a fresh history</source>
+        <translation>नया इतिहास खोलें</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>फिर से कोशिश करें</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>बंद करें</translation>
+    </message>
+</context>
+<context>
+    <name>Figures</name>
+    <message>
+        <source>{size} MB</source>
+        <translation>{size} MB</translation>
+    </message>
+    <message>
+        <source>{size} KB</source>
+        <translation>{size} KB</translation>
+    </message>
+</context>
+<context>
+    <name>Header</name>
+    <message>
+        <source>When a conversation no longer fits, the oldest turns are left out of what the model reads (they stay in the history, and the answer&apos;s note says how many were left out).</source>
+        <translation>जब बातचीत संदर्भ में नहीं समाती, तो सबसे पुराने हिस्से मॉडल के पढ़ने से छोड़ दिए जाते हैं (वे इतिहास में बने रहते हैं, और उत्तर के नोट में लिखा होता है कि कितने छोड़े गए)।</translation>
+    </message>
+    <message>
+        <source>New chat</source>
+        <translation>नई चैट</translation>
+    </message>
+    <message>
+        <source>Conversation title</source>
+        <translation>बातचीत का शीर्षक</translation>
+    </message>
+    <message>
+        <source>Model for this chat</source>
+        <translation>इस चैट का मॉडल</translation>
+    </message>
+    <message>
+        <source>The model this chat uses; it loads when you send or pick one</source>
+        <translation>यह चैट जिस मॉडल का उपयोग करती है; वह संदेश भेजने या मॉडल चुनने पर लोड होता है</translation>
+    </message>
+    <message>
+        <source>Context used by this chat</source>
+        <translation>इस चैट द्वारा उपयोग किया गया संदर्भ</translation>
+    </message>
+    <message>
+        <source>context: no answer yet</source>
+        <translation>संदर्भ: अभी कोई उत्तर नहीं</translation>
+    </message>
+    <message>
+        <source>System prompt…</source>
+        <translation>सिस्टम प्रॉम्प्ट…</translation>
+    </message>
+    <message>
+        <source>This chat&apos;s system prompt</source>
+        <translation>इस चैट का सिस्टम प्रॉम्प्ट</translation>
+    </message>
+    <message>
+        <source>What the model is told before this chat (empty: the general one in Settings)</source>
+        <translation>इस चैट से पहले मॉडल को क्या बताया जाता है (खाली हो तो सेटिंग्स वाला सामान्य प्रॉम्प्ट)</translation>
+    </message>
+    <message>
+        <source>not loaded</source>
+        <translation>लोड नहीं है</translation>
+    </message>
+    <message>
+        <source>{model} (not installed)</source>
+        <translation>{model} (इंस्टॉल नहीं है)</translation>
+    </message>
+    <message>
+        <source>Get models…</source>
+        <translation>मॉडल पाएँ…</translation>
+    </message>
+    <message>
+        <source>context: {used} tokens</source>
+        <translation>संदर्भ: {used} टोकन</translation>
+    </message>
+    <message>
+        <source>{used} / {total} tokens · full</source>
+        <translation>{used} / {total} टोकन · भरा हुआ</translation>
+    </message>
+    <message>
+        <source>{used} / {total} tokens</source>
+        <translation>{used} / {total} टोकन</translation>
+    </message>
+    <message>
+        <source>{used} of {total} tokens of the context used</source>
+        <translation>संदर्भ के {total} में से {used} टोकन उपयोग हुए</translation>
+    </message>
+    <message>
+        <source>loading…</source>
+        <translation>लोड हो रहा है…</translation>
+    </message>
+    <message>
+        <source>What the model is told before this conversation (empty: the general one from Settings):</source>
+        <translation>इस बातचीत से पहले मॉडल को क्या बताया जाए (खाली छोड़ें तो सेटिंग्स वाला सामान्य प्रॉम्प्ट):</translation>
+    </message>
+</context>
+<context>
+    <name>ImagePreview</name>
+    <message>
+        <source>The images could not be kept in PhiDesk&apos;s data folder: {reason}</source>
+        <translation>चित्र PhiDesk के डेटा फ़ोल्डर में सहेजे नहीं जा सके: {reason}</translation>
+    </message>
+    <message>
+        <source>The images could not be kept: unexpected error {error} (details in {log})</source>
+        <translation>चित्र सहेजे नहीं जा सके: अनपेक्षित त्रुटि {error} (विवरण {log} में)</translation>
+    </message>
+    <message>
+        <source>{file}: the image could not be shown ({error})</source>
+        <translation>{file}: चित्र दिखाया नहीं जा सका ({error})</translation>
+    </message>
+    <message>
+        <source>{file}: the image could not be shown</source>
+        <translation>{file}: चित्र दिखाया नहीं जा सका</translation>
+    </message>
+    <message>
+        <source>Preview of {file}</source>
+        <translation>{file} का पूर्वावलोकन</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>लोड हो रहा है…</translation>
+    </message>
+    <message>
+        <source>Image {file}</source>
+        <translation>चित्र {file}</translation>
+    </message>
+    <message>
+        <source>Image details</source>
+        <translation>चित्र का विवरण</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>बंद करें</translation>
+    </message>
+    <message>
+        <source>Close the preview</source>
+        <translation>पूर्वावलोकन बंद करें</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>बंद करें (Esc)</translation>
+    </message>
+    <message>
+        <source>{file} · {dimensions} px · {format} · {size}</source>
+        <translation>{file} · {dimensions} px · {format} · {size}</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>unexpected error: {error} (details in {log})</source>
+        <translation>अनपेक्षित त्रुटि: {error} (विवरण {log} में)</translation>
+    </message>
+    <message>
+        <source>Could not open {path}: there is no such file.</source>
+        <translation>{path} नहीं खुल सका: ऐसी कोई फ़ाइल नहीं है।</translation>
+    </message>
+    <message>
+        <source>This conversation was changed in another window and has been reloaded.</source>
+        <translation>यह बातचीत किसी दूसरी विंडो में बदली गई थी और फिर से लोड की गई है।</translation>
+    </message>
+    <message>
+        <source>This conversation was changed in another window and has been reloaded. Your message is still in the box below: send it again if you still want to.</source>
+        <translation>यह बातचीत किसी दूसरी विंडो में बदली गई थी और फिर से लोड की गई है। आपका संदेश अभी भी नीचे के बॉक्स में है: चाहें तो उसे फिर से भेजें।</translation>
+    </message>
+    <message>
+        <source>This conversation was deleted in another window. Your message is still in the box below: send it again if you still want to.</source>
+        <translation>यह बातचीत किसी दूसरी विंडो में हटा दी गई। आपका संदेश अभी भी नीचे के बॉक्स में है: चाहें तो उसे फिर से भेजें।</translation>
+    </message>
+    <message>
+        <source>No model is installed: open Get models… in the model menu above, or run &apos;phidesk models starter&apos;.</source>
+        <translation>कोई मॉडल इंस्टॉल नहीं है: ऊपर मॉडल मेनू में «मॉडल पाएँ…» खोलें, या &apos;phidesk models starter&apos; चलाएँ।</translation>
+    </message>
+    <message>
+        <source>The model is not ready: send the message again.</source>
+        <translation>मॉडल अभी तैयार नहीं है: संदेश फिर से भेजें।</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>रद्द करें</translation>
+    </message>
+    <message>
+        <source>This conversation was deleted in another window.</source>
+        <translation>यह बातचीत किसी दूसरी विंडो में हटा दी गई।</translation>
+    </message>
+    <message>
+        <source>Editing a message: send to add your new version (the old one and its answers stay: ‹ › switches between them), or Cancel.</source>
+        <translation>संदेश संपादित हो रहा है: अपना नया संस्करण जोड़ने के लिए भेजें (पुराना संस्करण और उसके उत्तर बने रहते हैं: ‹ › से उनके बीच बदलें), या रद्द करें।</translation>
+    </message>
+    <message>
+        <source>Wait for the answer to finish (or stop it) before loading another model.</source>
+        <translation>दूसरा मॉडल लोड करने से पहले उत्तर पूरा होने दें (या उसे रोक दें)।</translation>
+    </message>
+    <message>
+        <source>Model &apos;{model}&apos; is not usable: not installed</source>
+        <translation>मॉडल &apos;{model}&apos; उपयोग नहीं किया जा सकता: इंस्टॉल नहीं है</translation>
+    </message>
+    <message>
+        <source>Model &apos;{model}&apos; is not usable: {problem}</source>
+        <translation>मॉडल &apos;{model}&apos; उपयोग नहीं किया जा सकता: {problem}</translation>
+    </message>
+    <message>
+        <source>loading {model}…</source>
+        <translation>{model} लोड हो रहा है…</translation>
+    </message>
+    <message>
+        <source>running on {provider}</source>
+        <translation>{provider} पर चल रहा है</translation>
+    </message>
+    <message>
+        <source>no model</source>
+        <translation>कोई मॉडल नहीं</translation>
+    </message>
+    <message>
+        <source>The model could not be loaded: {reason} (your message is back in the box)</source>
+        <translation>मॉडल लोड नहीं हो सका: {reason} (आपका संदेश वापस बॉक्स में है)</translation>
+    </message>
+    <message>
+        <source>The model could not be loaded: {reason}</source>
+        <translation>मॉडल लोड नहीं हो सका: {reason}</translation>
+    </message>
+    <message>
+        <source>Images need a vision model</source>
+        <translation>चित्रों के लिए विज़न मॉडल चाहिए</translation>
+    </message>
+    <message>
+        <source>{model} reads text only. Switch this conversation to {vision} to ask about images?</source>
+        <translation>{model} केवल टेक्स्ट पढ़ता है। चित्रों के बारे में पूछने के लिए इस बातचीत को {vision} पर बदलें?</translation>
+    </message>
+    <message>
+        <source>{model} reads text only. To ask about images, add a vision model such as Phi-3.5-vision (microsoft/Phi-3.5-vision-instruct-onnx).</source>
+        <translation>{model} केवल टेक्स्ट पढ़ता है। चित्रों के बारे में पूछने के लिए कोई विज़न मॉडल जोड़ें, जैसे Phi-3.5-vision (microsoft/Phi-3.5-vision-instruct-onnx)।</translation>
+    </message>
+    <message>
+        <source>first token {seconds} s · {speed} tok/s</source>
+        <translation>पहला टोकन {seconds} सेकंड · {speed} टोकन/सेकंड</translation>
+    </message>
+    <message>
+        <source>The larger context applies to this window but could not be saved: {reason}</source>
+        <translation>बड़ा संदर्भ इस विंडो पर लागू है, पर सहेजा नहीं जा सका: {reason}</translation>
+    </message>
+    <message numerus="yes">
+        <source>One image costs about {image} tokens, so this {context}-token context holds %n image(s) with a question. This computer has room for {offer} tokens ({then} images): {arithmetic}.</source>
+        <translation>
+            <numerusform>एक चित्र में लगभग {image} टोकन लगते हैं, इसलिए {context} टोकन के इस संदर्भ में प्रश्न के साथ %n चित्र समाता है। इस कंप्यूटर में {offer} टोकन ({then} चित्र) की जगह है: {arithmetic}।</numerusform>
+            <numerusform>एक चित्र में लगभग {image} टोकन लगते हैं, इसलिए {context} टोकन के इस संदर्भ में प्रश्न के साथ %n चित्र समाते हैं। इस कंप्यूटर में {offer} टोकन ({then} चित्र) की जगह है: {arithmetic}।</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Use {tokens} tokens</source>
+        <translation>{tokens} टोकन उपयोग करें</translation>
+    </message>
+    <message>
+        <source>Loaded model</source>
+        <translation>लोड किया गया मॉडल</translation>
+    </message>
+    <message>
+        <source>Last answer speed</source>
+        <translation>पिछले उत्तर की गति</translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation>परिचय</translation>
+    </message>
+    <message>
+        <source>About PhiDesk (F1)</source>
+        <translation>PhiDesk का परिचय (F1)</translation>
+    </message>
+    <message>
+        <source>Versions, providers and folders, for bug reports (F1)</source>
+        <translation>संस्करण, प्रोवाइडर और फ़ोल्डर, बग रिपोर्ट के लिए (F1)</translation>
+    </message>
+    <message>
+        <source>{gpu} ({memory} MB)</source>
+        <translation>{gpu} ({memory} MB)</translation>
+    </message>
+    <message>
+        <source>The settings apply to this window but could not be saved: {reason}</source>
+        <translation>सेटिंग्स इस विंडो पर लागू हैं, पर सहेजी नहीं जा सकीं: {reason}</translation>
+    </message>
+    <message>
+        <source>Answers not saved yet</source>
+        <translation>उत्तर अभी सहेजे नहीं गए</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n answer(s) could not be saved because the disk holding {folder} is full. Free some space and press Retry, or copy them to the clipboard before quitting.</source>
+        <translation>
+            <numerusform>%n उत्तर सहेजा नहीं जा सका क्योंकि {folder} वाली डिस्क भर गई है। कुछ जगह खाली करके फिर से कोशिश करें दबाएँ, या बंद करने से पहले उसे क्लिपबोर्ड पर कॉपी कर लें।</numerusform>
+            <numerusform>%n उत्तर सहेजे नहीं जा सके क्योंकि {folder} वाली डिस्क भर गई है। कुछ जगह खाली करके फिर से कोशिश करें दबाएँ, या बंद करने से पहले उन्हें क्लिपबोर्ड पर कॉपी कर लें।</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>फिर से कोशिश करें</translation>
+    </message>
+    <message>
+        <source>Copy and quit</source>
+        <translation>कॉपी करके बंद करें</translation>
+    </message>
+    <message>
+        <source>Keep PhiDesk open</source>
+        <translation>PhiDesk खुला रखें</translation>
+    </message>
+    <message>
+        <source>stopping: reading the last part of the prompt…</source>
+        <translation>रोका जा रहा है: प्रॉम्प्ट का आख़िरी हिस्सा पढ़ा जा रहा है…</translation>
+    </message>
+    <message>
+        <source>There is disk space again: every answer is saved.</source>
+        <translation>डिस्क पर फिर से जगह है: सभी उत्तर सहेज लिए गए हैं।</translation>
+    </message>
+    <message>
+        <source>{model} · restarting on the next message</source>
+        <translation>{model} · अगले संदेश पर फिर से शुरू होगा</translation>
+    </message>
+    <message numerus="yes">
+        <source>The conversation no longer fits the context: the %n oldest turn(s) were left out of this answer.</source>
+        <translation>
+            <numerusform>बातचीत अब संदर्भ में नहीं समाती: इस उत्तर में सबसे पुराना %n हिस्सा छोड़ दिया गया।</numerusform>
+            <numerusform>बातचीत अब संदर्भ में नहीं समाती: इस उत्तर में सबसे पुराने %n हिस्से छोड़ दिए गए।</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Message</name>
+    <message>
+        <source>Copy</source>
+        <translation>कॉपी करें</translation>
+    </message>
+    <message>
+        <source>Copy this code</source>
+        <translation>यह कोड कॉपी करें</translation>
+    </message>
+    <message>
+        <source>Copy code</source>
+        <translation>कोड कॉपी करें</translation>
+    </message>
+    <message>
+        <source>Code ({language})</source>
+        <translation>कोड ({language})</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>कोड</translation>
+    </message>
+    <message>
+        <source>writing…</source>
+        <translation>लिख रहा है…</translation>
+    </message>
+    <message>
+        <source>thinking…</source>
+        <translation>सोच रहा है…</translation>
+    </message>
+    <message>
+        <source>You</source>
+        <translation>आप</translation>
+    </message>
+    <message>
+        <source>Assistant</source>
+        <translation>सहायक</translation>
+    </message>
+    <message>
+        <source>Your message</source>
+        <translation>आपका संदेश</translation>
+    </message>
+    <message>
+        <source>Answer from {model}</source>
+        <translation>{model} का उत्तर</translation>
+    </message>
+    <message>
+        <source>Reading the prompt</source>
+        <translation>प्रॉम्प्ट पढ़ा जा रहा है</translation>
+    </message>
+    <message>
+        <source>Image {number}: {file}</source>
+        <translation>चित्र {number}: {file}</translation>
+    </message>
+    <message>
+        <source>{image} (click for a preview)</source>
+        <translation>{image} (पूर्वावलोकन के लिए क्लिक करें)</translation>
+    </message>
+    <message numerus="yes">
+        <source>A long message ({count} characters) is shown as plain text, long lines in pieces. Copy copies all of it exactly.</source>
+        <translation>
+            <numerusform>एक लंबा संदेश ({count} अक्षर) सादे टेक्स्ट के रूप में दिखाया गया है, लंबी पंक्तियाँ टुकड़ों में। कॉपी करने पर पूरा संदेश ज्यों का त्यों कॉपी होता है।</numerusform>
+            <numerusform>एक लंबा संदेश ({count} अक्षर) सादे टेक्स्ट के रूप में दिखाया गया है, लंबी पंक्तियाँ टुकड़ों में। कॉपी करने पर पूरा संदेश ज्यों का त्यों कॉपी होता है।</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Reading the prompt: {done} / {total} tokens · about {seconds} s left</source>
+        <translation>प्रॉम्प्ट पढ़ा जा रहा है: {done} / {total} टोकन · लगभग {seconds} सेकंड बाकी</translation>
+    </message>
+    <message>
+        <source>Reading the prompt: {done} / {total} tokens</source>
+        <translation>प्रॉम्प्ट पढ़ा जा रहा है: {done} / {total} टोकन</translation>
+    </message>
+    <message>
+        <source>Open link?</source>
+        <translation>लिंक खोलें?</translation>
+    </message>
+    <message>
+        <source>This link comes from the model&apos;s answer. Open it in your browser?
+
+{url}</source>
+        <translation>यह लिंक मॉडल के उत्तर से आया है। इसे अपने ब्राउज़र में खोलें?
+
+{url}</translation>
+    </message>
+    <message>
+        <source>Previous version</source>
+        <translation>पिछला संस्करण</translation>
+    </message>
+    <message>
+        <source>Show the previous version</source>
+        <translation>पिछला संस्करण दिखाएँ</translation>
+    </message>
+    <message>
+        <source>Next version</source>
+        <translation>अगला संस्करण</translation>
+    </message>
+    <message>
+        <source>Show the next version</source>
+        <translation>अगला संस्करण दिखाएँ</translation>
+    </message>
+    <message>
+        <source>Version {index} of {count}</source>
+        <translation>{count} में से संस्करण {index}</translation>
+    </message>
+    <message>
+        <source>Copy this message</source>
+        <translation>यह संदेश कॉपी करें</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>संपादित करें</translation>
+    </message>
+    <message>
+        <source>Edit this message and send it again</source>
+        <translation>यह संदेश संपादित करके फिर से भेजें</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>फिर से बनाएँ</translation>
+    </message>
+    <message>
+        <source>Write this answer again</source>
+        <translation>यह उत्तर फिर से लिखवाएँ</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>जारी रखें</translation>
+    </message>
+    <message>
+        <source>Continue this answer</source>
+        <translation>यह उत्तर आगे लिखवाएँ</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>हटाएँ</translation>
+    </message>
+    <message>
+        <source>Delete this message</source>
+        <translation>यह संदेश हटाएँ</translation>
+    </message>
+    <message>
+        <source>Delete this message?</source>
+        <translation>यह संदेश हटाएँ?</translation>
+    </message>
+    <message>
+        <source>This message is deleted (its other versions stay). The messages after it stay in the conversation.</source>
+        <translation>यह संदेश हटा दिया जाएगा (इसके दूसरे संस्करण बने रहेंगे)। इसके बाद के संदेश बातचीत में बने रहेंगे।</translation>
+    </message>
+    <message>
+        <source>stopped · {figures}</source>
+        <translation>रोका गया · {figures}</translation>
+    </message>
+    <message>
+        <source>cut at the token limit · {figures}</source>
+        <translation>टोकन सीमा पर कट गया · {figures}</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>रोका गया</translation>
+    </message>
+    <message>
+        <source>interrupted (the app was closed)</source>
+        <translation>बीच में रुका (ऐप बंद हो गया था)</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>विफल</translation>
+    </message>
+    <message>
+        <source>reading the prompt…</source>
+        <translation>प्रॉम्प्ट पढ़ रहा है…</translation>
+    </message>
+    <message>
+        <source>Answer finished: {text}</source>
+        <translation>उत्तर पूरा हुआ: {text}</translation>
+    </message>
+</context>
+<context>
+    <name>Notes</name>
+    <message>
+        <source>image {costs} of {prompt} prompt tokens</source>
+        <translation>चित्र {costs}, प्रॉम्प्ट के {prompt} टोकन में से</translation>
+    </message>
+    <message>
+        <source>images {costs} of {prompt} prompt tokens</source>
+        <translation>चित्र {costs}, प्रॉम्प्ट के {prompt} टोकन में से</translation>
+    </message>
+    <message numerus="yes">
+        <source>{count} tokens</source>
+        <translation>
+            <numerusform>{count} टोकन</numerusform>
+            <numerusform>{count} टोकन</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{speed} tok/s</source>
+        <translation>{speed} टोकन/सेकंड</translation>
+    </message>
+    <message>
+        <source>first token {seconds} s</source>
+        <translation>पहला टोकन {seconds} सेकंड</translation>
+    </message>
+</context>
+<context>
+    <name>Notices</name>
+    <message>
+        <source>Dismiss this notice</source>
+        <translation>यह सूचना हटाएँ</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>हटाएँ</translation>
+    </message>
+    <message>
+        <source>Notice</source>
+        <translation>सूचना</translation>
+    </message>
+    <message>
+        <source>Notices</source>
+        <translation>सूचनाएँ</translation>
     </message>
 </context>
 <context>
@@ -342,6 +1021,165 @@
     </message>
 </context>
 <context>
+    <name>Sidebar</name>
+    <message>
+        <source>Yesterday {time}</source>
+        <translation>कल {time}</translation>
+    </message>
+    <message>
+        <source>{day} {time}</source>
+        <translation>{day} {time}</translation>
+    </message>
+    <message>
+        <source>New chat</source>
+        <translation>नई चैट</translation>
+    </message>
+    <message>
+        <source>New chat (Ctrl+N)</source>
+        <translation>नई चैट (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>आयात करें…</translation>
+    </message>
+    <message>
+        <source>Import a conversation from JSON</source>
+        <translation>JSON से बातचीत आयात करें</translation>
+    </message>
+    <message>
+        <source>Search chats (Ctrl+F)</source>
+        <translation>चैट खोजें (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>Search conversations</source>
+        <translation>बातचीत खोजें</translation>
+    </message>
+    <message>
+        <source>Conversations</source>
+        <translation>बातचीत</translation>
+    </message>
+    <message>
+        <source>Enter opens, F2 renames, Delete deletes, the menu key shows more</source>
+        <translation>Enter से खुलती है, F2 से नाम बदलता है, Delete से हटती है, मेनू कुंजी से और विकल्प दिखते हैं</translation>
+    </message>
+    <message>
+        <source>{heading}:</source>
+        <translation>{heading}:</translation>
+    </message>
+    <message>
+        <source>section heading</source>
+        <translation>खंड का शीर्षक</translation>
+    </message>
+    <message>
+        <source>{title}, pinned, {when}</source>
+        <translation>{title}, पिन की गई, {when}</translation>
+    </message>
+    <message>
+        <source>{title}, {when}</source>
+        <translation>{title}, {when}</translation>
+    </message>
+    <message>
+        <source>Conversation actions</source>
+        <translation>बातचीत के विकल्प</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>खोलें</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>नाम बदलें…</translation>
+    </message>
+    <message>
+        <source>Unpin</source>
+        <translation>पिन हटाएँ</translation>
+    </message>
+    <message>
+        <source>Pin</source>
+        <translation>पिन करें</translation>
+    </message>
+    <message>
+        <source>Export as Markdown…</source>
+        <translation>Markdown के रूप में निर्यात करें…</translation>
+    </message>
+    <message>
+        <source>Export as JSON…</source>
+        <translation>JSON के रूप में निर्यात करें…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>हटाएँ…</translation>
+    </message>
+    <message>
+        <source>Pinned</source>
+        <translation>पिन की गई</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>आज</translation>
+    </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>कल</translation>
+    </message>
+    <message>
+        <source>Previous 7 days</source>
+        <translation>पिछले 7 दिन</translation>
+    </message>
+    <message>
+        <source>Older</source>
+        <translation>पुरानी</translation>
+    </message>
+    <message>
+        <source>Rename conversation</source>
+        <translation>बातचीत का नाम बदलें</translation>
+    </message>
+    <message>
+        <source>Title:</source>
+        <translation>शीर्षक:</translation>
+    </message>
+    <message>
+        <source>Delete conversation</source>
+        <translation>बातचीत हटाएँ</translation>
+    </message>
+    <message>
+        <source>Delete “{title}” for good?</source>
+        <translation>“{title}” को हमेशा के लिए हटाएँ?</translation>
+    </message>
+    <message>
+        <source>Another window is still writing an answer in this conversation: delete it once that answer is finished.</source>
+        <translation>कोई दूसरी विंडो अभी इस बातचीत में उत्तर लिख रही है: वह उत्तर पूरा होने के बाद इसे हटाएँ।</translation>
+    </message>
+    <message>
+        <source>Export conversation</source>
+        <translation>बातचीत निर्यात करें</translation>
+    </message>
+    <message>
+        <source>Exported to {path}</source>
+        <translation>{path} में निर्यात किया गया</translation>
+    </message>
+    <message>
+        <source>Import conversation</source>
+        <translation>बातचीत आयात करें</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Could not import {file}: {reason}</source>
+        <translation>{file} आयात नहीं हो सका: {reason}</translation>
+    </message>
+    <message>
+        <source>Could not import {file}: the disk is full; free some space and import again. Nothing was imported.</source>
+        <translation>{file} आयात नहीं हो सका: डिस्क भर गई है; कुछ जगह खाली करके फिर से आयात करें। कुछ भी आयात नहीं हुआ।</translation>
+    </message>
+    <message>
+        <source>Could not import {file}: the database refused it ({reason}). Nothing was imported.</source>
+        <translation>{file} आयात नहीं हो सका: डेटाबेस ने इसे अस्वीकार कर दिया ({reason})। कुछ भी आयात नहीं हुआ।</translation>
+    </message>
+</context>
+<context>
     <name>StandardButtons</name>
     <message>
         <source>OK</source>
@@ -398,6 +1236,41 @@
     <message>
         <source>Reset</source>
         <translation>रीसेट करें</translation>
+    </message>
+</context>
+<context>
+    <name>Welcome</name>
+    <message>
+        <source>
+&lt;h2&gt;Welcome to PhiDesk&lt;/h2&gt;
+&lt;p&gt;PhiDesk chats with language models that run entirely on this computer. Nothing you type leaves it.&lt;/p&gt;
+&lt;p&gt;The &lt;b&gt;starter&lt;/b&gt; model is selected: a tiny model (SmolLM2-135M, 135 million parameters) that shows how things
+work but is often wrong. For real answers: &lt;a href=&quot;download:phi-3.5-mini-instruct&quot;&gt;download Phi-3.5-mini&lt;/a&gt;
+(Microsoft&apos;s ONNX build for this machine, 2-3 GB; or &lt;code&gt;phidesk models download phi-3.5-mini-instruct&lt;/code&gt;).
+Phi-3.5-vision, for questions about images, is under &lt;i&gt;Get models…&lt;/i&gt; in the model menu above.&lt;/p&gt;
+&lt;p&gt;Type below and press Enter. Esc stops an answer; Ctrl+N starts a new chat; Ctrl+, opens the settings.&lt;/p&gt;
+</source>
+        <translation>
+&lt;h2&gt;PhiDesk में आपका स्वागत है&lt;/h2&gt;
+&lt;p&gt;PhiDesk ऐसे भाषा मॉडलों से बातचीत करता है जो पूरी तरह इसी कंप्यूटर पर चलते हैं। आप जो कुछ लिखते हैं, वह इस कंप्यूटर से बाहर नहीं जाता।&lt;/p&gt;
+&lt;p&gt;&lt;b&gt;starter&lt;/b&gt; मॉडल चुना गया है: एक बहुत छोटा मॉडल (SmolLM2-135M, 13.5 करोड़ पैरामीटर) जो दिखाता है कि चीज़ें कैसे काम करती हैं,
+पर अक्सर गलत होता है। सही उत्तरों के लिए: &lt;a href=&quot;download:phi-3.5-mini-instruct&quot;&gt;Phi-3.5-mini डाउनलोड करें&lt;/a&gt;
+(इस मशीन के लिए Microsoft का ONNX बिल्ड, 2-3 GB; या &lt;code&gt;phidesk models download phi-3.5-mini-instruct&lt;/code&gt;)।
+चित्रों के बारे में प्रश्नों के लिए Phi-3.5-vision ऊपर मॉडल मेनू में &lt;i&gt;मॉडल पाएँ…&lt;/i&gt; के अंतर्गत है।&lt;/p&gt;
+&lt;p&gt;नीचे लिखें और Enter दबाएँ। Esc उत्तर रोकता है; Ctrl+N नई चैट शुरू करता है; Ctrl+, सेटिंग्स खोलता है।&lt;/p&gt;
+</translation>
+    </message>
+    <message>
+        <source>
+&lt;h2&gt;Welcome to PhiDesk&lt;/h2&gt;
+&lt;p&gt;No model is installed yet. Run &lt;code&gt;phidesk models starter&lt;/code&gt; for a small model to start with, or
+&lt;code&gt;phidesk models import PATH&lt;/code&gt; for a Phi-3.5 ONNX folder.&lt;/p&gt;
+</source>
+        <translation>
+&lt;h2&gt;PhiDesk में आपका स्वागत है&lt;/h2&gt;
+&lt;p&gt;अभी कोई मॉडल इंस्टॉल नहीं है। शुरुआत के लिए एक छोटे मॉडल हेतु &lt;code&gt;phidesk models starter&lt;/code&gt; चलाएँ, या
+Phi-3.5 ONNX फ़ोल्डर के लिए &lt;code&gt;phidesk models import PATH&lt;/code&gt; चलाएँ।&lt;/p&gt;
+</translation>
     </message>
 </context>
 </TS>

@@ -26,17 +26,24 @@ def is_name(text: str) -> bool:
 
 
 def visible_texts(window: MainWindow) -> list[tuple[str, str]]:
-    """(where, text) of each visible action, button and label, and the title, in a fixed order."""
+    """(where, text) of each visible action, button and label, every visible widget's accessible name and tooltip,
+    and the title, in a fixed order."""
     found = [("window title", window.windowTitle())]
     for widget in window.findChildren(QWidget):
         if not widget.isVisibleTo(window):
             continue
+        where = f"{type(widget).__name__} {widget.objectName()}"
         if isinstance(widget, (QAbstractButton, QLabel)):
-            found.append((f"{type(widget).__name__} {widget.objectName() or widget.accessibleName()}",
-                          widget.text()))
+            found.append((where, widget.text()))
+        if widget.accessibleName():
+            found.append((f"{where} (accessible name)", widget.accessibleName()))
+        if widget.toolTip():
+            found.append((f"{where} (tooltip)", widget.toolTip()))
     for action in window.findChildren(QAction):
         if action.isVisible() and action.text():
             found.append((f"QAction {action.objectName()}", action.text()))
+        if action.isVisible() and action.toolTip() and action.toolTip() != action.text().replace("&", "").rstrip("…."):
+            found.append((f"QAction {action.objectName()} (tooltip)", action.toolTip()))
     return found
 
 
