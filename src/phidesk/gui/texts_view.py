@@ -1,0 +1,81 @@
+"""Core messages in the window's language: a :class:`phidesk.texts.Text` translated and filled in.
+
+The core (no Qt) raises and returns ``Text`` values whose string is English; here their template is looked up
+under their context, the values are filled in (numbers whose field asks for grouping, ``{n:,}``, written in the
+window's locale: 1,00,000 in Hindi), and a translation that cannot be filled in (a placeholder a translator
+mistyped) falls back to the English template rather than failing where the window shows it.
+
+Errors that come from the worker process cross its pipe as a code and an English line (``EngineError``);
+:func:`localized_error` says the common ones in the window's language by their code.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import string
+from typing import Any
+
+from PySide6.QtCore import QLocale
+
+from phidesk.gui.i18n import translate
+from phidesk.texts import Text, message_of
+
+log = logging.getLogger(__name__)
+
+_GROUPED = re.compile(r",(?:\.(?P<precision>\d+))?(?P<kind>[df]?)")
+
+
+class _LocaleFormatter(string.Formatter):
+    """``str.format`` with the grouped numbers (``{n:,}``, ``{x:,.1f}``) in the default QLocale's digits."""
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        match = _GROUPED.fullmatch(format_spec)
+        locale = QLocale()
+        if match is None or isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or locale.language() == QLocale.Language.C:  # the C locale writes no grouping at all: keep Python's
+            return super().format_field(value, format_spec)
+        precision, kind = match["precision"], match["kind"]
+        if isinstance(value, int) and precision is None and kind != "f":
+            return locale.toString(value)
+        return locale.toString(float(value), "f", int(precision) if precision is not None else 6)
+
+
+_FORMATTER = _LocaleFormatter()
+
+
+def _fill(template: str, values: dict[str, object]) -> str:
+    return _FORMATTER.vformat(template, (), values)
+
+
+def localized(message: object) -> str:
+    """*message* in the window's language: a Text (or an exception raised with one) translated with its values
+    filled in, its Text values too; anything else as its ``str``."""
+    if isinstance(message, BaseException):
+        message = message_of(message)
+    if not isinstance(message, Text):
+        return str(message)
+    values = {key: localized(value) if isinstance(value, (Text, BaseException)) else value
+              for key, value in message.values.items()}
+    translated = translate(message.context, message.template)
+    try:
+        return _fill(translated, values)
+    except (KeyError, IndexError, ValueError, AttributeError, TypeError) as exc:
+        if translated != message.template:
+            log.warning("translation of %r cannot be filled in (%s): shown in English", message.template, exc)
+        try:
+            return _fill(message.template, values)
+        except (KeyError, IndexError, ValueError, AttributeError, TypeError):
+            return str.__str__(message)
+
+
+def fill(template: str, /, **values: object) -> str:
+    """*template* (already translated) with *values*, grouped numbers (``{n:,}``) in the window's locale."""
+    return _fill(template, values)
+
+
+def size_text(mb: float) -> str:
+    """A size given in MB, as the window writes it: "1.5 GB" from 1,024 MB up, else "300 MB"."""
+    if mb >= 1024:
+        return fill(translate("Units", "{gb:,.1f} GB"), gb=mb / 1024)
+    return fill(translate("Units", "{mb:,.0f} MB"), mb=mb)
