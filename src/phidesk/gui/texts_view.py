@@ -79,3 +79,12 @@ def size_text(mb: float) -> str:
     if mb >= 1024:
         return fill(translate("Units", "{gb:,.1f} GB"), gb=mb / 1024)
     return fill(translate("Units", "{mb:,.0f} MB"), mb=mb)
+
+
+def sentence(text: str) -> str:
+    """A one-line reason as a sentence of its own: its first letter upper-case, a full stop at its end (none
+    added after one, or after a Devanagari danda)."""
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?", "।")) else text + "."
