@@ -27,6 +27,8 @@ HINDI = {
         "= {total:,} MB",
     ("Verdict", "fits"): "फ़िट होता है",
     ("Test", "{count:,} tokens"): "{गिनती} टोकन",  # a placeholder a translator mistyped
+    ("Errors", "The model process stopped; it starts again with the next message. Details: {detail}"):
+        "मॉडल प्रक्रिया रुक गई। विवरण: {detail}",
 }
 
 
@@ -85,3 +87,12 @@ def test_a_translation_that_cannot_be_filled_in_falls_back_to_english(hindi: Non
     text = Text("Test", "{count:,} tokens", count=100_000)
     assert localized(text) == "1,00,000 tokens"  # English, still in the window's digits, and no exception
     assert localized(ValueError("plain")) == "plain"
+
+
+def test_a_worker_error_is_said_by_its_code_with_the_english_line_as_its_detail(hindi: None) -> None:
+    from phidesk.gui.texts_view import localized_error
+
+    line = "the model process is gone (Broken pipe)"
+    assert localized_error("worker_died", line) == f"मॉडल प्रक्रिया रुक गई। विवरण: {line}"
+    assert localized_error("some_new_code", line) == line  # no text for the code: the English line
+    assert localized_error("no_model", "no model is loaded") == "no model is loaded"  # no translation of it here

@@ -19,7 +19,7 @@ from typing import Any
 from PySide6.QtCore import QLocale
 
 from phidesk.gui.i18n import translate
-from phidesk.texts import Text, message_of
+from phidesk.texts import QT_TRANSLATE_NOOP, Text, message_of
 
 log = logging.getLogger(__name__)
 
@@ -88,3 +88,45 @@ def sentence(text: str) -> str:
         return text
     text = text[0].upper() + text[1:]
     return text if text.endswith((".", "!", "?", "।")) else text + "."
+
+
+# What the window says for the common failures that cross the worker's pipe as a code and an English line; the
+# line, whose details (a signal, a log path, a size) only the worker knows, is kept as {detail}.
+ERROR_CODES = {
+    "worker_died": QT_TRANSLATE_NOOP(
+        "Errors", "The model process stopped; it starts again with the next message. Details: {detail}"),
+    "no_model": QT_TRANSLATE_NOOP("Errors", "No model is loaded: choose one in the model picker."),
+    "cancelled": QT_TRANSLATE_NOOP(
+        "Errors", "Loading the model was stopped (Stop or Esc); it loads again with the next message."),
+    "bad_text": QT_TRANSLATE_NOOP(
+        "Errors", "The text holds characters that are not valid Unicode, so it was not sent."),
+    "bad_template": QT_TRANSLATE_NOOP("Errors", "The model's chat template cannot be used. Details: {detail}"),
+    "prompt_too_long": QT_TRANSLATE_NOOP(
+        "Errors", "This message does not fit the model's context: shorten it, or raise the context in Settings. "
+                  "Details: {detail}"),
+    "bad_image": QT_TRANSLATE_NOOP("Errors", "An image cannot be used. Details: {detail}"),
+    "cannot_continue": QT_TRANSLATE_NOOP("Errors", "This answer cannot be continued. Details: {detail}"),
+    "load_failed": QT_TRANSLATE_NOOP("Errors", "The model could not be loaded. Details: {detail}"),
+    "generate_failed": QT_TRANSLATE_NOOP("Errors", "The answer failed. Details: {detail}"),
+    "disk_full": QT_TRANSLATE_NOOP("Errors", "The disk is full: free some space, then try again. Details: {detail}"),
+}
+
+
+def localized_error(code: str | None, message: object) -> str:
+    """An error the window shows: a Text (or an exception raised with one) translated; else, for a common *code*
+    whose text has a translation, that text with *message* as its detail; else *message* as it is (English)."""
+    if isinstance(message, BaseException):
+        message = message_of(message)
+    if isinstance(message, Text):
+        return localized(message)
+    english = str(message)
+    template = ERROR_CODES.get(code or "")
+    if template is None:
+        return english
+    translated = translate("Errors", template)
+    if translated == template:  # no translation installed: the worker's own line says more
+        return english
+    try:
+        return translated.format(detail=english)
+    except (KeyError, IndexError, ValueError, AttributeError):
+        return english
