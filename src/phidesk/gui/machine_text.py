@@ -44,5 +44,5 @@ def machine_html(report: dict[str, Any]) -> str:
                                      "{providers}", None, int(cpu["threads"])).format(
         cpu=str(cpu["name"]), free=size_text(ram["available_mb"]), total=size_text(ram["total_mb"]), gpus=gpus,
         providers=providers_text(report))
-    return (f"<b>{escape(translate('ModelManager', 'This machine:'))}</b> {escape(line)} "
-            f"(<a href='recheck'>{escape(translate('ModelManager', 'check again'))}</a>)")
+    heading, link = translate("ModelManager", "This machine:"), translate("ModelManager", "check again")
+    return f"<b>{escape(heading)}</b> {escape(line)} (<a href='recheck'>{escape(link)}</a>)"
