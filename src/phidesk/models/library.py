@@ -36,7 +36,7 @@ from phidesk import jsonfile, paths
 from phidesk.engine.modelinfo import ModelInfo, read_model_folder
 from phidesk.errors import ModelFolderError, UserError
 from phidesk.models import gguf
-from phidesk.texts import QT_TRANSLATE_NOOP, Text
+from phidesk.texts import QT_TRANSLATE_NOOP, Text, message_of
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +151,7 @@ def list_models() -> list[InstalledModel]:
             _check_links(folder)
             info, problem = read_model_folder(folder), None
         except ModelFolderError as exc:
-            info, problem = None, str(exc)
+            info, problem = None, message_of(exc)
         source = str(_read_manifest(folder).get("source", ""))
         models.append(InstalledModel(folder.name, folder, info, problem, source))
     return models
