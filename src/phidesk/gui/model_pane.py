@@ -235,7 +235,7 @@ class ModelPane(QWidget):
             entry = catalog.find(model_id, variant)
             job = self.manager().enqueue(entry)
         except UserError as exc:
-            warn(self, translate("ModelManager", "Download"), sentence(localized(exc)))
+            warn(self, translate("ModelManager", "Download"), localized(exc))
             return
         self._row(entry.key).show_job(job)
 
@@ -386,7 +386,7 @@ class ModelPane(QWidget):
         try:
             library.remove(model_id)
         except (UserError, OSError) as exc:
-            warn(self, translate("ModelManager", "Remove model"), sentence(localized(exc)))
+            warn(self, translate("ModelManager", "Remove model"), localized(exc))
         self.refresh()
 
     def _on_import(self, kind: str) -> None:
@@ -434,7 +434,7 @@ class ModelPane(QWidget):
         if isinstance(result, UserError) and result.code == "cancelled":
             pass  # the user stopped it: nothing to say
         elif isinstance(result, (UserError, OSError)):
-            warn(self, translate("ImportModel", "Import"), sentence(localized(result)))
+            warn(self, translate("ImportModel", "Import"), localized(result))
         elif isinstance(result, Exception):
             warn(self, translate("ImportModel", "Import"),
                  translate("ImportModel", "The import failed: unexpected error {error} (details in {log})").format(
