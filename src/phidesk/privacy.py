@@ -25,6 +25,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from phidesk.texts import QT_TRANSLATE_NOOP, Text
+
 # Read by the libraries when they load; inherited by every child process.
 QUIET_ENV = {
     "ORT_DISABLE_TELEMETRY": "1",  # onnxruntime and onnxruntime-genai
@@ -56,9 +58,11 @@ def disable_runtime_telemetry(og: Any) -> None:
 def offline_reason(setting: bool) -> str | None:
     """Why downloads are refused right now, or None when they are allowed."""
     if os.environ.get(OFFLINE_ENV, "").strip().lower() in {"1", "true", "yes", "on"}:
-        return (f"downloads are off: {OFFLINE_ENV} is set in the environment "
-                f"(unset it to download; installed models keep working)")
+        return Text("Downloads", QT_TRANSLATE_NOOP(
+            "Downloads", "downloads are off: {variable} is set in the environment (unset it to download; installed "
+                         "models keep working)"), variable=OFFLINE_ENV)
     if setting:
-        return ("downloads are off: PhiDesk is in Offline mode (untick Offline in Settings to download; "
-                "installed models keep working)")
+        return Text("Downloads", QT_TRANSLATE_NOOP(
+            "Downloads", "downloads are off: PhiDesk is in Offline mode (untick Offline in Settings to download; "
+                         "installed models keep working)"))
     return None

@@ -8,21 +8,36 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
+from phidesk.gui.i18n import translate
 from phidesk.gui.markdown import escape
+from phidesk.gui.texts_view import fill, localized, size_text
+from phidesk.texts import QT_TRANSLATE_NOOP
 
-UNREACHABLE = ("The Hugging Face hub cannot be reached: check the network (or the Offline setting), "
-               "then Retry.")
+UNREACHABLE = QT_TRANSLATE_NOOP("Downloads", "The Hugging Face hub cannot be reached: check the network (or the "
+                                             "Offline setting), then Retry.")
+# a job's state, as the progress bar says it
+STATES = {
+    "queued": QT_TRANSLATE_NOOP("Downloads", "queued"),
+    "listing": QT_TRANSLATE_NOOP("Downloads", "listing"),
+    "downloading": QT_TRANSLATE_NOOP("Downloads", "downloading"),
+    "verifying": QT_TRANSLATE_NOOP("Downloads", "verifying"),
+    "installing": QT_TRANSLATE_NOOP("Downloads", "installing"),
+    "paused": QT_TRANSLATE_NOOP("Downloads", "paused"),
+    "done": QT_TRANSLATE_NOOP("Downloads", "done"),
+    "failed": QT_TRANSLATE_NOOP("Downloads", "failed"),
+    "cancelled": QT_TRANSLATE_NOOP("Downloads", "cancelled"),
+}
 
-
-def mb(value: float) -> str:
-    return f"{value / 1024:,.1f} GB" if value >= 1024 else f"{value:,.0f} MB"
+mb = size_text  # a size in MB as the window writes it (the name the pane and the catalog import)
 
 
 def failure_text(job: Any) -> str:
-    """What a failed download says: what to do when the hub cannot be reached at all, else the reason."""
+    """What a failed download says, in the window's language: what to do when the hub cannot be reached at all,
+    else the reason."""
     if getattr(job, "error_code", None) == "hub_unreachable":
-        return UNREACHABLE
-    return str(getattr(job, "error", None) or "the download failed")
+        return translate("Downloads", UNREACHABLE)
+    error = getattr(job, "error", None)
+    return localized(error) if error else translate("Downloads", "the download failed")
 
 
 class DownloadRow(QWidget):
@@ -37,17 +52,21 @@ class DownloadRow(QWidget):
         layout.addWidget(self.label)
         row = QHBoxLayout()
         self.bar = QProgressBar(self)
-        self.bar.setAccessibleName(f"Download progress of {key}")
+        self.bar.setAccessibleName(translate("Downloads", "Download progress of {model}").format(model=key))
         row.addWidget(self.bar, 1)
-        self.pause = QPushButton("Pause", self)
-        self.pause.setAccessibleName(f"Pause or resume the download of {key}")
-        self.retry = QPushButton("Retry", self)
-        self.retry.setAccessibleName(f"Retry the download of {key} where it stopped")
-        self.dismiss = QPushButton("Dismiss", self)
-        self.dismiss.setAccessibleName(f"Hide the failed download of {key} (what was downloaded stays)")
-        self.dismiss.setToolTip("Hide this row; what was downloaded stays for next time (Cancel deletes it)")
-        self.cancel = QPushButton("Cancel", self)
-        self.cancel.setAccessibleName(f"Cancel the download of {key}")
+        self.pause = QPushButton(translate("Downloads", "Pause"), self)
+        self.pause.setAccessibleName(
+            translate("Downloads", "Pause or resume the download of {model}").format(model=key))
+        self.retry = QPushButton(translate("Downloads", "Retry"), self)
+        self.retry.setAccessibleName(
+            translate("Downloads", "Retry the download of {model} where it stopped").format(model=key))
+        self.dismiss = QPushButton(translate("Downloads", "Dismiss"), self)
+        self.dismiss.setAccessibleName(translate(
+            "Downloads", "Hide the failed download of {model} (what was downloaded stays)").format(model=key))
+        self.dismiss.setToolTip(
+            translate("Downloads", "Hide this row; what was downloaded stays for next time (Cancel deletes it)"))
+        self.cancel = QPushButton(translate("Downloads", "Cancel"), self)
+        self.cancel.setAccessibleName(translate("Downloads", "Cancel the download of {model}").format(model=key))
         for button in (self.pause, self.retry, self.dismiss, self.cancel):
             row.addWidget(button)
         self.retry.setVisible(False)
@@ -60,20 +79,24 @@ class DownloadRow(QWidget):
         self.bar.setMaximum(max(1, total // 1024))
         self.bar.setValue(done // 1024)
         state = str(job.state)
-        self.bar.setFormat(f"%p% · {state}")
-        speed = f" · {job.speed_bps / 1e6:.1f} MB/s" if getattr(job, "speed_bps", 0) else ""
-        eta = f" · {job.eta_s:.0f} s left" if getattr(job, "eta_s", None) and state == "downloading" else ""
-        detail = f"<b>{escape(self.key)}</b> · {mb(done / 2**20)} of {mb(total / 2**20)}{speed}{eta}"
+        shown_state = translate("Downloads", STATES[state]) if state in STATES else state
+        self.bar.setFormat(f"%p% · {shown_state}")
+        progress = fill(translate("Downloads", "{done} of {total}"), done=mb(done / 2**20), total=mb(total / 2**20))
+        speed = fill(translate("Downloads", " · {speed:,.1f} MB/s"), speed=job.speed_bps / 1e6) \
+            if getattr(job, "speed_bps", 0) else ""
+        eta = fill(translate("Downloads", " · {seconds:,.0f} s left"), seconds=job.eta_s) \
+            if getattr(job, "eta_s", None) and state == "downloading" else ""
+        detail = f"<b>{escape(self.key)}</b> · {escape(progress + speed + eta)}"
         if getattr(job, "current_file", None) and state == "downloading":
             detail += f"<br>{escape(Path(job.current_file).name)}"
         failed = state == "failed"
         if failed:
             detail += f"<br>{escape(failure_text(job))}"
         elif getattr(job, "error", None):
-            detail += f"<br>{escape(str(job.error))}"
+            detail += f"<br>{escape(localized(job.error))}"
         self.label.setText(detail)
         self.label.setAccessibleDescription(failure_text(job) if failed else "")
-        self.pause.setText("Resume" if state == "paused" else "Pause")
+        self.pause.setText(translate("Downloads", "Resume") if state == "paused" else translate("Downloads", "Pause"))
         self.pause.setVisible(not failed)
         self.retry.setVisible(failed)
         self.dismiss.setVisible(failed)

@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from phidesk.gui.i18n import translate
 from phidesk.gui.plain import plain_label
 from phidesk.gui.signals import emit
+from phidesk.gui.texts_view import localized, sentence
 from phidesk.models import library
 
 FOLDER, GGUF = "folder", "gguf"
@@ -35,11 +37,12 @@ FOLDER, GGUF = "folder", "gguf"
 def pick_source(parent: QWidget | None, kind: str) -> Path | None:
     """Ask for a model folder (*kind* FOLDER) or a .gguf file (GGUF); None if the user gave up."""
     if kind == FOLDER:
-        path = QFileDialog.getExistingDirectory(parent, "Import an onnxruntime-genai or Hugging Face model folder",
-                                                str(Path.home()))
+        path = QFileDialog.getExistingDirectory(
+            parent, translate("ImportModel", "Import an onnxruntime-genai or Hugging Face model folder"),
+            str(Path.home()))
     else:
-        path, _ = QFileDialog.getOpenFileName(parent, "Import a GGUF model file", str(Path.home()),
-                                              "GGUF models (*.gguf)")
+        path, _ = QFileDialog.getOpenFileName(parent, translate("ImportModel", "Import a GGUF model file"),
+                                              str(Path.home()), translate("ImportModel", "GGUF models (*.gguf)"))
     return Path(path) if path else None
 
 
@@ -48,22 +51,25 @@ class ImportNameDialog(QDialog):
 
     def __init__(self, source: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Name the model")
+        self.setWindowTitle(translate("ImportModel", "Name the model"))
         layout = QVBoxLayout(self)
-        what = "GGUF file (converted for onnxruntime-genai; this takes a few minutes)" if source.is_file() \
-            else "model folder (copied)"
-        layout.addWidget(plain_label(f"Import {source.name}, a {what}, as:", self))
+        if source.is_file():
+            what = translate("ImportModel", "Import {name}, a GGUF file (converted for onnxruntime-genai; this takes a "
+                                            "few minutes), as:")
+        else:
+            what = translate("ImportModel", "Import {name}, a model folder (copied), as:")
+        layout.addWidget(plain_label(what.format(name=source.name), self))
         self.name = QLineEdit(library.slug(source.name), self)
-        self.name.setAccessibleName("Model name")
+        self.name.setAccessibleName(translate("ImportModel", "Model name"))
         self.name.setMaxLength(library.MAX_ID_CHARS + 1)  # one more, so "too long" can be said
         layout.addWidget(self.name)
         self.problem = plain_label("", self)
-        self.problem.setAccessibleName("Why this name cannot be used")
+        self.problem.setAccessibleName(translate("ImportModel", "Why this name cannot be used"))
         self.problem.setWordWrap(True)
         layout.addWidget(self.problem)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
                                         self)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(translate("ImportModel", "Import"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -72,7 +78,7 @@ class ImportNameDialog(QDialog):
 
     def _check(self, text: str) -> None:
         problem = library.id_problem(text.strip())
-        self.problem.setText(problem[0].upper() + problem[1:] + "." if problem else "")
+        self.problem.setText(sentence(localized(problem)) if problem else "")
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(problem is None)
 
     def accept(self) -> None:
@@ -95,21 +101,23 @@ class ImportRow(QWidget):
         self.model_id = model_id
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 2, 0, 2)
-        self.label = plain_label(f"Importing {source.name} as {model_id}…", self)
+        self.label = plain_label(
+            translate("ImportModel", "Importing {name} as {model}…").format(name=source.name, model=model_id), self)
         self.label.setWordWrap(True)
         layout.addWidget(self.label)
         row = QHBoxLayout()
         self.bar = QProgressBar(self)
         self.bar.setRange(0, 0)  # the converter reports steps, not a fraction
-        self.bar.setAccessibleName(f"Progress of the import of {model_id}")
+        self.bar.setAccessibleName(
+            translate("ImportModel", "Progress of the import of {model}").format(model=model_id))
         row.addWidget(self.bar, 1)
-        self.cancel = QPushButton("Cancel", self)
-        self.cancel.setAccessibleName(f"Cancel the import of {model_id}")
+        self.cancel = QPushButton(translate("ImportModel", "Cancel"), self)
+        self.cancel.setAccessibleName(translate("ImportModel", "Cancel the import of {model}").format(model=model_id))
         row.addWidget(self.cancel)
         layout.addLayout(row)
         self.step = QLabel("", self)
         self.step.setTextFormat(Qt.TextFormat.PlainText)  # the converter's lines come from outside
-        self.step.setAccessibleName("Import step")
+        self.step.setAccessibleName(translate("ImportModel", "Import step"))
         layout.addWidget(self.step)
 
     @Slot(str)

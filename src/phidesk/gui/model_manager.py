@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
 from phidesk import settings as settings_module
 from phidesk.errors import UserError
+from phidesk.gui.i18n import translate
 from phidesk.gui.model_pane import ModelPane
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ UI_KEY = "model_manager"
 class ModelManagerDialog(QDialog):
     def __init__(self, pane: ModelPane | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Models")
+        self.setWindowTitle(translate("ModelManager", "Models"))
         self.setModal(False)
         self.setSizeGripEnabled(True)
         self.pane = pane if pane is not None else ModelPane(self)

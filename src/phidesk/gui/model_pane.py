@@ -37,38 +37,25 @@ from phidesk import logs
 from phidesk.errors import UserError
 from phidesk.gui.catalog_tree import ID_ROLE, fill_catalog
 from phidesk.gui.download_row import DownloadRow, mb
+from phidesk.gui.i18n import translate
+from phidesk.gui.machine_text import kv_text, machine_html
 from phidesk.gui.markdown import escape
 from phidesk.gui.model_import import FOLDER, GGUF, ImportNameDialog, ImportRow, pick_source
 from phidesk.gui.plain import Button, ask, inform, tooltip, warn
 from phidesk.gui.signals import emit
 from phidesk.gui.tasks import Task, emit_if_alive
+from phidesk.gui.texts_view import fill, localized, sentence
 from phidesk.models import library, probecache
 
 log = logging.getLogger(__name__)
+
+__all__ = ["ModelPane", "kv_text"]
+BROKEN_ROLE = Qt.ItemDataRole.UserRole + 1  # on an installed model's row: its folder is not usable
 
 
 def _cancel_all(cancels: list[library.Cancel], *_args: object) -> None:
     for cancel in cancels:
         cancel.cancel()
-
-
-def kv_text(loaded: Any) -> str:
-    """How many conversations stay warm, and why: one KV cache is allocated for the whole context."""
-    per_token_kb = loaded.kv_cache_mb * 1024 / max(1, loaded.max_length)
-    return (f"Conversations kept warm: up to {loaded.kv_caches} (switching back to one reads only its new "
-            f"text). Each keeps a KV cache of {mb(loaded.kv_cache_mb)} ({loaded.max_length:,} tokens × "
-            f"{per_token_kb:,.0f} KB); the budget is {mb(loaded.kv_budget_mb)} (Settings: memory for "
-            "conversations; automatic: half of the memory free after loading).")
-
-
-def _providers_text(report: dict[str, Any]) -> str:
-    providers = report.get("providers") or {}
-    names = ", ".join(name.upper() for name, status in providers.items() if status.get("ok")) or "none found"
-    if report.get("probe_cached") and report.get("probed_at"):
-        import time
-
-        return f"{names}, as found on {time.strftime('%Y-%m-%d', time.localtime(report['probed_at']))}"
-    return names
 
 
 class ModelPane(QWidget):
@@ -81,59 +68,65 @@ class ModelPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
 
-        self.machine = QLabel("Looking at this machine…", self)
+        self.machine = QLabel(translate("ModelManager", "Looking at this machine…"), self)
         self.machine.setTextFormat(Qt.TextFormat.RichText)  # every piece of data in it is escaped
         self.machine.setWordWrap(True)
-        self.machine.setAccessibleName("This machine")
+        self.machine.setAccessibleName(translate("ModelManager", "This machine"))
         self._context = 4096  # the context size the verdicts were made for
         self.machine.linkActivated.connect(lambda _link: self.start(self._context, refresh=True))
         layout.addWidget(self.machine)
 
-        catalog_box = QGroupBox("Get models", self)
+        catalog_box = QGroupBox(translate("ModelManager", "Get models"), self)
         catalog_layout = QVBoxLayout(catalog_box)
         self.catalog = QTreeWidget(catalog_box)
-        self.catalog.setAccessibleName("Model catalog")
-        self.catalog.setHeaderLabels(["Model", "Build", "Size", "Verdict"])
+        self.catalog.setAccessibleName(translate("ModelManager", "Model catalog"))
+        self.catalog.setHeaderLabels([translate("ModelManager", "Model"), translate("ModelManager", "Build"),
+                                      translate("ModelManager", "Size"), translate("ModelManager", "Verdict")])
         self.catalog.setRootIsDecorated(False)  # the one group ("Other builds") is expanded and says what it is
         catalog_layout.addWidget(self.catalog)
         self.reason = QLabel("", catalog_box)
         self.reason.setWordWrap(True)
-        self.reason.setAccessibleName("Why this verdict")
+        self.reason.setAccessibleName(translate("ModelManager", "Why this verdict"))
         catalog_layout.addWidget(self.reason)
         self.catalog.currentItemChanged.connect(
             lambda item, _old: self.reason.setText(item.toolTip(3) if item is not None else ""))
-        self.download_button = QPushButton("Download", catalog_box)
-        self.download_button.setAccessibleName("Download the selected model")
+        self.download_button = QPushButton(translate("ModelManager", "Download"), catalog_box)
+        self.download_button.setAccessibleName(translate("ModelManager", "Download the selected model"))
         self.download_button.clicked.connect(self._on_download)
         catalog_layout.addWidget(self.download_button)
         layout.addWidget(catalog_box, 2)
 
-        self.downloads_box = QGroupBox("Downloads", self)
+        self.downloads_box = QGroupBox(translate("ModelManager", "Downloads"), self)
         self.downloads_layout = QVBoxLayout(self.downloads_box)
         self.downloads_box.setVisible(False)
         layout.addWidget(self.downloads_box)
 
-        installed_box = QGroupBox("Installed", self)
+        installed_box = QGroupBox(translate("ModelManager", "Installed"), self)
         installed_layout = QVBoxLayout(installed_box)
         self.tree = QTreeWidget(installed_box)
-        self.tree.setAccessibleName("Installed models")
-        self.tree.setHeaderLabels(["Model", "Type", "Size", "Context", "Status"])
+        self.tree.setAccessibleName(translate("ModelManager", "Installed models"))
+        self.tree.setHeaderLabels([translate("ModelManager", "Model"), translate("ModelManager", "Type"),
+                                   translate("ModelManager", "Size"), translate("ModelManager", "Context"),
+                                   translate("ModelManager", "Status")])
         self.tree.setRootIsDecorated(False)
         self.tree.itemDoubleClicked.connect(lambda item, _col: emit(self.load_requested, item.data(0, ID_ROLE)))
         installed_layout.addWidget(self.tree)
         buttons = QHBoxLayout()
-        for label, name, slot in (("Load", "Load the selected model", self._on_load),
-                                  ("Unload", "Unload the model", self.unload_requested.emit),
-                                  ("Remove…", "Remove the selected model", self._on_remove)):
+        for label, name, slot in ((translate("ModelManager", "Load"),
+                                   translate("ModelManager", "Load the selected model"), self._on_load),
+                                  (translate("ModelManager", "Unload"), translate("ModelManager", "Unload the model"),
+                                   self.unload_requested.emit),
+                                  (translate("ModelManager", "Remove…"),
+                                   translate("ModelManager", "Remove the selected model"), self._on_remove)):
             button = QPushButton(label, installed_box)
             button.setAccessibleName(name)
             button.clicked.connect(slot)
             buttons.addWidget(button)
-        self.import_button = QPushButton("Import…", installed_box)
-        self.import_button.setAccessibleName("Import a model folder or GGUF file")
+        self.import_button = QPushButton(translate("ModelManager", "Import…"), installed_box)
+        self.import_button.setAccessibleName(translate("ModelManager", "Import a model folder or GGUF file"))
         import_menu = QMenu(self.import_button)
-        import_menu.addAction("Model folder…", lambda: self._on_import(FOLDER))
-        import_menu.addAction("GGUF file…", lambda: self._on_import(GGUF))
+        import_menu.addAction(translate("ModelManager", "Model folder…"), lambda: self._on_import(FOLDER))
+        import_menu.addAction(translate("ModelManager", "GGUF file…"), lambda: self._on_import(GGUF))
         self.import_button.setMenu(import_menu)
         buttons.addWidget(self.import_button)
         installed_layout.addLayout(buttons)
@@ -141,7 +134,7 @@ class ModelPane(QWidget):
         installed_layout.addLayout(self.imports_layout)
         self.memory = QLabel("", installed_box)  # the KV-cache arithmetic of the loaded model (numbers only)
         self.memory.setWordWrap(True)
-        self.memory.setAccessibleName("Conversations kept warm")
+        self.memory.setAccessibleName(translate("ModelManager", "Conversations kept warm"))
         installed_layout.addWidget(self.memory)
         layout.addWidget(installed_box, 2)
 
@@ -179,30 +172,30 @@ class ModelPane(QWidget):
             return machine_report(context=context, refresh=refresh, kept_only=True)
 
         if refresh:
-            self.machine.setText("Trying the providers again (a model is loaded in a helper process)…")
+            self.machine.setText(
+                translate("ModelManager", "Trying the providers again (a model is loaded in a helper process)…"))
 
         self._run(work, self._on_report)
         if not resume:
             return
         manager = self.manager()
         for key in manager.pending_on_disk():
-            self._row(key).label.setText(f"{escape(key)}: stopped last time — Resume to continue")
-            self.rows[key].pause.setText("Resume")
+            self._row(key).label.setText(escape(
+                translate("ModelManager", "{model}: stopped last time — Resume to continue").format(model=key)))
+            self.rows[key].pause.setText(translate("Downloads", "Resume"))
 
     @Slot(object)
     def _on_report(self, report: object) -> None:
         if isinstance(report, Exception):  # the pane must not take the app down: it says so instead
-            report = {"error": f"{logs.summary(report)} (details in {logs.log_file()})"}
+            report = {"error": translate("ModelManager", "{error} (details in {log})").format(
+                error=logs.summary(report), log=logs.log_file())}
         assert isinstance(report, dict)
         self.report = report
         if "error" in report:
-            self.machine.setText(escape(f"Could not look at this machine: {report['error']}"))
+            self.machine.setText(escape(translate("ModelManager", "Could not look at this machine: {error}").format(
+                error=report["error"])))
             return
-        cpu, ram = report["cpu"], report["ram"]
-        gpus = ", ".join(f"{g['name']} ({mb(g['vram_mb'])})" for g in report.get("gpus") or []) or "no GPU found"
-        self.machine.setText(f"<b>This machine:</b> {escape(str(cpu['name']))}, {cpu['threads']} threads · "
-                             f"{mb(ram['available_mb'])} of {mb(ram['total_mb'])} RAM free · {escape(gpus)} · "
-                             f"providers: {escape(_providers_text(report))} (<a href='recheck'>check again</a>)")
+        self.machine.setText(machine_html(report))
         fill_catalog(self.catalog, report)
 
     # --- downloads ---------------------------------------------------------------------------
@@ -236,13 +229,13 @@ class ModelPane(QWidget):
         from phidesk.models import catalog
 
         if (reason := privacy.offline_reason(settings.load().offline)) is not None:
-            inform(self, "Download", reason[0].upper() + reason[1:] + ".")
+            inform(self, translate("ModelManager", "Download"), sentence(localized(reason)))
             return
         try:
             entry = catalog.find(model_id, variant)
             job = self.manager().enqueue(entry)
         except UserError as exc:
-            warn(self, "Download", str(exc))
+            warn(self, translate("ModelManager", "Download"), localized(exc))
             return
         self._row(entry.key).show_job(job)
 
@@ -253,7 +246,8 @@ class ModelPane(QWidget):
         rec = next((r for r in recs if r["variant"] == best.get("variant")), None) or next(
             (r for r in recs if r["variant"] == "cpu"), None)
         if rec is None:
-            inform(self, "Download", "This machine is still being looked at: try again in a moment.")
+            inform(self, translate("ModelManager", "Download"),
+                   translate("ModelManager", "This machine is still being looked at: try again in a moment."))
             return
         for index in range(self.catalog.topLevelItemCount()):
             item = self.catalog.topLevelItem(index)
@@ -263,8 +257,11 @@ class ModelPane(QWidget):
         from phidesk.models import catalog
 
         size = catalog.find(rec["id"], rec["variant"]).size_bytes / 2**20
-        if ask(self, "Download", f"Download {rec['id']}, the {rec['variant']} build: {mb(size)} to download, "
-               f"{mb(rec['needed_mb'])} of memory when it runs ({rec['verdict']} here)?") == Button.Yes:
+        question = translate("ModelManager", "Download {model}, the {build} build: {size} to download, {memory} of "
+                                             "memory when it runs ({verdict} here)?").format(
+            model=rec["id"], build=rec["variant"], size=mb(size), memory=mb(rec["needed_mb"]),
+            verdict=translate("Verdict", rec["verdict"]))
+        if ask(self, translate("ModelManager", "Download"), question) == Button.Yes:
             self._on_download()
 
     def _on_pause(self, key: str) -> None:
@@ -282,7 +279,8 @@ class ModelPane(QWidget):
             manager.pause(key)
 
     def _on_cancel(self, key: str) -> None:
-        answer = ask(self, "Cancel download", f"Cancel {key} and delete what was downloaded?")
+        answer = ask(self, translate("ModelManager", "Cancel download"),
+                     translate("ModelManager", "Cancel {model} and delete what was downloaded?").format(model=key))
         if answer == Button.Yes:
             self.manager().cancel(key)
             if key not in {job.key for job in self.manager().jobs()}:  # left by an earlier run: no job to report
@@ -313,19 +311,21 @@ class ModelPane(QWidget):
             info = model.info
             status = ""
             if model.id == self.loaded_id:
-                status = f"loaded · {self.loaded_provider.upper()}"
+                status = self._loaded_status()
             elif not model.usable:
-                status = "broken"
+                status = translate("ModelManager", "broken")
+            kind = translate("ModelManager", "vision") if info and info.vision else translate("ModelManager", "text")
             item = QTreeWidgetItem([
                 model.id,
-                ("vision" if info.vision else "text") if info else "-",
+                kind if info else "-",
                 mb(info.size_bytes / 2**20) if info else "-",
-                f"{info.context_length:,}" if info else "-",
+                fill("{tokens:,}", tokens=info.context_length) if info else "-",
                 status,
             ])
             item.setData(0, ID_ROLE, model.id)
+            item.setData(0, BROKEN_ROLE, not model.usable)
             if model.problem:
-                item.setToolTip(0, tooltip(model.problem))
+                item.setToolTip(0, tooltip(localized(model.problem)))
             self.tree.addTopLevelItem(item)
         for column in range(self.tree.columnCount()):
             self.tree.resizeColumnToContents(column)
@@ -350,11 +350,14 @@ class ModelPane(QWidget):
                                                   for i in items):
             return False
         for item in items:
-            if item is None or item.text(4) == "broken":
+            if item is None or item.data(0, BROKEN_ROLE):
                 continue
             loaded = item.data(0, ID_ROLE) == self.loaded_id
-            item.setText(4, f"loaded · {self.loaded_provider.upper()}" if loaded else "")
+            item.setText(4, self._loaded_status() if loaded else "")
         return True
+
+    def _loaded_status(self) -> str:
+        return translate("ModelManager", "loaded · {provider}").format(provider=self.loaded_provider.upper())
 
     def _selected_id(self) -> str | None:
         item = self.tree.currentItem()
@@ -372,15 +375,18 @@ class ModelPane(QWidget):
         if model_id is None:
             return
         if model_id == self.loaded_id:
-            inform(self, "Remove model", f"{model_id} is loaded: unload it first.")
+            inform(self, translate("ModelManager", "Remove model"),
+                   translate("ModelManager", "{model} is loaded: unload it first.").format(model=model_id))
             return
-        answer = ask(self, "Remove model", f"Delete {model_id} and its files from this computer?")
+        answer = ask(self, translate("ModelManager", "Remove model"),
+                     translate("ModelManager", "Delete {model} and its files from this computer?").format(
+                         model=model_id))
         if answer != Button.Yes:
             return
         try:
             library.remove(model_id)
         except (UserError, OSError) as exc:
-            warn(self, "Remove model", str(exc))
+            warn(self, translate("ModelManager", "Remove model"), localized(exc))
         self.refresh()
 
     def _on_import(self, kind: str) -> None:
@@ -410,7 +416,7 @@ class ModelPane(QWidget):
 
         def stop() -> None:
             row.cancel.setEnabled(False)
-            row.show_progress("stopping…")
+            row.show_progress(translate("ImportModel", "stopping…"))
             cancel.cancel()
 
         row.cancel.clicked.connect(stop)
@@ -428,10 +434,11 @@ class ModelPane(QWidget):
         if isinstance(result, UserError) and result.code == "cancelled":
             pass  # the user stopped it: nothing to say
         elif isinstance(result, (UserError, OSError)):
-            warn(self, "Import", str(result))
+            warn(self, translate("ImportModel", "Import"), localized(result))
         elif isinstance(result, Exception):
-            warn(self, "Import", f"The import failed: unexpected error {logs.summary(result)} "
-                                 f"(details in {logs.log_file()})")
+            warn(self, translate("ImportModel", "Import"),
+                 translate("ImportModel", "The import failed: unexpected error {error} (details in {log})").format(
+                     error=logs.summary(result), log=logs.log_file()))
         self.refresh()
         if self.report is not None:
             self._on_report(self.report)

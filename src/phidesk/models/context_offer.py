@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from phidesk.texts import QT_TRANSLATE_NOOP, Text
+
 SIZES = (8_192, 12_288, 16_384, 24_576, 32_768)
 SHARE = 0.5  # of the memory available once the model is loaded
 IMAGE_TOKENS = 1_900  # what one image costs a Phi-3.5-vision prompt, about
@@ -24,9 +26,11 @@ class ContextOffer:
     per_token_kb: float
     available_mb: float
 
-    def arithmetic(self) -> str:
-        return (f"{self.tokens:,} tokens × {self.per_token_kb:,.0f} KB = {self.kv_mb:,.0f} MB of KV cache per "
-                f"conversation, with {self.available_mb:,.0f} MB of memory available now")
+    def arithmetic(self) -> Text:
+        return Text("ContextOffer", QT_TRANSLATE_NOOP(
+            "ContextOffer", "{tokens:,} tokens × {per_token_kb:,.0f} KB = {kv_mb:,.0f} MB of KV cache per "
+                            "conversation, with {available_mb:,.0f} MB of memory available now"),
+            tokens=self.tokens, per_token_kb=self.per_token_kb, kv_mb=self.kv_mb, available_mb=self.available_mb)
 
 
 def larger_context(current: int, model_max: int, kv_cache_mb: float, available_mb: float) -> ContextOffer | None:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from phidesk.engine.runtime import CPU_KV_BYTES, kv_value_bytes, provider_name  # noqa: F401 (CPU_KV_BYTES re-exported)
 from phidesk.models.catalog import CatalogEntry
+from phidesk.texts import QT_TRANSLATE_NOOP, Text
 
 if TYPE_CHECKING:
     from phidesk.models.hardware import Hardware
@@ -37,7 +38,11 @@ WORKING_MIN_BYTES = 300 * MB
 WORKING_FRACTION = 0.10
 FITS_FRACTION = 0.70
 
-FITS, TIGHT, WONT_FIT, CANNOT_RUN = "fits", "tight", "won't fit", "cannot run"
+# The verdicts are data (JSON, settings); the window shows them with translate("Verdict", verdict)
+FITS = QT_TRANSLATE_NOOP("Verdict", "fits")
+TIGHT = QT_TRANSLATE_NOOP("Verdict", "tight")
+WONT_FIT = QT_TRANSLATE_NOOP("Verdict", "won't fit")
+CANNOT_RUN = QT_TRANSLATE_NOOP("Verdict", "cannot run")
 VERDICTS = (FITS, TIGHT, WONT_FIT, CANNOT_RUN)
 # The default model: Phi-3.5-mini first, then the other text models, vision last (it needs a fresh
 # generator every turn and ~2,000 prompt tokens per image, so it is a poor default for chat).
@@ -100,7 +105,7 @@ class Recommendation:
     verdict: str
     needed_mb: int
     available_mb: int
-    reason: str
+    reason: str  # a Text: English as a str, translated in the window
 
     @property
     def key(self) -> str:
@@ -114,11 +119,19 @@ def _mb(n: float) -> int:
     return round(n / MB)
 
 
-def _arithmetic(n: Need) -> str:
-    per_token_kb = n.kv_per_token / 1024
-    per_token = f"{per_token_kb:,.0f} KB" if per_token_kb == int(per_token_kb) else f"{per_token_kb:,.1f} KB"
-    return (f"weights {_mb(n.weights):,} MB + KV cache {_mb(n.kv):,} MB ({n.context:,} tokens × {per_token}) "
-            f"+ working {_mb(n.working):,} MB = {_mb(n.total):,} MB")
+def _per_token(kv_per_token: int) -> Text:
+    kb = kv_per_token / 1024
+    if kb == int(kb):
+        return Text("Verdict", QT_TRANSLATE_NOOP("Verdict", "{kb:,.0f} KB"), kb=kb)
+    return Text("Verdict", QT_TRANSLATE_NOOP("Verdict", "{kb:,.1f} KB"), kb=kb)
+
+
+def _arithmetic(n: Need) -> Text:
+    return Text("Verdict", QT_TRANSLATE_NOOP(
+        "Verdict", "weights {weights:,} MB + KV cache {kv:,} MB ({tokens:,} tokens × {per_token}) "
+                   "+ working {working:,} MB = {total:,} MB"),
+        weights=_mb(n.weights), kv=_mb(n.kv), tokens=n.context, per_token=_per_token(n.kv_per_token),
+        working=_mb(n.working), total=_mb(n.total))
 
 
 def _gpu_for(variant: str, hardware: Hardware) -> tuple[int, str] | None:
@@ -141,26 +154,37 @@ def judge(entry: CatalogEntry, hardware: Hardware, context: int) -> Recommendati
     needed = _mb(n.total)
     arithmetic = _arithmetic(n)
 
-    def rec(verdict_: str, available: int, reason: str) -> Recommendation:
+    def rec(verdict_: str, available: int, reason: Text) -> Recommendation:
         return Recommendation(entry.id, entry.variant, verdict_, needed, available, reason)
 
     if entry.variant == "cpu":
         available = hardware.ram.available_mb
-        return rec(verdict(needed, available), available, f"{arithmetic} of {available:,} MB available RAM")
+        return rec(verdict(needed, available), available, Text("Verdict", QT_TRANSLATE_NOOP(
+            "Verdict", "{arithmetic} of {available:,} MB available RAM"), arithmetic=arithmetic, available=available))
     name = provider_name(entry.variant)
     if entry.variant == "dml" and hardware.os != "windows":
-        return rec(CANNOT_RUN, 0, f"DirectML runs on Windows only; needs {arithmetic}")
+        return rec(CANNOT_RUN, 0, Text("Verdict", QT_TRANSLATE_NOOP(
+            "Verdict", "DirectML runs on Windows only; needs {arithmetic}"), arithmetic=arithmetic))
     gpu = _gpu_for(entry.variant, hardware)
     if gpu is None:
-        what = "NVIDIA GPU" if entry.variant == "cuda" else "DirectX 12 GPU"
-        return rec(CANNOT_RUN, 0, f"no {what} found; needs {arithmetic}")
+        if entry.variant == "cuda":
+            return rec(CANNOT_RUN, 0, Text("Verdict", QT_TRANSLATE_NOOP(
+                "Verdict", "no NVIDIA GPU found; needs {arithmetic}"), arithmetic=arithmetic))
+        return rec(CANNOT_RUN, 0, Text("Verdict", QT_TRANSLATE_NOOP(
+            "Verdict", "no DirectX 12 GPU found; needs {arithmetic}"), arithmetic=arithmetic))
     vram, gpu_name = gpu
     status = hardware.providers.get(entry.variant)
     if status is None or not status.ok:
-        why = status.reason if status is not None and status.reason else "not probed"
-        return rec(WONT_FIT, vram, f"{name} provider not available: {why}")
-    note = " (provider reported by the build, not yet tried on a model)" if status.unverified else ""
-    return rec(verdict(needed, vram), vram, f"{arithmetic} of {vram:,} MB VRAM on {gpu_name}{note}")
+        why = status.reason if status is not None and status.reason else Text(
+            "Verdict", QT_TRANSLATE_NOOP("Verdict", "not probed"))
+        return rec(WONT_FIT, vram, Text("Verdict", QT_TRANSLATE_NOOP(
+            "Verdict", "{provider} provider not available: {why}"), provider=name, why=why))
+    if status.unverified:
+        return rec(verdict(needed, vram), vram, Text("Verdict", QT_TRANSLATE_NOOP(
+            "Verdict", "{arithmetic} of {vram:,} MB VRAM on {gpu} (provider reported by the build, not yet tried "
+                       "on a model)"), arithmetic=arithmetic, vram=vram, gpu=gpu_name))
+    return rec(verdict(needed, vram), vram, Text("Verdict", QT_TRANSLATE_NOOP(
+        "Verdict", "{arithmetic} of {vram:,} MB VRAM on {gpu}"), arithmetic=arithmetic, vram=vram, gpu=gpu_name))
 
 
 def recommend(hardware: Hardware, entries: Iterable[CatalogEntry], context: int) -> list[Recommendation]:

@@ -36,6 +36,7 @@ from phidesk import jsonfile, paths
 from phidesk.engine.modelinfo import ModelInfo, read_model_folder
 from phidesk.errors import ModelFolderError, UserError
 from phidesk.models import gguf
+from phidesk.texts import QT_TRANSLATE_NOOP, Text, message_of
 
 log = logging.getLogger(__name__)
 
@@ -68,16 +69,19 @@ def slug(name: str) -> str:
     return text[:MAX_ID_CHARS] or "model"
 
 
-def id_problem(model_id: str) -> str | None:
+def id_problem(model_id: str) -> Text | None:
     """Why *model_id* cannot name a new model (one line), or None: the ids ``slug`` makes, and not one in use."""
     if not model_id:
-        return "give the model a name"
+        return Text("ImportModel", QT_TRANSLATE_NOOP("ImportModel", "give the model a name"))
     if len(model_id) > MAX_ID_CHARS:
-        return f"a name has at most {MAX_ID_CHARS} characters"
+        return Text("ImportModel", QT_TRANSLATE_NOOP(
+            "ImportModel", "a name has at most {count} characters"), count=MAX_ID_CHARS)
     if slug(model_id) != model_id:  # what import_path would install it as
-        return "use lower-case letters, digits, '.', '_' and '-', with a letter or digit at each end"
+        return Text("ImportModel", QT_TRANSLATE_NOOP(
+            "ImportModel", "use lower-case letters, digits, '.', '_' and '-', with a letter or digit at each end"))
     if (paths.models_dir() / model_id).exists():
-        return f"a model named '{model_id}' is already installed: choose another name"
+        return Text("ImportModel", QT_TRANSLATE_NOOP(
+            "ImportModel", "a model named '{model}' is already installed: choose another name"), model=model_id)
     return None
 
 
@@ -121,8 +125,9 @@ def outside_links(folder: Path) -> list[str]:
 def _check_links(folder: Path) -> None:
     if bad := outside_links(folder):
         target = (folder / bad[0]).readlink()
-        raise ModelFolderError(f"{folder}: {bad[0]} is a link to {target}, outside the model folder "
-                               "(copy the file into the folder instead)")
+        raise ModelFolderError(Text("ImportModel", QT_TRANSLATE_NOOP(
+            "ImportModel", "{folder}: {name} is a link to {target}, outside the model folder (copy the file into "
+                           "the folder instead)"), folder=str(folder), name=str(bad[0]), target=str(target)))
 
 
 def remove_tree(path: Path) -> None:
@@ -146,7 +151,7 @@ def list_models() -> list[InstalledModel]:
             _check_links(folder)
             info, problem = read_model_folder(folder), None
         except ModelFolderError as exc:
-            info, problem = None, str(exc)
+            info, problem = None, message_of(exc)
         source = str(_read_manifest(folder).get("source", ""))
         models.append(InstalledModel(folder.name, folder, info, problem, source))
     return models
@@ -211,8 +216,9 @@ class ModelExistsError(UserError):
     code = "model_exists"
 
     def __init__(self, model_id: str) -> None:
-        super().__init__(f"a model named '{model_id}' is already installed (remove it first, or import it under "
-                         "another id)")
+        super().__init__(Text("ImportModel", QT_TRANSLATE_NOOP(
+            "ImportModel", "a model named '{model}' is already installed (remove it first, or import it under "
+                           "another id)"), model=model_id))
         self.model_id = model_id
 
 
@@ -223,7 +229,9 @@ def _model_files(folder: Path) -> list[Path]:
 
 
 def _no_space(needed: int, folder: Path) -> UserError:
-    return UserError(f"not enough disk space: needs {needed / 1e6:,.0f} MB free in {folder}", code="disk_full")
+    return UserError(Text("ImportModel", QT_TRANSLATE_NOOP(
+        "ImportModel", "not enough disk space: needs {needed:,.0f} MB free in {folder}"),
+        needed=needed / 1e6, folder=str(folder)), code="disk_full")
 
 
 def _check_space(src: Path, dest: Path) -> None:
@@ -317,11 +325,18 @@ def convert_to(source: Path, out: Path, progress: Progress | None = None, cancel
             if cancel is not None:
                 cancel.attach(None)
     if cancel is not None and cancel.cancelled:
-        raise UserError(f"the conversion of {source.name} was stopped; nothing was installed", code="cancelled")
+        raise UserError(Text("ImportModel", QT_TRANSLATE_NOOP(
+            "ImportModel", "the conversion of {name} was stopped; nothing was installed"), name=source.name),
+            code="cancelled")
     if code == 3:
-        raise UserError("converting needs the conversion tools: pip install 'phidesk[convert]'")
+        raise UserError(Text("ImportModel", QT_TRANSLATE_NOOP(
+            "ImportModel", "converting needs the conversion tools: {command}"),
+            command="pip install 'phidesk[convert]'"))
     if code != 0:
-        raise UserError(f"could not convert {source.name}: {last or f'exit status {code}'} (log: {convert_log})")
+        why = last or Text("ImportModel", QT_TRANSLATE_NOOP("ImportModel", "exit status {code}"), code=code)
+        raise UserError(Text("ImportModel", QT_TRANSLATE_NOOP(
+            "ImportModel", "could not convert {name}: {why} (log: {log})"),
+                             name=source.name, why=why, log=str(convert_log)))
 
 
 def import_path(path: str | Path, model_id: str | None = None, replace: bool = False,
@@ -334,12 +349,14 @@ def import_path(path: str | Path, model_id: str | None = None, replace: bool = F
     """
     src = Path(path).expanduser()
     if not src.exists():
-        raise UserError(f"{src}: no such file or folder")
+        raise UserError(Text("ImportModel", QT_TRANSLATE_NOOP("ImportModel", "{path}: no such file or folder"),
+                             path=str(src)))
     model_id = slug(model_id or src.resolve().name)
     if not replace and (paths.models_dir() / model_id).exists():
         raise ModelExistsError(model_id)
     if src.is_file() and src.suffix.lower() != ".gguf":
-        raise ModelFolderError(f"{src}: is a file, not a model folder or a .gguf file")
+        raise ModelFolderError(Text("ImportModel", QT_TRANSLATE_NOOP(
+            "ImportModel", "{path}: is a file, not a model folder or a .gguf file"), path=str(src)))
     if src.is_file():
         gguf.check(src)  # a file cut short is one line here, not the converter's struct errors
     is_checkpoint = src.is_dir() and not (src / "genai_config.json").exists() and (src / "config.json").exists()
@@ -368,7 +385,9 @@ def import_path(path: str | Path, model_id: str | None = None, replace: bool = F
             return _publish(staging, model_id, source or str(src.resolve()), replace)
         except OSError as exc:
             if jsonfile.is_disk_full(exc):
-                raise UserError(f"not enough disk space in {paths.models_dir()}", code="disk_full") from None
+                raise UserError(Text("ImportModel", QT_TRANSLATE_NOOP(
+                    "ImportModel", "not enough disk space in {folder}"),
+                                     folder=str(paths.models_dir())), code="disk_full") from None
             raise
     finally:
         if staging.exists():

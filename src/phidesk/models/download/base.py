@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from phidesk.errors import UserError
+from phidesk.texts import QT_TRANSLATE_NOOP, Text
 
 ID = re.compile(r"[a-z0-9][a-z0-9._-]*")  # a model id, and each half of a catalog key
 MAX_NAME_BYTES = 255  # one file or folder name (most file systems)
@@ -117,8 +118,9 @@ class HubUnreachableError(DownloadError):
     code = "hub_unreachable"
 
     def __init__(self, detail: str) -> None:
-        super().__init__(f"the Hugging Face hub cannot be reached ({detail}): check the network (or the Offline "
-                         "setting), then try again")
+        super().__init__(Text("Downloads", QT_TRANSLATE_NOOP(
+            "Downloads", "the Hugging Face hub cannot be reached ({detail}): check the network (or the Offline "
+                         "setting), then try again"), detail=detail))
         self.detail = detail
 
 
@@ -148,7 +150,8 @@ def out_of_retries(exc: RetryableError, attempt: int, delays: Sequence[float], w
     if exc.unreachable and attempt >= min(UNREACHABLE_RETRIES, len(delays)):
         return HubUnreachableError(str(exc))
     if attempt >= len(delays):
-        return DownloadError(f"network error: {exc} ({what})")
+        return DownloadError(Text("Downloads", QT_TRANSLATE_NOOP("Downloads", "network error: {error} ({what})"),
+                                  error=str(exc), what=what))
     return None
 
 

@@ -36,6 +36,7 @@ from phidesk.models.download.base import (
     sleep,
     transport_error,
 )
+from phidesk.texts import QT_TRANSLATE_NOOP, Text
 
 log = logging.getLogger(__name__)
 
@@ -197,7 +198,8 @@ class Fetcher:
                 detail = f"size {digest.count} ≠ expected {meta.size}"
             else:
                 detail = f"{digest.label} {got[:12]}… ≠ expected {str(digest.expected)[:12]}…"
-            raise DownloadError(f"{meta.path} failed verification: {detail}")
+            raise DownloadError(Text("Downloads", QT_TRANSLATE_NOOP(
+                "Downloads", "{file} failed verification: {detail}"), file=meta.path, detail=detail))
         part.replace(final)
         self.state["files"][meta.path]["verified"] = True
 
@@ -233,15 +235,18 @@ class Fetcher:
                         offset = 0
                         digest.reset()
                 else:
-                    raise DownloadError(f"the hub answered HTTP {status} for {what}")
+                    raise DownloadError(Text("Downloads", QT_TRANSLATE_NOOP(
+                        "Downloads", "the hub answered HTTP {status} for {what}"), status=status, what=what))
                 with part.open("ab" if offset else "wb") as fh:
                     for piece in resp.iter_bytes():
                         if digest.count + len(piece) > meta.size:
                             fh.close()
                             part.unlink(missing_ok=True)
                             self.job.bytes_done -= digest.count
-                            raise DownloadError(f"{meta.path} failed verification: the hub sent more than "
-                                                f"the {meta.size} bytes it listed")
+                            raise DownloadError(Text("Downloads", QT_TRANSLATE_NOOP(
+                                "Downloads", "{file} failed verification: the hub sent more than the {size} bytes "
+                                             "it listed"),
+                                file=meta.path, size=meta.size))
                         fh.write(piece)
                         digest.update(piece)
                         self.job.bytes_done += len(piece)
@@ -251,11 +256,14 @@ class Fetcher:
                             self._save_state()
                         self._stop()
         except httpx2.TooManyRedirects:
-            raise DownloadError(f"the hub redirected too many times (a redirect loop?): {what}") from None
+            raise DownloadError(Text("Downloads", QT_TRANSLATE_NOOP(
+                "Downloads", "the hub redirected too many times (a redirect loop?): {what}"), what=what)) from None
         except httpx2.TransportError as exc:
             raise transport_error(exc) from None
         except OSError as exc:
-            raise DownloadError(f"could not write {part}: {exc.strerror or exc}") from None
+            raise DownloadError(Text("Downloads", QT_TRANSLATE_NOOP(
+                "Downloads", "could not write {path}: {reason}"),
+                path=str(part), reason=exc.strerror or str(exc))) from None
         finally:
             with self._lock:
                 self._live = None

@@ -29,6 +29,7 @@ from phidesk.models.download.base import (
     sleep,
     transport_error,
 )
+from phidesk.texts import QT_TRANSLATE_NOOP, Text
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,8 @@ def _check_online() -> None:
     from phidesk import privacy, settings
 
     if _offline():
-        raise DownloadError("offline: HF_HUB_OFFLINE is set, so nothing can be downloaded (unset it to download)")
+        raise DownloadError(Text("Downloads", QT_TRANSLATE_NOOP(
+            "Downloads", "offline: HF_HUB_OFFLINE is set, so nothing can be downloaded (unset it to download)")))
     if (reason := privacy.offline_reason(settings.load().offline)) is not None:
         raise DownloadError(reason)
 
@@ -81,9 +83,11 @@ def _check_online() -> None:
 def http_error(status: int, what: str) -> DownloadError | None:
     """The one-line error for an HTTP status that no retry can fix (access denied, not found), else None."""
     if status in (401, 403):
-        return DownloadError(f"access denied (gated model or missing/invalid HF_TOKEN): {what}")
+        return DownloadError(Text("Downloads", QT_TRANSLATE_NOOP(
+            "Downloads", "access denied (gated model or missing/invalid HF_TOKEN): {what}"), what=what))
     if status == 404:
-        return DownloadError(f"not found on the hub: {what}")
+        return DownloadError(Text("Downloads", QT_TRANSLATE_NOOP(
+            "Downloads", "not found on the hub: {what}"), what=what))
     return None
 
 
@@ -93,13 +97,17 @@ def _translate(exc: Exception, what: str) -> Exception:
     from huggingface_hub import errors
 
     if isinstance(exc, errors.OfflineModeIsEnabled):
-        return DownloadError(f"offline: {exc}")
+        return DownloadError(Text("Downloads", QT_TRANSLATE_NOOP("Downloads", "offline: {reason}"), reason=str(exc)))
     if isinstance(exc, errors.GatedRepoError):
-        return DownloadError(f"access denied (gated model or missing/invalid HF_TOKEN): {what}")
+        return DownloadError(Text("Downloads", QT_TRANSLATE_NOOP(
+            "Downloads", "access denied (gated model or missing/invalid HF_TOKEN): {what}"), what=what))
     if isinstance(exc, errors.RepositoryNotFoundError | errors.RevisionNotFoundError | errors.RemoteEntryNotFoundError):
         status = exc.response.status_code if exc.response is not None else 404
-        hint = " (if it is private or gated, set HF_TOKEN)" if status in (401, 403) else ""
-        return DownloadError(f"not found on the hub: {what}{hint}")
+        if status in (401, 403):
+            return DownloadError(Text("Downloads", QT_TRANSLATE_NOOP(
+                "Downloads", "not found on the hub: {what} (if it is private or gated, set HF_TOKEN)"), what=what))
+        return DownloadError(Text("Downloads", QT_TRANSLATE_NOOP("Downloads", "not found on the hub: {what}"),
+                                  what=what))
     if isinstance(exc, errors.HfHubHTTPError):
         status = exc.response.status_code if exc.response is not None else 0
         known = http_error(status, what)
@@ -107,9 +115,12 @@ def _translate(exc: Exception, what: str) -> Exception:
             return known
         if status == 429 or status >= 500:
             return RetryableError(f"HTTP {status} from the hub")
-        return DownloadError(f"the hub refused the request for {what}: {str(exc).splitlines()[0]}")
+        return DownloadError(Text("Downloads", QT_TRANSLATE_NOOP("Downloads", "the hub refused the request for {what}: "
+                                                                             "{reason}"),
+                                  what=what, reason=str(exc).splitlines()[0]))
     if isinstance(exc, httpx2.TooManyRedirects):
-        return DownloadError(f"the hub redirected too many times (a redirect loop?): {what}")
+        return DownloadError(Text("Downloads", QT_TRANSLATE_NOOP(
+            "Downloads", "the hub redirected too many times (a redirect loop?): {what}"), what=what))
     if isinstance(exc, httpx2.TransportError):
         return transport_error(exc)
     return exc
@@ -130,7 +141,8 @@ def list_files(entry: Downloadable, revision: str | None, stop: Callable[[], Non
         if revision and _HEX40.fullmatch(revision):
             sha = revision
         if not sha:
-            raise DownloadError(f"the hub gave no commit for {entry.repo}")
+            raise DownloadError(Text("Downloads", QT_TRANSLATE_NOOP(
+                "Downloads", "the hub gave no commit for {repo}"), repo=entry.repo))
         prefix = f"{subfolder}/" if subfolder else ""
         metas: dict[str, FileMeta] = {}
         for item in api.list_repo_tree(entry.repo, path_in_repo=subfolder or None, recursive=True, expand=False,
@@ -140,11 +152,15 @@ def list_files(entry: Downloadable, revision: str | None, stop: Callable[[], Non
             path = str(item.path)
             if not path.startswith(prefix):
                 if not safe_relpath(path):
-                    raise DownloadError(f"the hub listing of {what} has an unsafe file name: {shown(path)}")
+                    raise DownloadError(Text("Downloads", QT_TRANSLATE_NOOP(
+                        "Downloads", "the hub listing of {what} has an unsafe file name: {name}"),
+                        what=what, name=shown(path)))
                 continue  # outside the subfolder: not ours
             rel = path[len(prefix):]
             if not safe_relpath(rel):
-                raise DownloadError(f"the hub listing of {what} has an unsafe file name: {shown(path)}")
+                raise DownloadError(Text("Downloads", QT_TRANSLATE_NOOP(
+                        "Downloads", "the hub listing of {what} has an unsafe file name: {name}"),
+                        what=what, name=shown(path)))
             lfs = item.lfs
             metas[rel] = FileMeta(rel, int(item.size), str(lfs.sha256) if lfs else None,
                                   str(item.blob_id) if item.blob_id else None)

@@ -26,6 +26,7 @@ from phidesk.models.download.base import (
 from phidesk.models.download.hub import RETRY_DELAYS
 from phidesk.models.download.runner import Download, default_free_space
 from phidesk.models.download.staging import discard, pending_on_disk, staging_dir
+from phidesk.texts import QT_TRANSLATE_NOOP, Text, message_of
 
 log = logging.getLogger(__name__)
 
@@ -224,10 +225,12 @@ class DownloadManager:
             else:
                 job.state = "paused"
         except UserError as exc:
-            job.state, job.error, job.error_code = "failed", str(exc), exc.code
+            job.state, job.error, job.error_code = "failed", message_of(exc), exc.code
         except Exception as exc:
             log.exception("download of %s failed", key)
-            job.state, job.error = "failed", f"unexpected error: {exc}"
+            job.state, job.error = "failed", Text("Downloads", QT_TRANSLATE_NOOP(
+                "Downloads", "unexpected error: {error}"),
+                                                  error=str(exc))
         finally:
             job.speed_bps, job.current_file = 0.0, None
             with self._cond:

@@ -33,16 +33,13 @@ from phidesk.models.download.base import (
     shown,
 )
 from phidesk.models.download.fetch import Fetcher
+from phidesk.texts import QT_TRANSLATE_NOOP, Text, message_of
 
 DISK_MARGIN = 1.05
 
 
 def default_free_space(folder: Path) -> int:
     return shutil.disk_usage(folder).free
-
-
-def _gb(n: float) -> str:
-    return f"{n / 1e9:.2f}"
 
 
 class Download(Fetcher):
@@ -60,7 +57,8 @@ class Download(Fetcher):
             raise UserError(f"not a valid model id: {self.model_id!r}")
         target = paths.models_dir() / self.model_id
         if target.exists() and not self.replace:
-            raise UserError(f"a model named '{self.model_id}' is already installed (remove it first)")
+            raise UserError(Text("Downloads", QT_TRANSLATE_NOOP(
+                "Downloads", "a model named '{model}' is already installed (remove it first)"), model=self.model_id))
         self._set_state("listing")
         old = staging.read_state(self.staging)
         revision = getattr(entry, "revision", None)
@@ -73,15 +71,19 @@ class Download(Fetcher):
             if not safe_relpath(rel):
                 raise DownloadError(f"unsafe file name in the catalog entry {entry.key}: {shown(rel)}")
             if rel not in listing:
-                raise DownloadError(f"not found on the hub: {entry_what(entry)}/{rel}")
+                raise DownloadError(Text("Downloads", QT_TRANSLATE_NOOP(
+                    "Downloads", "not found on the hub: {what}"), what=f"{entry_what(entry)}/{rel}"))
             metas.append(listing[rel])
         if not metas:
-            raise DownloadError(f"not found on the hub: {entry_what(entry)} has no files")
+            raise DownloadError(Text("Downloads", QT_TRANSLATE_NOOP(
+                "Downloads", "not found on the hub: {what} has no files"), what=entry_what(entry)))
         if entry.files and all(isinstance(f.size, int) for f in entry.files):
             # The catalog says what to expect; a hub that differs is reported, not guessed around.
             problems = check_listing(entry, {path: meta.size for path, meta in listing.items()})  # type: ignore[arg-type]
             if problems:
-                raise DownloadError("the hub's files differ from PhiDesk's catalog: " + "; ".join(problems))
+                raise DownloadError(Text("Downloads", QT_TRANSLATE_NOOP(
+                    "Downloads", "the hub's files differ from PhiDesk's catalog: {problems}"),
+                    problems="; ".join(problems)))
 
         old_files = (old or {}).get("files", {}) if (old or {}).get("revision") == sha else {}
         for meta in metas:  # files the hub now describes differently are fetched again
@@ -116,7 +118,8 @@ class Download(Fetcher):
         try:
             read_model_folder(self.files_dir)
         except UserError as exc:
-            raise DownloadError(f"the downloaded files are not a usable model: {exc}") from exc
+            raise DownloadError(Text("Downloads", QT_TRANSLATE_NOOP(
+                "Downloads", "the downloaded files are not a usable model: {reason}"), reason=message_of(exc))) from exc
         self._set_state("installing")
         source = f"hf://{entry.repo}/{entry.subfolder.strip('/')}".rstrip("/") + f"@{sha}"
         library._publish(self.files_dir, self.model_id, source, self.replace)
@@ -136,5 +139,7 @@ class Download(Fetcher):
         need = int(remaining * DISK_MARGIN)
         free = self.free_space(folder)
         if remaining > 0 and free < need:
-            raise DownloadError(f"not enough disk space: need {_gb(need)} GB, {_gb(free)} GB free (in {folder})")
+            raise DownloadError(Text("Downloads", QT_TRANSLATE_NOOP(
+                "Downloads", "not enough disk space: need {need:,.2f} GB, {free:,.2f} GB free (in {folder})"),
+                need=need / 1e9, free=free / 1e9, folder=str(folder)))
 
