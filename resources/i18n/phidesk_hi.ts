@@ -93,6 +93,13 @@
     </message>
 </context>
 <context>
+    <name>Catalog</name>
+    <message>
+        <source>Other builds (cannot run on this computer)</source>
+        <translation>अन्य बिल्ड (इस कंप्यूटर पर नहीं चल सकते)</translation>
+    </message>
+</context>
+<context>
     <name>ChatView</name>
     <message>
         <source>Conversation</source>
@@ -152,6 +159,13 @@
     <message>
         <source>Remove {file}</source>
         <translation>{file} हटाएँ</translation>
+    </message>
+</context>
+<context>
+    <name>ContextOffer</name>
+    <message>
+        <source>{tokens:,} tokens × {per_token_kb:,.0f} KB = {kv_mb:,.0f} MB of KV cache per conversation, with {available_mb:,.0f} MB of memory available now</source>
+        <translation>{tokens:,} टोकन × {per_token_kb:,.0f} KB = हर बातचीत के लिए {kv_mb:,.0f} MB KV कैश, जबकि अभी {available_mb:,.0f} MB मेमोरी उपलब्ध है</translation>
     </message>
 </context>
 <context>
@@ -236,6 +250,248 @@ PhiDesk ने इस फ़ाइल को नहीं बदला है: �
     <message>
         <source>Quit</source>
         <translation>बंद करें</translation>
+    </message>
+</context>
+<context>
+    <name>Downloads</name>
+    <message>
+        <source>The Hugging Face hub cannot be reached: check the network (or the Offline setting), then Retry.</source>
+        <translation>Hugging Face हब तक नहीं पहुँचा जा सका: नेटवर्क (या ऑफ़लाइन सेटिंग) जाँचें, फिर दोबारा कोशिश करें।</translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation>कतार में</translation>
+    </message>
+    <message>
+        <source>listing</source>
+        <translation>फ़ाइलों की सूची ली जा रही है</translation>
+    </message>
+    <message>
+        <source>downloading</source>
+        <translation>डाउनलोड हो रहा है</translation>
+    </message>
+    <message>
+        <source>verifying</source>
+        <translation>जाँच हो रही है</translation>
+    </message>
+    <message>
+        <source>installing</source>
+        <translation>इंस्टॉल हो रहा है</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>रुका हुआ</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>पूरा हुआ</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>विफल</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>रद्द किया गया</translation>
+    </message>
+    <message>
+        <source>the download failed</source>
+        <translation>डाउनलोड विफल रहा</translation>
+    </message>
+    <message>
+        <source>Download progress of {model}</source>
+        <translation>{model} के डाउनलोड की प्रगति</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>रोकें</translation>
+    </message>
+    <message>
+        <source>Pause or resume the download of {model}</source>
+        <translation>{model} का डाउनलोड रोकें या फिर शुरू करें</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>दोबारा कोशिश करें</translation>
+    </message>
+    <message>
+        <source>Retry the download of {model} where it stopped</source>
+        <translation>{model} का डाउनलोड वहीं से दोबारा शुरू करें जहाँ वह रुका था</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>हटाएँ</translation>
+    </message>
+    <message>
+        <source>Hide the failed download of {model} (what was downloaded stays)</source>
+        <translation>{model} का विफल डाउनलोड छिपाएँ (जो डाउनलोड हो चुका है वह रहेगा)</translation>
+    </message>
+    <message>
+        <source>Hide this row; what was downloaded stays for next time (Cancel deletes it)</source>
+        <translation>यह पंक्ति छिपाएँ; जो डाउनलोड हो चुका है वह अगली बार के लिए रहेगा (रद्द करें उसे मिटा देता है)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>रद्द करें</translation>
+    </message>
+    <message>
+        <source>Cancel the download of {model}</source>
+        <translation>{model} का डाउनलोड रद्द करें</translation>
+    </message>
+    <message>
+        <source>{done} of {total}</source>
+        <translation>{total} में से {done}</translation>
+    </message>
+    <message>
+        <source> · {speed:,.1f} MB/s</source>
+        <translation> · {speed:,.1f} MB/s</translation>
+    </message>
+    <message>
+        <source> · {seconds:,.0f} s left</source>
+        <translation> · {seconds:,.0f} सेकंड बाकी</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>फिर शुरू करें</translation>
+    </message>
+    <message>
+        <source>the Hugging Face hub cannot be reached ({detail}): check the network (or the Offline setting), then try again</source>
+        <translation>Hugging Face हब तक नहीं पहुँचा जा सका ({detail}): नेटवर्क (या ऑफ़लाइन सेटिंग) जाँचें, फिर दोबारा कोशिश करें</translation>
+    </message>
+    <message>
+        <source>network error: {error} ({what})</source>
+        <translation>नेटवर्क त्रुटि: {error} ({what})</translation>
+    </message>
+    <message>
+        <source>{file} failed verification: {detail}</source>
+        <translation>{file} जाँच में विफल रही: {detail}</translation>
+    </message>
+    <message>
+        <source>the hub answered HTTP {status} for {what}</source>
+        <translation>हब ने {what} के लिए HTTP {status} लौटाया</translation>
+    </message>
+    <message>
+        <source>{file} failed verification: the hub sent more than the {size} bytes it listed</source>
+        <translation>{file} जाँच में विफल रही: हब ने सूची में बताए {size} बाइट से ज़्यादा भेजे</translation>
+    </message>
+    <message>
+        <source>the hub redirected too many times (a redirect loop?): {what}</source>
+        <translation>हब ने बहुत बार रीडायरेक्ट किया (शायद रीडायरेक्ट का चक्र?): {what}</translation>
+    </message>
+    <message>
+        <source>could not write {path}: {reason}</source>
+        <translation>{path} लिखी नहीं जा सकी: {reason}</translation>
+    </message>
+    <message>
+        <source>offline: HF_HUB_OFFLINE is set, so nothing can be downloaded (unset it to download)</source>
+        <translation>ऑफ़लाइन: HF_HUB_OFFLINE सेट है, इसलिए कुछ भी डाउनलोड नहीं हो सकता (डाउनलोड करने के लिए इसे हटाएँ)</translation>
+    </message>
+    <message>
+        <source>access denied (gated model or missing/invalid HF_TOKEN): {what}</source>
+        <translation>पहुँच नहीं मिली (प्रतिबंधित मॉडल, या HF_TOKEN नहीं है या गलत है): {what}</translation>
+    </message>
+    <message>
+        <source>not found on the hub: {what}</source>
+        <translation>हब पर नहीं मिला: {what}</translation>
+    </message>
+    <message>
+        <source>offline: {reason}</source>
+        <translation>ऑफ़लाइन: {reason}</translation>
+    </message>
+    <message>
+        <source>not found on the hub: {what} (if it is private or gated, set HF_TOKEN)</source>
+        <translation>हब पर नहीं मिला: {what} (अगर यह निजी या प्रतिबंधित है, तो HF_TOKEN सेट करें)</translation>
+    </message>
+    <message>
+        <source>the hub refused the request for {what}: {reason}</source>
+        <translation>हब ने {what} का अनुरोध ठुकरा दिया: {reason}</translation>
+    </message>
+    <message>
+        <source>the hub gave no commit for {repo}</source>
+        <translation>हब ने {repo} का कोई कमिट नहीं दिया</translation>
+    </message>
+    <message>
+        <source>the hub listing of {what} has an unsafe file name: {name}</source>
+        <translation>हब पर {what} की सूची में एक असुरक्षित फ़ाइल नाम है: {name}</translation>
+    </message>
+    <message>
+        <source>unexpected error: {error}</source>
+        <translation>अनपेक्षित त्रुटि: {error}</translation>
+    </message>
+    <message>
+        <source>a model named &apos;{model}&apos; is already installed (remove it first)</source>
+        <translation>&apos;{model}&apos; नाम का मॉडल पहले से इंस्टॉल है (पहले उसे हटाएँ)</translation>
+    </message>
+    <message>
+        <source>not found on the hub: {what} has no files</source>
+        <translation>हब पर नहीं मिला: {what} में कोई फ़ाइल नहीं है</translation>
+    </message>
+    <message>
+        <source>the hub&apos;s files differ from PhiDesk&apos;s catalog: {problems}</source>
+        <translation>हब की फ़ाइलें PhiDesk के कैटलॉग से अलग हैं: {problems}</translation>
+    </message>
+    <message>
+        <source>the downloaded files are not a usable model: {reason}</source>
+        <translation>डाउनलोड की गई फ़ाइलें इस्तेमाल लायक मॉडल नहीं हैं: {reason}</translation>
+    </message>
+    <message>
+        <source>not enough disk space: need {need:,.2f} GB, {free:,.2f} GB free (in {folder})</source>
+        <translation>डिस्क में पर्याप्त जगह नहीं है: {need:,.2f} GB चाहिए, {free:,.2f} GB खाली है ({folder} में)</translation>
+    </message>
+    <message>
+        <source>downloads are off: {variable} is set in the environment (unset it to download; installed models keep working)</source>
+        <translation>डाउनलोड बंद हैं: एनवायरनमेंट में {variable} सेट है (डाउनलोड करने के लिए इसे हटाएँ; इंस्टॉल किए गए मॉडल चलते रहेंगे)</translation>
+    </message>
+    <message>
+        <source>downloads are off: PhiDesk is in Offline mode (untick Offline in Settings to download; installed models keep working)</source>
+        <translation>डाउनलोड बंद हैं: PhiDesk ऑफ़लाइन मोड में है (डाउनलोड करने के लिए सेटिंग्स में ऑफ़लाइन का निशान हटाएँ; इंस्टॉल किए गए मॉडल चलते रहेंगे)</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <source>The model process stopped; it starts again with the next message. Details: {detail}</source>
+        <translation>मॉडल की प्रक्रिया रुक गई; अगले संदेश के साथ यह फिर शुरू होगी। विवरण: {detail}</translation>
+    </message>
+    <message>
+        <source>No model is loaded: choose one in the model picker.</source>
+        <translation>कोई मॉडल लोड नहीं है: मॉडल चुनने की सूची में से एक चुनें।</translation>
+    </message>
+    <message>
+        <source>Loading the model was stopped (Stop or Esc); it loads again with the next message.</source>
+        <translation>मॉडल का लोड होना रोक दिया गया (रोकें या Esc); अगले संदेश के साथ यह फिर लोड होगा।</translation>
+    </message>
+    <message>
+        <source>The text holds characters that are not valid Unicode, so it was not sent.</source>
+        <translation>टेक्स्ट में ऐसे अक्षर हैं जो मान्य यूनिकोड नहीं हैं, इसलिए इसे भेजा नहीं गया।</translation>
+    </message>
+    <message>
+        <source>The model&apos;s chat template cannot be used. Details: {detail}</source>
+        <translation>मॉडल का चैट टेम्पलेट इस्तेमाल नहीं किया जा सकता। विवरण: {detail}</translation>
+    </message>
+    <message>
+        <source>This message does not fit the model&apos;s context: shorten it, or raise the context in Settings. Details: {detail}</source>
+        <translation>यह संदेश मॉडल के कॉन्टेक्स्ट में नहीं समाता: इसे छोटा करें, या सेटिंग्स में कॉन्टेक्स्ट बढ़ाएँ। विवरण: {detail}</translation>
+    </message>
+    <message>
+        <source>An image cannot be used. Details: {detail}</source>
+        <translation>एक इमेज इस्तेमाल नहीं की जा सकती। विवरण: {detail}</translation>
+    </message>
+    <message>
+        <source>This answer cannot be continued. Details: {detail}</source>
+        <translation>यह जवाब आगे जारी नहीं किया जा सकता। विवरण: {detail}</translation>
+    </message>
+    <message>
+        <source>The model could not be loaded. Details: {detail}</source>
+        <translation>मॉडल लोड नहीं हो सका। विवरण: {detail}</translation>
+    </message>
+    <message>
+        <source>The answer failed. Details: {detail}</source>
+        <translation>जवाब नहीं बन सका। विवरण: {detail}</translation>
+    </message>
+    <message>
+        <source>The disk is full: free some space, then try again. Details: {detail}</source>
+        <translation>डिस्क भर गई है: कुछ जगह खाली करें, फिर दोबारा कोशिश करें। विवरण: {detail}</translation>
     </message>
 </context>
 <context>
@@ -377,6 +633,129 @@ PhiDesk ने इस फ़ाइल को नहीं बदला है: �
     <message>
         <source>{file} · {dimensions} px · {format} · {size}</source>
         <translation>{file} · {dimensions} px · {format} · {size}</translation>
+    </message>
+</context>
+<context>
+    <name>ImportModel</name>
+    <message>
+        <source>Import an onnxruntime-genai or Hugging Face model folder</source>
+        <translation>onnxruntime-genai या Hugging Face मॉडल फ़ोल्डर इम्पोर्ट करें</translation>
+    </message>
+    <message>
+        <source>Import a GGUF model file</source>
+        <translation>GGUF मॉडल फ़ाइल इम्पोर्ट करें</translation>
+    </message>
+    <message>
+        <source>GGUF models (*.gguf)</source>
+        <translation>GGUF मॉडल (*.gguf)</translation>
+    </message>
+    <message>
+        <source>Name the model</source>
+        <translation>मॉडल का नाम रखें</translation>
+    </message>
+    <message>
+        <source>Import {name}, a GGUF file (converted for onnxruntime-genai; this takes a few minutes), as:</source>
+        <translation>{name}, एक GGUF फ़ाइल (onnxruntime-genai के लिए बदली जाएगी; इसमें कुछ मिनट लगते हैं), इस नाम से इम्पोर्ट करें:</translation>
+    </message>
+    <message>
+        <source>Import {name}, a model folder (copied), as:</source>
+        <translation>{name}, एक मॉडल फ़ोल्डर (कॉपी किया जाएगा), इस नाम से इम्पोर्ट करें:</translation>
+    </message>
+    <message>
+        <source>Model name</source>
+        <translation>मॉडल का नाम</translation>
+    </message>
+    <message>
+        <source>Why this name cannot be used</source>
+        <translation>यह नाम क्यों इस्तेमाल नहीं हो सकता</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>इम्पोर्ट करें</translation>
+    </message>
+    <message>
+        <source>Importing {name} as {model}…</source>
+        <translation>{name} को {model} नाम से इम्पोर्ट किया जा रहा है…</translation>
+    </message>
+    <message>
+        <source>Progress of the import of {model}</source>
+        <translation>{model} के इम्पोर्ट की प्रगति</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>रद्द करें</translation>
+    </message>
+    <message>
+        <source>Cancel the import of {model}</source>
+        <translation>{model} का इम्पोर्ट रद्द करें</translation>
+    </message>
+    <message>
+        <source>Import step</source>
+        <translation>इम्पोर्ट का चरण</translation>
+    </message>
+    <message>
+        <source>stopping…</source>
+        <translation>रोका जा रहा है…</translation>
+    </message>
+    <message>
+        <source>The import failed: unexpected error {error} (details in {log})</source>
+        <translation>इम्पोर्ट विफल रहा: अनपेक्षित त्रुटि {error} (विवरण {log} में)</translation>
+    </message>
+    <message>
+        <source>give the model a name</source>
+        <translation>मॉडल को एक नाम दें</translation>
+    </message>
+    <message>
+        <source>a name has at most {count} characters</source>
+        <translation>नाम में ज़्यादा से ज़्यादा {count} अक्षर हो सकते हैं</translation>
+    </message>
+    <message>
+        <source>use lower-case letters, digits, &apos;.&apos;, &apos;_&apos; and &apos;-&apos;, with a letter or digit at each end</source>
+        <translation>छोटे अंग्रेज़ी अक्षर, अंक, &apos;.&apos;, &apos;_&apos; और &apos;-&apos; इस्तेमाल करें, और दोनों सिरों पर अक्षर या अंक रखें</translation>
+    </message>
+    <message>
+        <source>a model named &apos;{model}&apos; is already installed: choose another name</source>
+        <translation>&apos;{model}&apos; नाम का मॉडल पहले से इंस्टॉल है: कोई दूसरा नाम चुनें</translation>
+    </message>
+    <message>
+        <source>{folder}: {name} is a link to {target}, outside the model folder (copy the file into the folder instead)</source>
+        <translation>{folder}: {name} मॉडल फ़ोल्डर के बाहर {target} की ओर एक लिंक है (इसके बजाय फ़ाइल को फ़ोल्डर में कॉपी करें)</translation>
+    </message>
+    <message>
+        <source>a model named &apos;{model}&apos; is already installed (remove it first, or import it under another id)</source>
+        <translation>&apos;{model}&apos; नाम का मॉडल पहले से इंस्टॉल है (पहले उसे हटाएँ, या किसी दूसरे नाम से इम्पोर्ट करें)</translation>
+    </message>
+    <message>
+        <source>not enough disk space: needs {needed:,.0f} MB free in {folder}</source>
+        <translation>डिस्क में पर्याप्त जगह नहीं है: {folder} में {needed:,.0f} MB खाली जगह चाहिए</translation>
+    </message>
+    <message>
+        <source>the conversion of {name} was stopped; nothing was installed</source>
+        <translation>{name} का रूपांतरण रोक दिया गया; कुछ भी इंस्टॉल नहीं हुआ</translation>
+    </message>
+    <message>
+        <source>converting needs the conversion tools: {command}</source>
+        <translation>रूपांतरण के लिए रूपांतरण टूल चाहिए: {command}</translation>
+    </message>
+    <message>
+        <source>exit status {code}</source>
+        <translation>निकास स्थिति {code}</translation>
+    </message>
+    <message>
+        <source>could not convert {name}: {why} (log: {log})</source>
+        <translation>{name} का रूपांतरण नहीं हो सका: {why} (लॉग: {log})</translation>
+    </message>
+    <message>
+        <source>{path}: no such file or folder</source>
+        <translation>{path}: ऐसी कोई फ़ाइल या फ़ोल्डर नहीं है</translation>
+    </message>
+    <message>
+        <source>{path}: is a file, not a model folder or a .gguf file</source>
+        <translation>{path}: यह एक फ़ाइल है, मॉडल फ़ोल्डर या .gguf फ़ाइल नहीं</translation>
+    </message>
+    <message>
+        <source>not enough disk space in {folder}</source>
+        <translation>{folder} में डिस्क की पर्याप्त जगह नहीं है</translation>
     </message>
 </context>
 <context>
@@ -731,6 +1110,220 @@ PhiDesk ने इस फ़ाइल को नहीं बदला है: �
     <message>
         <source>Answer finished: {text}</source>
         <translation>उत्तर पूरा हुआ: {text}</translation>
+    </message>
+</context>
+<context>
+    <name>ModelManager</name>
+    <message>
+        <source>Conversations kept warm: up to {caches} (switching back to one reads only its new text). Each keeps a KV cache of {cache} ({tokens:,} tokens × {per_token_kb:,.0f} KB); the budget is {budget} (Settings: memory for conversations; automatic: half of the memory free after loading).</source>
+        <translation>तैयार रखी गई बातचीतें: अधिकतम {caches} (किसी पर वापस जाने पर सिर्फ़ उसका नया टेक्स्ट पढ़ा जाता है)। हर एक {cache} का KV कैश रखती है ({tokens:,} टोकन × {per_token_kb:,.0f} KB); बजट {budget} है (सेटिंग्स: बातचीतों के लिए मेमोरी; स्वचालित: लोड होने के बाद खाली मेमोरी का आधा)।</translation>
+    </message>
+    <message>
+        <source>none found</source>
+        <translation>कोई नहीं मिला</translation>
+    </message>
+    <message>
+        <source>{providers}, as found on {date}</source>
+        <translation>{providers}, {date} को मिली जानकारी के अनुसार</translation>
+    </message>
+    <message>
+        <source>{gpu} ({vram})</source>
+        <translation>{gpu} ({vram})</translation>
+    </message>
+    <message>
+        <source>no GPU found</source>
+        <translation>कोई GPU नहीं मिला</translation>
+    </message>
+    <message numerus="yes">
+        <source>{cpu}, %n thread(s) · {free} of {total} RAM free · {gpus} · providers: {providers}</source>
+        <translation>
+            <numerusform>{cpu}, %n थ्रेड · {total} में से {free} RAM खाली · {gpus} · प्रोवाइडर: {providers}</numerusform>
+            <numerusform>{cpu}, %n थ्रेड · {total} में से {free} RAM खाली · {gpus} · प्रोवाइडर: {providers}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>This machine:</source>
+        <translation>यह मशीन:</translation>
+    </message>
+    <message>
+        <source>check again</source>
+        <translation>फिर से जाँचें</translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation>मॉडल</translation>
+    </message>
+    <message>
+        <source>Looking at this machine…</source>
+        <translation>इस मशीन की जाँच हो रही है…</translation>
+    </message>
+    <message>
+        <source>This machine</source>
+        <translation>यह मशीन</translation>
+    </message>
+    <message>
+        <source>Get models</source>
+        <translation>मॉडल पाएँ</translation>
+    </message>
+    <message>
+        <source>Model catalog</source>
+        <translation>मॉडल कैटलॉग</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>मॉडल</translation>
+    </message>
+    <message>
+        <source>Build</source>
+        <translation>बिल्ड</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>आकार</translation>
+    </message>
+    <message>
+        <source>Verdict</source>
+        <translation>नतीजा</translation>
+    </message>
+    <message>
+        <source>Why this verdict</source>
+        <translation>यह नतीजा क्यों</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>डाउनलोड करें</translation>
+    </message>
+    <message>
+        <source>Download the selected model</source>
+        <translation>चुना गया मॉडल डाउनलोड करें</translation>
+    </message>
+    <message>
+        <source>Downloads</source>
+        <translation>डाउनलोड</translation>
+    </message>
+    <message>
+        <source>Installed</source>
+        <translation>इंस्टॉल किए गए</translation>
+    </message>
+    <message>
+        <source>Installed models</source>
+        <translation>इंस्टॉल किए गए मॉडल</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>प्रकार</translation>
+    </message>
+    <message>
+        <source>Context</source>
+        <translation>कॉन्टेक्स्ट</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>स्थिति</translation>
+    </message>
+    <message>
+        <source>Load</source>
+        <translation>लोड करें</translation>
+    </message>
+    <message>
+        <source>Load the selected model</source>
+        <translation>चुना गया मॉडल लोड करें</translation>
+    </message>
+    <message>
+        <source>Unload</source>
+        <translation>अनलोड करें</translation>
+    </message>
+    <message>
+        <source>Unload the model</source>
+        <translation>मॉडल अनलोड करें</translation>
+    </message>
+    <message>
+        <source>Remove…</source>
+        <translation>हटाएँ…</translation>
+    </message>
+    <message>
+        <source>Remove the selected model</source>
+        <translation>चुना गया मॉडल हटाएँ</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>इम्पोर्ट करें…</translation>
+    </message>
+    <message>
+        <source>Import a model folder or GGUF file</source>
+        <translation>मॉडल फ़ोल्डर या GGUF फ़ाइल इम्पोर्ट करें</translation>
+    </message>
+    <message>
+        <source>Model folder…</source>
+        <translation>मॉडल फ़ोल्डर…</translation>
+    </message>
+    <message>
+        <source>GGUF file…</source>
+        <translation>GGUF फ़ाइल…</translation>
+    </message>
+    <message>
+        <source>Conversations kept warm</source>
+        <translation>तैयार रखी गई बातचीतें</translation>
+    </message>
+    <message>
+        <source>Trying the providers again (a model is loaded in a helper process)…</source>
+        <translation>प्रोवाइडर फिर से आज़माए जा रहे हैं (एक सहायक प्रक्रिया में मॉडल लोड किया जा रहा है)…</translation>
+    </message>
+    <message>
+        <source>{model}: stopped last time — Resume to continue</source>
+        <translation>{model}: पिछली बार रुक गया था — जारी रखने के लिए फिर शुरू करें दबाएँ</translation>
+    </message>
+    <message>
+        <source>{error} (details in {log})</source>
+        <translation>{error} (विवरण {log} में)</translation>
+    </message>
+    <message>
+        <source>Could not look at this machine: {error}</source>
+        <translation>इस मशीन की जाँच नहीं हो सकी: {error}</translation>
+    </message>
+    <message>
+        <source>This machine is still being looked at: try again in a moment.</source>
+        <translation>इस मशीन की जाँच अभी चल रही है: थोड़ी देर में फिर कोशिश करें।</translation>
+    </message>
+    <message>
+        <source>Download {model}, the {build} build: {size} to download, {memory} of memory when it runs ({verdict} here)?</source>
+        <translation>{model} का {build} बिल्ड डाउनलोड करें: {size} डाउनलोड होगा, चलने पर {memory} मेमोरी लगेगी (यहाँ: {verdict})?</translation>
+    </message>
+    <message>
+        <source>Cancel download</source>
+        <translation>डाउनलोड रद्द करें</translation>
+    </message>
+    <message>
+        <source>Cancel {model} and delete what was downloaded?</source>
+        <translation>{model} रद्द करें और जो डाउनलोड हुआ है उसे मिटा दें?</translation>
+    </message>
+    <message>
+        <source>broken</source>
+        <translation>खराब</translation>
+    </message>
+    <message>
+        <source>vision</source>
+        <translation>विज़न</translation>
+    </message>
+    <message>
+        <source>text</source>
+        <translation>टेक्स्ट</translation>
+    </message>
+    <message>
+        <source>loaded · {provider}</source>
+        <translation>लोड है · {provider}</translation>
+    </message>
+    <message>
+        <source>Remove model</source>
+        <translation>मॉडल हटाएँ</translation>
+    </message>
+    <message>
+        <source>{model} is loaded: unload it first.</source>
+        <translation>{model} लोड है: पहले उसे अनलोड करें।</translation>
+    </message>
+    <message>
+        <source>Delete {model} and its files from this computer?</source>
+        <translation>{model} और उसकी फ़ाइलें इस कंप्यूटर से मिटा दें?</translation>
     </message>
 </context>
 <context>
@@ -1236,6 +1829,80 @@ PhiDesk ने इस फ़ाइल को नहीं बदला है: �
     <message>
         <source>Reset</source>
         <translation>रीसेट करें</translation>
+    </message>
+</context>
+<context>
+    <name>Units</name>
+    <message>
+        <source>{gb:,.1f} GB</source>
+        <translation>{gb:,.1f} GB</translation>
+    </message>
+    <message>
+        <source>{mb:,.0f} MB</source>
+        <translation>{mb:,.0f} MB</translation>
+    </message>
+</context>
+<context>
+    <name>Verdict</name>
+    <message>
+        <source>fits</source>
+        <translation>फ़िट होता है</translation>
+    </message>
+    <message>
+        <source>tight</source>
+        <translation>मुश्किल से</translation>
+    </message>
+    <message>
+        <source>won&apos;t fit</source>
+        <translation>फ़िट नहीं होगा</translation>
+    </message>
+    <message>
+        <source>cannot run</source>
+        <translation>नहीं चल सकता</translation>
+    </message>
+    <message>
+        <source>{kb:,.0f} KB</source>
+        <translation>{kb:,.0f} KB</translation>
+    </message>
+    <message>
+        <source>{kb:,.1f} KB</source>
+        <translation>{kb:,.1f} KB</translation>
+    </message>
+    <message>
+        <source>weights {weights:,} MB + KV cache {kv:,} MB ({tokens:,} tokens × {per_token}) + working {working:,} MB = {total:,} MB</source>
+        <translation>वेट्स {weights:,} MB + KV कैश {kv:,} MB ({tokens:,} टोकन × {per_token}) + कार्य-मेमोरी {working:,} MB = {total:,} MB</translation>
+    </message>
+    <message>
+        <source>{arithmetic} of {available:,} MB available RAM</source>
+        <translation>{arithmetic}, उपलब्ध {available:,} MB RAM में से</translation>
+    </message>
+    <message>
+        <source>DirectML runs on Windows only; needs {arithmetic}</source>
+        <translation>DirectML सिर्फ़ Windows पर चलता है; ज़रूरत: {arithmetic}</translation>
+    </message>
+    <message>
+        <source>no NVIDIA GPU found; needs {arithmetic}</source>
+        <translation>कोई NVIDIA GPU नहीं मिला; ज़रूरत: {arithmetic}</translation>
+    </message>
+    <message>
+        <source>no DirectX 12 GPU found; needs {arithmetic}</source>
+        <translation>कोई DirectX 12 GPU नहीं मिला; ज़रूरत: {arithmetic}</translation>
+    </message>
+    <message>
+        <source>not probed</source>
+        <translation>जाँचा नहीं गया</translation>
+    </message>
+    <message>
+        <source>{provider} provider not available: {why}</source>
+        <translation>{provider} प्रोवाइडर उपलब्ध नहीं है: {why}</translation>
+    </message>
+    <message>
+        <source>{arithmetic} of {vram:,} MB VRAM on {gpu} (provider reported by the build, not yet tried on a model)</source>
+        <translation>{arithmetic}, {gpu} की {vram:,} MB VRAM में से (प्रोवाइडर बिल्ड ने बताया है, अभी किसी मॉडल पर आज़माया नहीं गया)</translation>
+    </message>
+    <message>
+        <source>{arithmetic} of {vram:,} MB VRAM on {gpu}</source>
+        <translation>{arithmetic}, {gpu} की {vram:,} MB VRAM में से</translation>
     </message>
 </context>
 <context>

@@ -92,6 +92,15 @@ def test_offscreen_needs_no_display(monkeypatch: pytest.MonkeyPatch) -> None:
     assert display.problem() is None
 
 
+def accepts(path: str) -> bool:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        try:
+            probe.connect(path)
+        except OSError:
+            return False
+    return True
+
+
 @pytest.fixture
 def xvfb() -> Iterator[str]:
     """A real X server (Xvfb) on an unused display number."""
@@ -101,8 +110,8 @@ def xvfb() -> Iterator[str]:
     proc = subprocess.Popen(["Xvfb", name, "-nolisten", "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 30  # only stops a hang
-        while not Path(f"/tmp/.X11-unix/X{name[1:]}").exists() and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
+        while not accepts(f"/tmp/.X11-unix/X{name[1:]}") and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)  # the socket file appears a moment before the server listens on it
         assert proc.poll() is None, "Xvfb did not start"
         yield name
     finally:
