@@ -22,6 +22,7 @@ from phidesk.engine.protocol import Failed, Finished, Loaded, Message, PrefillPr
 from phidesk.errors import EngineError
 from phidesk.gui.i18n import translate
 from phidesk.gui.signals import emit
+from phidesk.gui.texts_view import localized_error
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ class _Runner(QObject):
         try:
             emit(self.loaded, self.client.load(path, **options))
         except EngineError as exc:
-            emit(self.load_failed, str(exc), exc.user_error)
+            emit(self.load_failed, localized_error(exc.code, exc), exc.user_error)
         except Exception as exc:  # the window waits for an answer: it gets one
             emit(self.load_failed, _unexpected(exc), False)
 
@@ -74,9 +75,9 @@ class _Runner(QObject):
                 elif isinstance(event, Finished):
                     emit(self.finished, event.stats)
                 elif isinstance(event, Failed):
-                    emit(self.failed, event.code, event.message, event.user_error)
+                    emit(self.failed, event.code, localized_error(event.code, event.message), event.user_error)
         except EngineError as exc:
-            emit(self.failed, exc.code, str(exc), exc.user_error)
+            emit(self.failed, exc.code, localized_error(exc.code, exc), exc.user_error)
         except Exception as exc:  # the window waits for an answer: it gets one
             emit(self.failed, "internal_error", _unexpected(exc), False)
 

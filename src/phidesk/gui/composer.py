@@ -28,6 +28,7 @@ from phidesk.gui.i18n import translate
 from phidesk.gui.images import THUMB, ImageLoader, image_paths_from_mime, thumb_pixmap
 from phidesk.gui.plain import tooltip
 from phidesk.gui.signals import emit
+from phidesk.gui.texts_view import localized
 from phidesk.store import files
 
 
@@ -139,7 +140,7 @@ class Composer(QWidget):
             try:
                 checked = str(inspect_image(path))  # header only: never a long decode on the GUI thread
             except UserError as exc:
-                emit(self.problem, str(exc))
+                emit(self.problem, localized(exc))
                 continue
             if checked not in self.images:
                 self.images.append(checked)

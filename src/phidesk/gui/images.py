@@ -31,6 +31,7 @@ from phidesk.gui.figures import megabytes
 from phidesk.gui.i18n import translate
 from phidesk.gui.plain import plain_label
 from phidesk.gui.signals import emit
+from phidesk.gui.texts_view import localized
 from phidesk.store import files
 
 log = logging.getLogger(__name__)
@@ -148,7 +149,7 @@ class ImageLoader(QObject):
         try:
             image = self._load(path, edge)
         except UserError as exc:
-            emit(self.failed, path, edge, str(exc))
+            emit(self.failed, path, edge, localized(exc))
         except Exception as exc:  # a thumbnail must never take the window down
             log.exception("thumbnail of %s failed", path)
             detail = str(exc).splitlines()[0][:200] if str(exc) else ""

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow
 from phidesk.errors import UserError
 from phidesk.gui.i18n import translate
 from phidesk.gui.plain import Button, ask
+from phidesk.gui.texts_view import localized
 from phidesk.store import (
     ConversationChangedError,
     ConversationMissingError,
@@ -127,7 +128,7 @@ class ConversationActions(QMainWindow):
             summary = self.service.import_conversation(path.read_bytes())
         except (UserError, OSError) as exc:
             self.show_notice(translate("Sidebar", "Could not import {file}: {reason}").format(file=path.name,
-                                                                                              reason=exc))
+                                                                                              reason=localized(exc)))
             return
         except sqlite3.Error as exc:  # nothing was imported: the import is one transaction
             log.warning("import of %s failed: %s", path, exc)

@@ -16,6 +16,7 @@ from phidesk.errors import UserError
 from phidesk.gui.figures import decimal, number
 from phidesk.gui.i18n import translate
 from phidesk.gui.plain import Button, ask, tooltip
+from phidesk.gui.texts_view import localized
 from phidesk.models import library
 from phidesk.store import ConversationMissingError
 from phidesk.texts import QT_TRANSLATE_NOOP
@@ -83,7 +84,7 @@ class WindowModels(QMainWindow):
             return
         if model.info is None:
             self.show_notice(translate("MainWindow", "Model '{model}' is not usable: {problem}").format(
-                model=model_id, problem=model.problem))
+                model=model_id, problem=localized(model.problem)))
             return
         self.model_id = model_id
         if force:
@@ -257,6 +258,6 @@ class WindowModels(QMainWindow):
                       "image(s) with a question. This computer has room for {offer} tokens ({then} images): "
                       "{arithmetic}.", None, fit_now).format(
                 image=number(IMAGE_TOKENS), context=number(event.max_length), offer=number(offer.tokens),
-                then=number(fit_then), arithmetic=offer.arithmetic()),
+                then=number(fit_then), arithmetic=localized(offer.arithmetic())),
             [(translate("MainWindow", "Use {tokens} tokens").format(tokens=number(offer.tokens)), accept)],
             kind="context")

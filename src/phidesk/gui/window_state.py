@@ -17,6 +17,7 @@ from phidesk.gui.i18n import translate
 from phidesk.gui.images import ImagePreview
 from phidesk.gui.plain import plain_label
 from phidesk.gui.settings_dialog import SettingsDialog
+from phidesk.gui.texts_view import localized
 from phidesk.models import library
 
 if TYPE_CHECKING:
@@ -94,7 +95,7 @@ class WindowState(QMainWindow):
             except (UserError, OSError) as exc:
                 log.warning("could not save the settings: %s", exc)
                 self.show_notice(translate("MainWindow", "The settings apply to this window but could not be saved: "
-                                           "{reason}").format(reason=exc))
+                                           "{reason}").format(reason=localized(exc)))
         if theme_changed:
             from phidesk.gui.theme import apply_theme, is_dark
 
