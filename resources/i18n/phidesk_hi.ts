@@ -64,8 +64,40 @@
         <translation>प्रोवाइडर {name}</translation>
     </message>
     <message>
+        <source>the CUDA build of onnxruntime-genai is not installed (see README: GPU builds)</source>
+        <translation>onnxruntime-genai का CUDA बिल्ड इंस्टॉल नहीं है (README देखें: GPU बिल्ड)</translation>
+    </message>
+    <message>
+        <source>this onnxruntime-genai build has no DirectML (Windows only)</source>
+        <translation>इस onnxruntime-genai बिल्ड में DirectML नहीं है (सिर्फ़ Windows पर)</translation>
+    </message>
+    <message>
+        <source>DirectML is Windows only</source>
+        <translation>DirectML सिर्फ़ Windows पर चलता है</translation>
+    </message>
+    <message>
+        <source>unknown reason</source>
+        <translation>कारण पता नहीं</translation>
+    </message>
+    <message>
+        <source>not installed</source>
+        <translation>इंस्टॉल नहीं है</translation>
+    </message>
+    <message>
+        <source>no usable NVIDIA GPU ({detail})</source>
+        <translation>कोई इस्तेमाल लायक NVIDIA GPU नहीं ({detail})</translation>
+    </message>
+    <message>
         <source>not available: {reason}</source>
         <translation>उपलब्ध नहीं: {reason}</translation>
+    </message>
+    <message>
+        <source>{version} (from Python)</source>
+        <translation>{version} (Python से)</translation>
+    </message>
+    <message>
+        <source>{version} (packaged app)</source>
+        <translation>{version} (पैकेज किया गया ऐप)</translation>
     </message>
     <message>
         <source>About PhiDesk</source>
@@ -74,6 +106,10 @@
     <message>
         <source>Offline chat with small language models. Nothing you type or show it leaves this computer unless you start a download.</source>
         <translation>छोटे लैंग्वेज मॉडल के साथ ऑफ़लाइन चैट। आप जो भी लिखते या दिखाते हैं, वह इस कंप्यूटर से बाहर नहीं जाता, जब तक आप खुद कोई डाउनलोड शुरू न करें।</translation>
+    </message>
+    <message>
+        <source>{model} on {provider}</source>
+        <translation>{provider} पर {model}</translation>
     </message>
     <message>
         <source>{label}:</source>
@@ -1455,6 +1491,10 @@ PhiDesk ने इस फ़ाइल को नहीं बदला है: �
     <message>
         <source>Context (tokens)</source>
         <translation>कॉन्टेक्स्ट (टोकन)</translation>
+    </message>
+    <message>
+        <source>auto</source>
+        <translation>अपने-आप</translation>
     </message>
     <message>
         <source>Execution provider</source>

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from phidesk.about import about_rows, about_text
+from phidesk.engine.runtime import provider_name
 from phidesk.gui.i18n import standard_buttons, translate
 from phidesk.gui.plain import plain_label
 from phidesk.texts import QT_TRANSLATE_NOOP
@@ -51,9 +52,30 @@ def shown_label(label: str) -> str:
     return translate("About", LABELS[label]) if label in LABELS else label
 
 
+REASONS = {reason: reason for reason in (
+    QT_TRANSLATE_NOOP("About", "the CUDA build of onnxruntime-genai is not installed (see README: GPU builds)"),
+    QT_TRANSLATE_NOOP("About", "this onnxruntime-genai build has no DirectML (Windows only)"),
+    QT_TRANSLATE_NOOP("About", "DirectML is Windows only"),
+    QT_TRANSLATE_NOOP("About", "unknown reason"),
+    QT_TRANSLATE_NOOP("About", "not installed"))}
+"""The providers' fixed reasons (phidesk.engine.runtime / providers; the machine report keeps them as text)."""
+
+
 def shown_value(value: str) -> str:
     if value.startswith("not available: "):
-        return translate("About", "not available: {reason}").format(reason=value.removeprefix("not available: "))
+        reason = value.removeprefix("not available: ")
+        if reason in REASONS:
+            reason = translate("About", REASONS[reason])
+        elif reason.startswith("no usable NVIDIA GPU ("):
+            reason = translate("About", "no usable NVIDIA GPU ({detail})").format(
+                detail=reason.removeprefix("no usable NVIDIA GPU (").removesuffix(")"))
+        return translate("About", "not available: {reason}").format(reason=reason)
+    if value in REASONS:
+        return translate("About", REASONS[value])
+    for suffix, text in ((" (from Python)", QT_TRANSLATE_NOOP("About", "{version} (from Python)")),
+                         (" (packaged app)", QT_TRANSLATE_NOOP("About", "{version} (packaged app)"))):
+        if value.endswith(suffix):
+            return translate("About", text).format(version=value.removesuffix(suffix))
     return translate("About", VALUES[value]) if value in VALUES else value
 
 
@@ -81,7 +103,11 @@ class AboutDialog(QDialog):
         self.values: dict[str, QLabel] = {}
         for label, value in about_rows(report, loaded):
             # paths, reasons and names shown literally (an escaped ' showed as &#x27;)
-            shown = plain_label(shown_value(value), self)
+            text = shown_value(value)
+            if label == "Loaded model" and loaded is not None:
+                text = translate("About", "{model} on {provider}").format(model=loaded[0],
+                                                                          provider=provider_name(loaded[1]))
+            shown = plain_label(text, self)
             shown.setWordWrap(True)
             shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             shown.setAccessibleName(shown_label(label))

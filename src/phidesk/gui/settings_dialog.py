@@ -113,8 +113,9 @@ class SettingsDialog(QDialog):
         self.context.setToolTip(translate("Settings", "Prompt + answer. Memory for it is reserved when a model loads."))
         form.addRow(translate("Settings", "Context (tokens)"), self.context)
         self.provider = QComboBox()
-        self.provider.addItems(list(PROVIDERS))
-        self.provider.setCurrentText(s.provider)
+        for key in PROVIDERS:  # "auto" is a word, the others are names (cpu, cuda, dml)
+            self.provider.addItem(translate("Settings", "auto") if key == "auto" else key, key)
+        self.provider.setCurrentIndex(max(0, self.provider.findData(s.provider)))
         self.provider.setAccessibleName(translate("Settings", "Execution provider"))
         form.addRow(translate("Settings", "Provider"), self.provider)
         self.threads = _int_spin(0, MAX_THREADS, s.threads, 1)
@@ -243,7 +244,7 @@ class SettingsDialog(QDialog):
                            repetition_penalty=round(self.repetition.value(), 3),
                            max_new_tokens=self.max_new.value())
         return replace(self.settings, system_prompt=self.system.toPlainText().strip(),
-                       context_cap=self.context.value(), provider=self.provider.currentText(),
+                       context_cap=self.context.value(), provider=str(self.provider.currentData()),
                        threads=self.threads.value(), kv_budget_mb=self.kv_budget.value(),
                        theme=self.theme.currentData(), language=self.language.currentData(),
                        gpu_index=self.gpu.currentData(), sampling=sampling, offline=self.offline.isChecked())
