@@ -108,6 +108,10 @@ def main() -> int:
         with tarfile.open(tarball) as tar:
             tar.extractall(work / "app", filter="tar")
         app = next((work / "app").glob("PhiDesk-*/phidesk"))
+        # The Hindi window's files: the compiled translation and the Devanagari font for machines without one.
+        result["hindi_files"] = sorted(p.name for pattern in ("**/resources/i18n/phidesk_hi.qm",
+                                                              "**/resources/fonts/NotoSansDevanagari-*.ttf")
+                                       for p in app.parent.glob(pattern))
         home, empty_bin = work / "home", work / "empty-bin"
         home.mkdir()
         empty_bin.mkdir()
@@ -172,7 +176,7 @@ def main() -> int:
             left = subprocess.run(["pgrep", "-f", str(app)], capture_output=True, text=True, check=False).stdout
             result["processes_left"] = len(left.split())
     ok = bool(result["answer"]) and "Paris" in str(result["answer"]) and result["exit_code"] == 0 \
-        and result["processes_left"] == 0
+        and result["processes_left"] == 0 and len(result["hindi_files"]) == 3  # type: ignore[arg-type]
     result["ok"] = ok
     print(json.dumps(result))
     return 0 if ok else 1
