@@ -4,15 +4,12 @@ included."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication
 
 from phidesk.gui.chat_view import ChatView
 from phidesk.gui.composer import Composer
@@ -21,6 +18,7 @@ from phidesk.gui.header import ChatHeader
 from phidesk.gui.images import ImageLoader
 from phidesk.gui.notes import stats_note
 from phidesk.store import Store
+from tests.gui.hand_translation import installed
 
 TS = """<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
@@ -48,27 +46,11 @@ TS = """<?xml version="1.0" encoding="utf-8"?>
 """
 
 
-def lrelease() -> str:
-    found = shutil.which("pyside6-lrelease") or str(Path(sys.executable).with_name("pyside6-lrelease"))
-    if not Path(found).exists():
-        pytest.fail("pyside6-lrelease is missing (it comes with PySide6)")
-    return found
-
-
 @pytest.fixture
 def hindi(tmp_path: Path, qapp: QCoreApplication) -> Iterator[None]:
     """The hand-made translation installed, and Hindi (India) as the window's locale."""
-    source, compiled = tmp_path / "chat_hi.ts", tmp_path / "chat_hi.qm"
-    source.write_text(TS, encoding="utf-8")
-    subprocess.run([lrelease(), str(source), "-qm", str(compiled)], check=True, capture_output=True, timeout=60)
-    translator = QTranslator()
-    assert translator.load(str(compiled))
-    before = QLocale()
-    QCoreApplication.installTranslator(translator)
-    QLocale.setDefault(QLocale(QLocale.Language.Hindi, QLocale.Country.India))
-    yield
-    QCoreApplication.removeTranslator(translator)
-    QLocale.setDefault(before)
+    with installed(TS, tmp_path):
+        yield
 
 
 @pytest.mark.usefixtures("hindi")

@@ -4,20 +4,18 @@ English text instead of failing. The translator is a small hand-made .ts compile
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication
 
 from phidesk.gui.catalog_tree import ID_ROLE
 from phidesk.gui.model_pane import ModelPane
 from phidesk.models.hardware import CpuInfo, Hardware, ProviderStatus, RamInfo
 from phidesk.models.report import machine_report
+from tests.gui.hand_translation import installed
 
 HINDI = {
     ("Verdict", "{arithmetic} of {available:,} MB available RAM"): "{arithmetic}, उपलब्ध RAM {available:,} MB में से",
@@ -32,13 +30,6 @@ HINDI = {
 }
 
 
-def _lrelease() -> str:
-    found = shutil.which("pyside6-lrelease") or str(Path(sys.executable).with_name("pyside6-lrelease"))
-    if not Path(found).exists():
-        pytest.skip("pyside6-lrelease is not installed")
-    return found
-
-
 @pytest.fixture
 def hindi(tmp_path: Path, qapp: QCoreApplication) -> Iterator[None]:
     """HINDI installed as the application's translator, and the Hindi (India) locale as the default."""
@@ -46,22 +37,11 @@ def hindi(tmp_path: Path, qapp: QCoreApplication) -> Iterator[None]:
     for (context, source), translation in HINDI.items():
         contexts.setdefault(context, []).append(
             f"<message><source>{escape(source)}</source><translation>{escape(translation)}</translation></message>")
-    ts = tmp_path / "test_hi.ts"
-    ts.write_text('<?xml version="1.0" encoding="utf-8"?><!DOCTYPE TS><TS version="2.1" language="hi_IN">'
-                  + "".join(f"<context><name>{name}</name>{''.join(messages)}</context>"
-                            for name, messages in contexts.items()) + "</TS>", encoding="utf-8")
-    qm = tmp_path / "test_hi.qm"
-    subprocess.run([_lrelease(), str(ts), "-qm", str(qm)], check=True, capture_output=True, timeout=60)
-    translator = QTranslator()
-    assert translator.load(str(qm))
-    before = QLocale()
-    QCoreApplication.installTranslator(translator)
-    QLocale.setDefault(QLocale("hi_IN"))
-    try:
+    ts = ('<?xml version="1.0" encoding="utf-8"?><!DOCTYPE TS><TS version="2.1" language="hi_IN">'
+          + "".join(f"<context><name>{name}</name>{''.join(messages)}</context>" for name, messages in contexts.items())
+          + "</TS>")
+    with installed(ts, tmp_path):
         yield
-    finally:
-        QCoreApplication.removeTranslator(translator)
-        QLocale.setDefault(before)
 
 
 def test_a_verdict_from_the_models_package_is_shown_translated_with_its_numbers(qtbot: object, phidesk_home: Path,
