@@ -1,0 +1,130 @@
+"""One EngineClient shared by several threads (the window's bridge and the local server): requests run one at a
+time in the order they came, a waiting one may give up, and stop() stops only the answer that runs. A real
+worker process running the real starter model."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from phidesk.engine.client import EngineClient
+from phidesk.engine.line import Activity, Turn
+from phidesk.engine.protocol import Event, Failed, Finished, Message, Sampling, Token
+
+HANG_GUARD_S = 120  # only stops a hang
+LONG = Sampling(temperature=0, max_new_tokens=3000, min_new_tokens=3000)  # runs until it is stopped
+SHORT = Sampling(temperature=0, max_new_tokens=3)
+QUESTION = [Message("user", "What is the capital of France?")]
+
+
+def wait_until(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + HANG_GUARD_S
+    while not condition():
+        assert time.monotonic() < deadline, "hang"
+        time.sleep(0.005)
+
+
+class Asker(threading.Thread):
+    """One caller on its own thread: its events, kept."""
+
+    def __init__(self, client: EngineClient, sampling: Sampling, turn: Turn | None = None,
+                 done: list[str] | None = None) -> None:
+        super().__init__(daemon=True)
+        self.client, self.sampling, self.turn, self.done = client, sampling, turn, done
+        self.events: list[Event] = []
+
+    def run(self) -> None:
+        for event in self.client.generate(QUESTION, self.sampling, turn=self.turn):
+            self.events.append(event)
+        if self.done is not None and self.turn is not None:
+            self.done.append(self.turn.tag)
+
+    @property
+    def tokens(self) -> int:
+        return sum(isinstance(e, Token) for e in self.events)
+
+    @property
+    def end(self) -> Finished:
+        self.join(HANG_GUARD_S)
+        last = self.events[-1]
+        assert isinstance(last, Finished), self.events
+        return last
+
+
+def start_long(client: EngineClient, turn: Turn | None = None) -> Asker:
+    asker = Asker(client, LONG, turn)
+    asker.start()
+    wait_until(lambda: asker.tokens >= 2)  # it decodes
+    return asker
+
+
+def queue_up(client: EngineClient, askers: list[Asker]) -> None:
+    """Start each asker only once the one before it has joined the line: their arrival order is known."""
+    for asker in askers:
+        waiting = client.queued
+        asker.start()
+        wait_until(lambda waiting=waiting: client.queued == waiting + 1)
+
+
+def test_requests_from_several_threads_are_answered_in_the_order_they_came(client: EngineClient) -> None:
+    changes: list[Activity] = []
+    client.on_activity = changes.append
+    done: list[str] = []
+    first = Asker(client, Sampling(temperature=0, max_new_tokens=200, min_new_tokens=200), Turn("first"), done)
+    first.start()
+    wait_until(lambda: first.tokens >= 1)
+    waiting = [Asker(client, SHORT, Turn(f"t{n}"), done) for n in range(4)]
+    queue_up(client, waiting)
+    assert client.activity == Activity("first", ("t0", "t1", "t2", "t3"))
+    assert client.busy
+    for asker in (first, *waiting):
+        assert asker.end.stats.finish_reason in ("stop", "length")
+    assert done == ["first", "t0", "t1", "t2", "t3"]
+    assert first.end.stats.generated_tokens == 200  # the first answer was whole
+    assert not client.busy
+    assert client.queued == 0
+    assert changes[-1] == Activity()
+
+
+def test_a_waiting_request_given_up_leaves_the_running_answer_intact(client: EngineClient) -> None:
+    pid = client.worker_pid
+    running = start_long(client)
+    gives_up = Asker(client, SHORT, Turn("server"))
+    queue_up(client, [gives_up])
+    gives_up.turn.cancel()  # type: ignore[union-attr]
+    assert gives_up.end.stats.finish_reason == "cancelled"
+    assert gives_up.tokens == 0  # it never reached the worker
+    assert client.queued == 0
+    before = running.tokens
+    wait_until(lambda: running.tokens >= before + 5)  # the running answer goes on
+    assert running.is_alive()
+    client.stop()
+    assert running.end.stats.finish_reason == "cancelled"
+    assert client.worker_pid == pid
+
+
+def test_stop_during_one_answer_does_not_stop_the_next_waiting_one(client: EngineClient) -> None:
+    running = start_long(client)
+    next_one = Asker(client, Sampling(temperature=0, max_new_tokens=20), Turn("next"))
+    queue_up(client, [next_one])
+    client.stop()
+    assert running.end.stats.finish_reason == "cancelled"
+    end = next_one.end
+    assert end.stats.finish_reason in ("stop", "length")
+    assert not any(isinstance(e, Failed) for e in next_one.events)
+    assert "Paris" in "".join(e.text for e in next_one.events if isinstance(e, Token))
+
+
+def test_a_turn_cancelled_while_it_runs_stops_only_its_own_answer(client: EngineClient) -> None:
+    mine = Turn("server")
+    running = start_long(client, mine)
+    other = Asker(client, Sampling(temperature=0, max_new_tokens=20), Turn("window"))
+    queue_up(client, [other])
+    mine.cancel()
+    assert running.end.stats.finish_reason == "cancelled"
+    assert other.end.stats.finish_reason in ("stop", "length")
+    mine.cancel()  # once it has ended: nothing happens, nothing else is stopped
+    third = Asker(client, SHORT, Turn("later"))
+    third.start()
+    assert third.end.stats.finish_reason in ("stop", "length")
