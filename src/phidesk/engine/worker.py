@@ -247,7 +247,7 @@ class Worker:
         else:
             options.update(do_sample=True, temperature=sampling.temperature, top_p=sampling.top_p,
                            top_k=sampling.top_k if sampling.top_k > 0 else 0)
-        if sampling.seed is not None:
+        if sampling.seed is not None and not sampling.greedy:  # greedy draws nothing: a seed changes nothing
             options["random_seed"] = sampling.seed
         if sampling.min_new_tokens:
             options["min_length"] = min(self.max_length, prompt_tokens + sampling.min_new_tokens)
@@ -258,7 +258,9 @@ class Worker:
 
         Returns how many tokens are already in the cache (the rest are fed by the caller).
         A new generator (and a full prefill) is needed only when the search options or the guidance change,
-        a seed is asked for, or the model cannot rewind.
+        a seed is asked for while sampling (the runtime seeds a generator's random numbers only when it is made, so
+        a seeded answer comes from a fresh one and is the same whatever ran before; greedy decoding draws nothing,
+        so a seed there keeps the cache), or the model cannot rewind.
 
         Guidance is fixed when a generator is made, so the kept generator serves only requests with the same
         guidance. Its matcher sees only generated tokens (an appended prompt is not matched), and onnxruntime-genai
@@ -273,7 +275,8 @@ class Worker:
         if guidance is not None and self.slot.cached:
             keep = min(keep, len(self.slot.cached) - 1)  # a rewind starts the matcher over
         assert self.info is not None
-        reusable = (self.slot.generator is not None and key == self.slot.options and sampling.seed is None
+        reusable = (self.slot.generator is not None and key == self.slot.options
+                    and (sampling.seed is None or sampling.greedy)
                     and not sampling.min_new_tokens and not self.info.vision and (keep > 0 or not self.slot.cached))
         if not reusable:
             if guidance is not None:
