@@ -7,10 +7,12 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from phidesk.engine.client import EngineClient
 from phidesk.engine.line import Activity, Turn
 from phidesk.engine.protocol import Event, Failed, Finished, Message, Sampling, Token
+from phidesk.errors import EngineError
 
 HANG_GUARD_S = 120  # only stops a hang
 LONG = Sampling(temperature=0, max_new_tokens=3000, min_new_tokens=3000)  # runs until it is stopped
@@ -128,3 +130,47 @@ def test_a_turn_cancelled_while_it_runs_stops_only_its_own_answer(client: Engine
     third = Asker(client, SHORT, Turn("later"))
     third.start()
     assert third.end.stats.finish_reason in ("stop", "length")
+
+
+def test_a_full_line_refuses_at_once_with_busy(client: EngineClient) -> None:
+    running = start_long(client)
+    waiting = Asker(client, SHORT, Turn("w"))
+    queue_up(client, [waiting])
+    events = list(client.generate(QUESTION, SHORT, turn=Turn("server", max_waiting=1)))
+    assert len(events) == 1
+    assert isinstance(events[0], Failed)
+    assert (events[0].code, events[0].user_error) == ("busy", True)
+    assert client.queued == 1
+    client.stop()
+    assert running.end.stats.finish_reason == "cancelled"
+    assert waiting.end.stats.finish_reason in ("stop", "length")
+
+
+def test_a_load_that_waits_may_give_up_without_touching_the_answer(client: EngineClient, starter_source: Path) -> None:
+    loaded = client.loaded
+    running = start_long(client)
+    turn = Turn("window")
+    failures: list[EngineError] = []
+
+    def load() -> None:
+        try:
+            client.load(starter_source, "cpu", 1024, turn=turn)
+        except EngineError as exc:
+            failures.append(exc)
+
+    loader = threading.Thread(target=load, daemon=True)
+    queue_up_thread(client, loader)
+    turn.cancel()
+    loader.join(HANG_GUARD_S)
+    assert [f.code for f in failures] == ["cancelled"]
+    before = running.tokens
+    wait_until(lambda: running.tokens >= before + 5)  # the answer goes on
+    client.stop()
+    assert running.end.stats.finish_reason == "cancelled"
+    assert client.loaded == loaded  # the model the worker holds did not change
+
+
+def queue_up_thread(client: EngineClient, thread: threading.Thread) -> None:
+    waiting = client.queued
+    thread.start()
+    wait_until(lambda: client.queued == waiting + 1)

@@ -142,3 +142,30 @@ def test_a_caller_that_asks_again_at_once_goes_behind_the_one_that_waits() -> No
     for thread in threads:
         thread.join(HANG_GUARD_S)
     assert order == ["eager0", "patient", "eager1", "eager2"]
+
+
+def test_a_turn_with_a_bound_is_refused_when_that_many_wait() -> None:
+    line = Line()
+    release = threading.Event()
+
+    def hold(turn: Turn) -> None:
+        with line.turn(turn):
+            release.wait(HANG_GUARD_S)
+
+    alone = Turn("alone", max_waiting=0)
+    with line.turn(alone) as running:  # nothing runs, nothing waits: it runs, whatever its bound
+        assert running
+    threads = [threading.Thread(target=hold, args=(Turn(str(n)),)) for n in range(3)]
+    threads[0].start()
+    wait_until(lambda: line.activity.busy)
+    for n, thread in enumerate(threads[1:], start=1):
+        thread.start()
+        wait_until(lambda n=n: line.activity.queued == n)
+    refused = Turn("late", max_waiting=2)
+    with line.turn(refused) as running:
+        assert not running
+    assert refused.state == "refused"
+    assert line.activity.queued == 2  # it never joined
+    release.set()
+    for thread in threads:
+        thread.join(HANG_GUARD_S)

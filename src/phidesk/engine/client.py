@@ -391,18 +391,24 @@ class EngineClient:
     # --- public API ---------------------------------------------------------------------
     def load(self, path: str | Path, provider: str = "auto", context_cap: int = 4096,
              gpu_index: int | None = None, threads: int = 0, *, kv_budget_mb: int = 0, system_prompt: str = "",
-             sampling: Sampling | None = None) -> Loaded:
+             sampling: Sampling | None = None, turn: Turn | None = None) -> Loaded:
         """Load a model (starting a worker if needed). Raises EngineError on failure.
 
         *gpu_index* picks the GPU (CUDA) or DirectML adapter; None lets the runtime choose.
         *threads*: the CPU threads the model computes with (0: one per physical core).
         *kv_budget_mb*: memory for the KV caches of conversations kept warm (0: half of what is free).
         *system_prompt* and *sampling*: what new conversations start with, read in advance into a spare cache.
-        A ``stop`` while it loads ends the worker and raises EngineError with code ``cancelled``.
+        A ``stop`` while it loads ends the worker and raises EngineError with code ``cancelled``. *turn*: its place
+        in the line of requests (``generate``); ``turn.cancel()`` while it waits or loads raises the same.
         """
-        with self._line.turn():
+        turn = turn or Turn()
+        with self._line.turn(turn) as running:
+            if not running:
+                raise EngineError("loading the model was cancelled before it began", "cancelled", user_error=True)
             with self._state:
                 self._stop_asked = False
+            if self._line.while_running(turn, self._cancel_load):
+                self._cancel_load()
             self._load_args = {"op": "load", "path": str(path), "provider": provider,
                                "context_cap": context_cap, "gpu_index": gpu_index,
                                "threads": threads, "kv_budget_mb": kv_budget_mb,
@@ -410,6 +416,11 @@ class EngineClient:
             self._weights = _weights_bytes(Path(path))
             self._slice_s = 0.0  # timed again for this model
             return self._load()
+
+    def _cancel_load(self) -> None:
+        with self._state:
+            self._stop_asked = True  # seen by the load's next step, even before it has begun
+        self.stop()
 
     def _load(self) -> Loaded:
         assert self._load_args is not None
@@ -481,7 +492,8 @@ class EngineClient:
 
         Requests from several threads run one at a time, in the order they came. *turn* is this request's place
         in that line: ``turn.cancel()`` (any thread) takes it out while it waits (it ends as cancelled and never
-        reaches the worker) or stops its own answer once it runs. Closing the iterator before its end stops the
+        reaches the worker) or stops its own answer once it runs; a turn with ``max_waiting`` that finds that many
+        waiting already gets ``Failed(code="busy")`` at once. Closing the iterator before its end stops the
         answer. ``stop()`` stops the answer running now, never a waiting one.
 
         If the worker had died or was ended by a stop, it is restarted and the model
@@ -496,6 +508,11 @@ class EngineClient:
             return
         turn = turn or Turn()
         with self._line.turn(turn) as running:
+            if not running and turn.state == "refused":
+                yield Failed(id=request_id, code="busy", user_error=True,
+                             message=f"the model is busy: {turn.max_waiting} requests are waiting already; "
+                             "try again in a moment")
+                return
             if not running:  # cancelled while it waited
                 yield Finished(id=request_id, stats=AnswerStats(finish_reason="cancelled"))
                 return

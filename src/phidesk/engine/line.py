@@ -43,9 +43,13 @@ class Turn:
     answer is stopped (as ``EngineClient.stop()`` would, but never another request's); after, nothing happens.
     """
 
-    def __init__(self, tag: str = "") -> None:
+    def __init__(self, tag: str = "", *, max_waiting: int | None = None) -> None:
+        """*max_waiting*: if at least this many requests wait already, this one does not join them (``refused``:
+        the local server answers 429 then); None: it always joins."""
         self.tag = tag
-        self.state = "new"  # new | waiting | running | done | cancelled (changed under the line's lock)
+        self.max_waiting = max_waiting
+        # new | waiting | running | done | cancelled | refused (changed under the line's lock)
+        self.state = "new"
         self.asked = False  # cancel() was called (whatever the state then)
         self._line: Line | None = None
         self._on_cancel: Callable[[], None] | None = None  # while running: stops this request's answer
@@ -90,7 +94,8 @@ class Line:
     @contextmanager
     def turn(self, turn: Turn | None = None) -> Iterator[bool]:
         """Wait for *turn* (a new one if None) to come first; yields True while it runs, or False at once if it
-        was cancelled before it could run. The thread whose turn runs may enter again without waiting."""
+        was cancelled before it could run or the line was too long for it (``turn.state`` says which). The thread
+        whose turn runs may enter again without waiting."""
         turn = turn or Turn()
         me = threading.get_ident()
         with self._cond:
@@ -102,9 +107,13 @@ class Line:
                 if turn.state != "new":
                     raise RuntimeError(f"a Turn is used once (this one is {turn.state})")
                 turn._line = self
-                turn.state = "waiting"
-                self._waiting.append(turn)
-                changed = self._activity()
+                busy = self._running is not None or bool(self._waiting)
+                if busy and turn.max_waiting is not None and len(self._waiting) >= turn.max_waiting:
+                    turn.state, given_up = "refused", True
+                else:
+                    turn.state = "waiting"
+                    self._waiting.append(turn)
+                    changed = self._activity()
         if given_up:
             yield False
             return
