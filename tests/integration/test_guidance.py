@@ -170,3 +170,25 @@ def test_a_worker_given_a_bad_guidance_on_its_pipe_refuses_it(starter_source: Pa
         assert isinstance(event, Finished)
     finally:
         worker.close()
+
+
+def test_a_vision_answer_follows_its_guidance(tmp_path: Path) -> None:
+    """A vision turn makes a fresh generator each time: it gets the guidance too (the tiny phi3v fixture's weights are
+    random, so only the guidance can make its answer match), and a refused schema leaves the worker serving."""
+    from PIL import Image
+
+    from tests.builders.tiny_phi3v import cached_tiny_phi3v
+
+    picture = tmp_path / "red.png"
+    Image.new("RGB", (64, 48), "red").save(picture)
+    question = [Message("user", "Is it red?", [str(picture)])]
+    with EngineClient(log_path=tmp_path / "worker.log") as engine:
+        engine.load(cached_tiny_phi3v(), "cpu", 4096)
+        pid = engine.worker_pid
+        text, events = run(engine, question, Sampling(temperature=0, max_new_tokens=8), ("regex", "(yes|no)"))
+        assert finished(events).stats.finish_reason == "stop"
+        assert text in ("yes", "no")
+        _, events = run(engine, question, GREEDY, ("json_schema", "{not json"))
+        assert isinstance(events[-1], Failed)
+        assert events[-1].code == "bad_guidance"
+        assert engine.worker_pid == pid
