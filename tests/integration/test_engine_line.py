@@ -174,3 +174,27 @@ def queue_up_thread(client: EngineClient, thread: threading.Thread) -> None:
     waiting = client.queued
     thread.start()
     wait_until(lambda: client.queued == waiting + 1)
+
+
+def test_an_answer_advanced_from_several_threads_keeps_its_place(client: EngineClient) -> None:
+    """A server's thread pool: one request's iterator is advanced by whichever pool thread is free, so the
+    thread that took the first event may start another request while the first is still open. That one waits
+    (it is another request), and the first ends on another thread."""
+    order: list[str] = []
+    first = client.generate(QUESTION, Sampling(temperature=0, max_new_tokens=60, min_new_tokens=60))
+    assert next(first) is not None  # this thread entered the first request's turn
+
+    def drain() -> None:
+        wait_until(lambda: client.queued == 1)
+        for event in first:
+            if isinstance(event, Finished):
+                order.append(f"first {event.stats.finish_reason} {event.stats.generated_tokens}")
+
+    drainer = threading.Thread(target=drain, daemon=True)
+    drainer.start()
+    for event in client.generate(QUESTION, SHORT):  # from the same thread
+        if isinstance(event, Token) and "second" not in order:
+            order.append("second")
+    drainer.join(HANG_GUARD_S)
+    assert order == ["first length 60", "second"]
+    assert client.activity == Activity()

@@ -103,15 +103,27 @@ def test_cancel_before_the_start_and_while_running() -> None:
         assert line.while_running(late, lambda: None)
 
 
-def test_the_thread_whose_turn_runs_may_enter_again_and_changes_are_reported() -> None:
+def test_a_turn_is_not_tied_to_a_thread_and_changes_are_reported() -> None:
+    """A server's thread pool advances one request's iterator from several threads: the thread that entered a turn
+    may then start another request, which waits (it is another request), while another thread ends the first."""
     line = Line()
     changes: list[Activity] = []
     line.on_change = changes.append
-    with line.turn(Turn("outer")), line.turn(Turn("ignored")) as inner:
-        assert inner
-        assert line.activity == Activity("outer")
-    assert line.activity == Activity()
-    assert changes == [Activity(None, ("outer",)), Activity("outer"), Activity()]
+    first = line.turn(Turn("a"))
+    assert first.__enter__()
+
+    def end_first() -> None:
+        wait_until(lambda: line.activity.queued == 1)
+        first.__exit__(None, None, None)
+
+    ender = threading.Thread(target=end_first)
+    ender.start()
+    with line.turn(Turn("b")) as running:  # the same thread: it waits for "a" all the same
+        assert running
+        assert changes[-2:] == [Activity(None, ("b",)), Activity("b")]
+    ender.join(HANG_GUARD_S)
+    assert changes == [Activity(None, ("a",)), Activity("a"), Activity("a", ("b",)), Activity(None, ("b",)),
+                       Activity("b"), Activity()]
 
 
 def test_a_caller_that_asks_again_at_once_goes_behind_the_one_that_waits() -> None:

@@ -72,8 +72,6 @@ class Line:
         self._cond = threading.Condition()
         self._waiting: deque[Turn] = deque()
         self._running: Turn | None = None
-        self._owner: int | None = None  # the thread whose turn runs (it may enter again: load inside an answer)
-        self._depth = 0
         # Called after every change (a request came, started, ended, gave up), from the thread that changed it.
         self.on_change: Callable[[Activity], None] | None = None
 
@@ -94,16 +92,16 @@ class Line:
     @contextmanager
     def turn(self, turn: Turn | None = None) -> Iterator[bool]:
         """Wait for *turn* (a new one if None) to come first; yields True while it runs, or False at once if it
-        was cancelled before it could run or the line was too long for it (``turn.state`` says which). The thread
-        whose turn runs may enter again without waiting."""
+        was cancelled before it could run or the line was too long for it (``turn.state`` says which).
+
+        Not tied to a thread: a request's iterator may be advanced by one thread and closed by another (a server's
+        thread pool does that), so a thread is never taken to be "the one whose turn runs"; a caller that asks again
+        while its own request is still open waits behind it like anyone else.
+        """
         turn = turn or Turn()
-        me = threading.get_ident()
         with self._cond:
             given_up = turn.state == "cancelled"  # cancelled before it started: it never joins the line
-            nested = not given_up and self._running is not None and self._owner == me  # the same caller, deeper
-            if nested:
-                self._depth += 1
-            elif not given_up:
+            if not given_up:
                 if turn.state != "new":
                     raise RuntimeError(f"a Turn is used once (this one is {turn.state})")
                 turn._line = self
@@ -117,20 +115,13 @@ class Line:
         if given_up:
             yield False
             return
-        if nested:
-            try:
-                yield True
-            finally:
-                with self._cond:
-                    self._depth -= 1
-            return
         self._changed(changed)
         with self._cond:
             while turn.state == "waiting" and (self._running is not None or self._waiting[0] is not turn):
                 self._cond.wait()
             if turn.state == "waiting":
                 self._waiting.popleft()
-                turn.state, self._running, self._owner, self._depth = "running", turn, me, 0
+                turn.state, self._running = "running", turn
             changed = self._activity()
         self._changed(changed)
         if turn.state != "running":  # cancelled while it waited (cancel took it out of the line)
@@ -142,7 +133,7 @@ class Line:
             with self._cond:
                 turn.state = "done" if turn.state == "running" else turn.state
                 turn._on_cancel = None
-                self._running, self._owner = None, None
+                self._running = None
                 self._cond.notify_all()
                 changed = self._activity()
             self._changed(changed)
