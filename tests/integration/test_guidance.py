@@ -192,3 +192,14 @@ def test_a_vision_answer_follows_its_guidance(tmp_path: Path) -> None:
         assert isinstance(events[-1], Failed)
         assert events[-1].code == "bad_guidance"
         assert engine.worker_pid == pid
+
+
+def test_continuing_an_answer_under_guidance_is_refused(client: EngineClient) -> None:
+    """The runtime's matcher starts over on the continued text, which would make a second JSON object after the
+    first half: refused in words, and the worker goes on."""
+    events = list(client.generate([*QUESTION, Message("assistant", '{"city": "Par')], GREEDY, continue_last=True,
+                                  guidance=JSON_GUIDANCE))
+    assert isinstance(events[-1], Failed)
+    assert events[-1].code == "bad_guidance"
+    text, _ = run(client, [Message("user", "What is the capital of France?")], GREEDY)
+    assert "Paris" in text

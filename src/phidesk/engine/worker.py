@@ -14,6 +14,9 @@ after a Stop or a token limit that prompt is exactly the cache's text, and only 
 A stdin reader thread sets the stop flag, which is checked between prefill slices and
 between tokens (the pipe, the stop flags and the heartbeat: ``phidesk.engine.channel``). A vision
 model's turn is built by ``phidesk.engine.multimodal`` and always starts a fresh generator.
+A request may carry guidance (``"guidance": [kind, data]``: a JSON schema, a regex or a Lark grammar) that the
+runtime enforces while decoding; it is fixed when a generator is made, so a guided answer gets a generator of its
+own (kept for the next request with the same guidance), and a schema the runtime refuses is a user error.
 
 About 460 lines: everything here acts on the one model object and its current generator (load, render,
 prefill, decode, the benchmark's bare loop), and splits along that would pass the worker's state around; the pipe
