@@ -181,3 +181,34 @@ def test_a_turn_with_a_bound_is_refused_when_that_many_wait() -> None:
     release.set()
     for thread in threads:
         thread.join(HANG_GUARD_S)
+
+
+def test_a_cancel_racing_the_join_never_leaves_a_dead_turn_in_the_line() -> None:
+    line = Line()
+    release = threading.Event()
+
+    def hold() -> None:
+        with line.turn(Turn("holder")):
+            release.wait(HANG_GUARD_S)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    wait_until(lambda: line.activity.busy)
+    for _ in range(300):
+        turn = Turn("racer")
+        outcome: list[bool] = []
+
+        def join(turn: Turn = turn, outcome: list[bool] = outcome) -> None:
+            with line.turn(turn) as running:
+                outcome.append(running)
+
+        joiner = threading.Thread(target=join)
+        joiner.start()
+        turn.cancel()
+        joiner.join(HANG_GUARD_S)
+        assert outcome == [False]
+        assert line.activity == Activity("holder")  # nothing left behind in the line
+    release.set()
+    holder.join(HANG_GUARD_S)
+    with line.turn(Turn()) as running:
+        assert running

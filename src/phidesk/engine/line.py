@@ -18,6 +18,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+# Held while a turn joins a line, and by ``Turn.cancel`` before it has: a cancel racing the join is either seen by
+# the join (the turn never joins) or goes to the line (which takes the turn out). Taken after a line's lock.
+_JOINING = threading.Lock()
+
 
 @dataclass(frozen=True)
 class Activity:
@@ -59,11 +63,12 @@ class Turn:
         return self.state == "cancelled"
 
     def cancel(self) -> None:
-        line = self._line
-        if line is None:
-            self.asked = True
-            self.state = "cancelled" if self.state == "new" else self.state
-            return
+        with _JOINING:
+            line = self._line
+            if line is None:
+                self.asked = True
+                self.state = "cancelled" if self.state == "new" else self.state
+                return
         line.cancel(self)
 
 
@@ -99,7 +104,7 @@ class Line:
         while its own request is still open waits behind it like anyone else.
         """
         turn = turn or Turn()
-        with self._cond:
+        with self._cond, _JOINING:
             given_up = turn.state == "cancelled"  # cancelled before it started: it never joins the line
             if not given_up:
                 if turn.state != "new":
