@@ -198,3 +198,18 @@ def test_an_answer_advanced_from_several_threads_keeps_its_place(client: EngineC
     drainer.join(HANG_GUARD_S)
     assert order == ["first length 60", "second"]
     assert client.activity == Activity()
+
+
+def test_close_ends_the_waiting_requests_without_a_new_worker(starter_source: Path, tmp_path: Path) -> None:
+    """Quitting while the server's requests wait: they end as cancelled, and none of them starts a worker again."""
+    engine = EngineClient(log_path=tmp_path / "worker.log")
+    engine.load(starter_source, "cpu", 1024)
+    running = start_long(engine)
+    waiting = Asker(engine, SHORT, Turn("server"))
+    queue_up(engine, [waiting])
+    engine.close()
+    assert running.end.stats.finish_reason == "cancelled"
+    assert waiting.end.stats.finish_reason == "cancelled"
+    assert waiting.tokens == 0
+    assert engine.worker_pid is None
+    assert engine.activity == Activity()

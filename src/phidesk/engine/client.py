@@ -726,7 +726,9 @@ class EngineClient:
                     self._send({"op": "unload"}, proc)
 
     def close(self) -> None:
-        """End the worker (politely, then firmly) and wait for its reader thread."""
+        """End the worker (politely, then firmly) and wait for its reader thread. Requests waiting in line end as
+        cancelled first: none of them starts a worker again once the one running has ended."""
+        self._line.cancel_waiting()
         with self._state:
             proc, reader = self._proc, self._reader
         if proc is not None:

@@ -150,6 +150,13 @@ class Line:
             turn._on_cancel = on_cancel
             return turn.asked
 
+    def cancel_waiting(self) -> None:
+        """Cancel every turn that waits (the client is closing); the running one is not touched."""
+        with self._cond:
+            waiting = list(self._waiting)
+        for turn in waiting:
+            self.cancel(turn)
+
     def cancel(self, turn: Turn) -> None:
         with self._cond:
             turn.asked = True
