@@ -16,11 +16,12 @@ request gets a fresh worker too. A worker's exit status is never taken as proof 
 finished: only its ``done`` event is; a crash is named by its signal. A worker that the user's
 Stop ended (during a load, a prefill) is reported as cancelled, never as a crash.
 
-Threads: one caller at a time drives ``load``/``generate``/``unload`` (``_lock``, held for the
-whole request); ``stop`` (the GUI thread), the stop watchdog (a timer thread) and the silence
-watch change the shared state too. Every change of ``_proc``, ``_phase``, ``_active_id``,
-``loaded`` and the stop flag happens under ``_state``, a lock held only for those few
-assignments and a ``kill()`` (a signal, which does not wait): nothing waits on the process or
+Threads: one request at a time drives the worker (``load``/``generate``/``unload``), first come first
+served (``phidesk.engine.line``: several threads share one client, the window's and the local server's); a
+waiting request may give up (``Turn.cancel``) without touching the one that runs. ``stop`` (the GUI thread),
+the stop watchdog (a timer thread) and the silence watch change the shared state too. Every change of
+``_proc``, ``_phase``, ``_active_id``, ``loaded`` and the stop flag happens under ``_state``, a lock held only
+for those few assignments and a ``kill()`` (a signal, which does not wait): nothing waits on the process or
 the pipe while holding it, so ``stop`` never blocks its caller.
 
 Silence is bounded: the worker beats about once a second, and one silent for longer than a
@@ -52,12 +53,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from phidesk import paths
+from phidesk.engine.line import Activity, Line, Turn
 from phidesk.engine.protocol import (
     Alive,
     AnswerStats,
     Event,
     Failed,
     Finished,
+    Guidance,
     Loaded,
     Measured,
     Message,
@@ -67,11 +70,12 @@ from phidesk.engine.protocol import (
     Sampling,
     Token,
     Warmed,
+    check_guidance,
     encode,
     event_from_wire,
     unsendable,
 )
-from phidesk.errors import EngineError
+from phidesk.errors import EngineError, UserError
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +169,7 @@ class EngineClient:
         self.on_stop_done: Callable[[int], None] | None = None
         self._watch: _Watch | None = None
         self.loaded: Loaded | None = None
-        self._lock = threading.RLock()  # one request at a time (held while it runs)
+        self._line = Line()  # one request at a time, first come first served (held while it runs)
         self._state = threading.RLock()  # the fields below change only under it (held briefly)
         self._stop_asked = False  # the user stopped the request in flight (load or answer)
         self._write_lock = threading.Lock()
@@ -387,18 +391,24 @@ class EngineClient:
     # --- public API ---------------------------------------------------------------------
     def load(self, path: str | Path, provider: str = "auto", context_cap: int = 4096,
              gpu_index: int | None = None, threads: int = 0, *, kv_budget_mb: int = 0, system_prompt: str = "",
-             sampling: Sampling | None = None) -> Loaded:
+             sampling: Sampling | None = None, turn: Turn | None = None) -> Loaded:
         """Load a model (starting a worker if needed). Raises EngineError on failure.
 
         *gpu_index* picks the GPU (CUDA) or DirectML adapter; None lets the runtime choose.
         *threads*: the CPU threads the model computes with (0: one per physical core).
         *kv_budget_mb*: memory for the KV caches of conversations kept warm (0: half of what is free).
         *system_prompt* and *sampling*: what new conversations start with, read in advance into a spare cache.
-        A ``stop`` while it loads ends the worker and raises EngineError with code ``cancelled``.
+        A ``stop`` while it loads ends the worker and raises EngineError with code ``cancelled``. *turn*: its place
+        in the line of requests (``generate``); ``turn.cancel()`` while it waits or loads raises the same.
         """
-        with self._lock:
+        turn = turn or Turn()
+        with self._line.turn(turn) as running:
+            if not running:
+                raise EngineError("loading the model was cancelled before it began", "cancelled", user_error=True)
             with self._state:
                 self._stop_asked = False
+            if self._line.while_running(turn, self._cancel_load):
+                self._cancel_load()
             self._load_args = {"op": "load", "path": str(path), "provider": provider,
                                "context_cap": context_cap, "gpu_index": gpu_index,
                                "threads": threads, "kv_budget_mb": kv_budget_mb,
@@ -406,6 +416,11 @@ class EngineClient:
             self._weights = _weights_bytes(Path(path))
             self._slice_s = 0.0  # timed again for this model
             return self._load()
+
+    def _cancel_load(self) -> None:
+        with self._state:
+            self._stop_asked = True  # seen by the load's next step, even before it has begun
+        self.stop()
 
     def _load(self) -> Loaded:
         assert self._load_args is not None
@@ -437,42 +452,90 @@ class EngineClient:
         raise EngineError(f"the model process stopped while loading ({self._exit_text(event)}); "
                           f"see {self.log_path}", "worker_died")
 
+    # --- the line of requests ------------------------------------------------------------
+    @property
+    def activity(self) -> Activity:
+        """Who holds the worker now and who waits (their ``Turn`` tags), first in line first."""
+        return self._line.activity
+
+    @property
+    def busy(self) -> bool:
+        """A request (load, answer, unload) holds the worker."""
+        return self._line.activity.busy
+
+    @property
+    def queued(self) -> int:
+        """Requests waiting for the one that runs."""
+        return self._line.activity.queued
+
+    @property
+    def on_activity(self) -> Callable[[Activity], None] | None:
+        """Called with the new ``Activity`` after every change of the line, from the thread that changed it."""
+        return self._line.on_change
+
+    @on_activity.setter
+    def on_activity(self, callback: Callable[[Activity], None] | None) -> None:
+        self._line.on_change = callback
+
     def generate(
         self, messages: Sequence[Message], sampling: Sampling | None = None, images: Sequence[str] = (), *,
-        conversation: str = "", continue_last: bool = False,
+        conversation: str = "", continue_last: bool = False, guidance: Guidance | None = None,
+        turn: Turn | None = None,
     ) -> Iterator[Event]:
         """Stream one answer: PrefillProgress…, Token…, then Finished or Failed.
 
         *conversation* names whose KV cache to use: the worker keeps several, so coming back to a conversation
         reads only what is new in it. *continue_last*: *messages* end with an assistant answer, and the model
-        goes on with it (the tokens are its continuation) instead of starting a new one.
+        goes on with it (the tokens are its continuation) instead of starting a new one. *guidance*:
+        ``(kind, data)`` with kind ``json_schema``, ``regex`` or ``lark_grammar``: the answer is constrained
+        while it is decoded to match it (a kind, size or schema that cannot be used: ``Failed(code="bad_guidance")``).
 
-        Closing the iterator before its end stops the answer.
+        Requests from several threads run one at a time, in the order they came. *turn* is this request's place
+        in that line: ``turn.cancel()`` (any thread) takes it out while it waits (it ends as cancelled and never
+        reaches the worker) or stops its own answer once it runs; a turn with ``max_waiting`` that finds that many
+        waiting already gets ``Failed(code="busy")`` at once. Closing the iterator before its end stops the
+        answer. ``stop()`` stops the answer running now, never a waiting one.
 
         If the worker had died or was ended by a stop, it is restarted and the model
         reloaded first (a ``Loaded`` event comes first then).
         """
         sampling = (sampling or Sampling()).validate()
-        with self._lock:
+        request_id = next(self._ids)
+        try:
+            checked = check_guidance(guidance)
+        except UserError as exc:  # refused here, never sent
+            yield Failed(id=request_id, code=exc.code, message=str(exc), user_error=True)
+            return
+        turn = turn or Turn()
+        with self._line.turn(turn) as running:
+            if not running and turn.state == "refused":
+                yield Failed(id=request_id, code="busy", user_error=True,
+                             message=f"the model is busy: {turn.max_waiting} requests are waiting already; "
+                             "try again in a moment")
+                return
+            if not running:  # cancelled while it waited
+                yield Finished(id=request_id, stats=AnswerStats(finish_reason="cancelled"))
+                return
             if self._load_args is None:
                 raise EngineError("no model is loaded", "no_model", user_error=True)
-            request_id = next(self._ids)
             if (problem := unsendable(messages)) is not None:  # from any front end: refused, never sent
                 yield Failed(id=request_id, code="bad_text", message=problem, user_error=True)
                 return
             with self._state:
                 self._stop_asked, self._active_id = False, request_id
+            if self._line.while_running(turn, lambda: self._stop(request_id)):
+                self._stop(request_id)  # cancelled as its turn began
             ended = False
             try:
                 request = {"op": "generate", "id": request_id, "messages": [asdict(m) for m in messages],
                            "sampling": asdict(sampling), "images": list(images), "conversation": conversation,
-                           "continue": bool(continue_last)}
+                           "continue": bool(continue_last), "guidance": list(checked) if checked else None}
                 for event in self._answer(request_id, request):
                     ended = isinstance(event, (Finished, Failed))
                     yield event
             finally:
                 if not ended:  # the caller dropped the iterator mid-answer: stop the answer too
-                    self.stop()
+                    self._stop(request_id)
                 with self._state:
                     self._active_id, self._phase = None, "idle"
 
@@ -589,7 +652,7 @@ class EngineClient:
 
     def measure_bare(self, text: str, new_tokens: int) -> dict[str, Any]:
         """Benchmarks: run the bare reference loop inside the worker on a one-message prompt."""
-        with self._lock:
+        with self._line.turn():
             proc = self._proc
             if proc is None or self.loaded is None:
                 raise EngineError("no model is loaded", "no_model")
@@ -613,11 +676,18 @@ class EngineClient:
         Between tokens it stops at once and keeps its cache. A worker that has not acknowledged the stop
         after ``STOP_GRACE_S`` (plus ``STOP_SLICES`` of its slices, during a prefill) is ended. A vision
         model's prompt is read in one call that cannot be cut and whose cache is never reused: it is ended.
+        Requests waiting in line are not touched (their ``Turn`` cancels them).
         """
+        self._stop(None)
+
+    def _stop(self, only: int | None) -> None:
+        """``stop()``; with *only*, only if that request is the one running (``Turn.cancel``)."""
         with self._state:
             request_id, phase, proc = self._active_id, self._phase, self._proc
             if request_id is None and phase == "idle":
                 return  # nothing runs
+            if only is not None and request_id != only:
+                return  # that request has ended (or not begun)
             self._stop_asked = True
             vision = bool(self.loaded and self.loaded.vision)
             if proc is not None and (phase == "loading" or (phase == "prefill" and vision)):
@@ -647,7 +717,7 @@ class EngineClient:
                 self._kill(proc)
 
     def unload(self) -> None:
-        with self._lock:
+        with self._line.turn():
             self._load_args = None
             with self._state:
                 self.loaded, proc = None, self._proc
@@ -656,7 +726,9 @@ class EngineClient:
                     self._send({"op": "unload"}, proc)
 
     def close(self) -> None:
-        """End the worker (politely, then firmly) and wait for its reader thread."""
+        """End the worker (politely, then firmly) and wait for its reader thread. Requests waiting in line end as
+        cancelled first: none of them starts a worker again once the one running has ended."""
+        self._line.cancel_waiting()
         with self._state:
             proc, reader = self._proc, self._reader
         if proc is not None:

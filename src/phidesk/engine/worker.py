@@ -14,6 +14,9 @@ after a Stop or a token limit that prompt is exactly the cache's text, and only 
 A stdin reader thread sets the stop flag, which is checked between prefill slices and
 between tokens (the pipe, the stop flags and the heartbeat: ``phidesk.engine.channel``). A vision
 model's turn is built by ``phidesk.engine.multimodal`` and always starts a fresh generator.
+A request may carry guidance (``"guidance": [kind, data]``: a JSON schema, a regex or a Lark grammar) that the
+runtime enforces while decoding; it is fixed when a generator is made, so a guided answer gets a generator of its
+own (kept for the next request with the same guidance), and a schema the runtime refuses is a user error.
 
 About 460 lines: everything here acts on the one model object and its current generator (load, render,
 prefill, decode, the benchmark's bare loop), and splits along that would pass the worker's state around; the pipe
@@ -52,6 +55,7 @@ from phidesk.engine.protocol import (
     Event,
     Failed,
     Finished,
+    Guidance,
     Loaded,
     Measured,
     Message,
@@ -60,6 +64,8 @@ from phidesk.engine.protocol import (
     Ready,
     Sampling,
     Token,
+    check_guidance,
+    compact_json,
 )
 from phidesk.engine.runtime import (
     explain_provider_failure,
@@ -244,29 +250,41 @@ class Worker:
         else:
             options.update(do_sample=True, temperature=sampling.temperature, top_p=sampling.top_p,
                            top_k=sampling.top_k if sampling.top_k > 0 else 0)
-        if sampling.seed is not None:
+        if sampling.seed is not None and not sampling.greedy:  # greedy draws nothing: a seed changes nothing
             options["random_seed"] = sampling.seed
         if sampling.min_new_tokens:
             options["min_length"] = min(self.max_length, prompt_tokens + sampling.min_new_tokens)
         return options
 
-    def prepare_generator(self, tokens: list[int], sampling: Sampling) -> int:
+    def prepare_generator(self, tokens: list[int], sampling: Sampling, guidance: Guidance | None = None) -> int:
         """Make the generator's sequence equal *tokens* minus what must still be read.
 
         Returns how many tokens are already in the cache (the rest are fed by the caller).
-        A new generator (and a full prefill) is needed only when the search options change,
-        a seed is asked for, or the model cannot rewind.
+        A new generator (and a full prefill) is needed only when the search options or the guidance change,
+        a seed is asked for while sampling (the runtime seeds a generator's random numbers only when it is made, so
+        a seeded answer comes from a fresh one and is the same whatever ran before; greedy decoding draws nothing,
+        so a seed there keeps the cache), or the model cannot rewind.
+
+        Guidance is fixed when a generator is made, so the kept generator serves only requests with the same
+        guidance. Its matcher sees only generated tokens (an appended prompt is not matched), and onnxruntime-genai
+        0.18 starts it over only when the generator rewinds to a shorter sequence: appended right after an answer,
+        the next prompt would leave it at that answer's end ("compute_mask() called after stop"), or in the middle
+        of a stopped one. So a guided generator always rewinds, by one token at least.
         """
         options = self.search_options(sampling, len(tokens))
         options.pop("min_length", None)
-        key = tuple(sorted(options.items()))
+        key = tuple(sorted(options.items())) + ((("guidance", guidance),) if guidance is not None else ())
         keep = min(common_prefix(self.slot.cached, tokens), len(tokens) - 1)
+        if guidance is not None and self.slot.cached:
+            keep = min(keep, len(self.slot.cached) - 1)  # a rewind starts the matcher over
         assert self.info is not None
-        reusable = (self.slot.generator is not None and key == self.slot.options and sampling.seed is None
+        reusable = (self.slot.generator is not None and key == self.slot.options
+                    and (sampling.seed is None or sampling.greedy)
                     and not sampling.min_new_tokens and not self.info.vision and (keep > 0 or not self.slot.cached))
         if not reusable:
-            params = self.og.GeneratorParams(self.model)
-            params.set_search_options(**self.search_options(sampling, len(tokens)))
+            if guidance is not None:
+                self.check_guidance(guidance)  # before the cache in use is freed: a refused schema keeps it
+            params = self.generator_params(sampling, len(tokens), guidance)
             self.slot.generator = None  # free the old KV cache before allocating the new one
             self.slot.generator = self.og.Generator(self.model, params)
             self.slot.options, self.slot.cached, self.slot.cached_text = key, [], None
@@ -275,6 +293,29 @@ class Worker:
             self.slot.generator.rewind_to(keep)
             self.slot.cached, self.slot.cached_text = self.slot.cached[:keep], None
         return keep
+
+    def generator_params(self, sampling: Sampling, prompt_tokens: int, guidance: Guidance | None) -> Any:
+        params = self.og.GeneratorParams(self.model)
+        params.set_search_options(**self.search_options(sampling, prompt_tokens))
+        if guidance is not None:
+            params.set_guidance(*guidance)
+        return params
+
+    def check_guidance(self, guidance: Guidance) -> None:
+        """Have the runtime compile *guidance* on a generator with room for one token (its KV cache is tiny).
+
+        The runtime compiles a schema or grammar only when a generator is made, and the worker frees the cache
+        in use before it makes one (there is memory for one): checked first, a schema it refuses is a user error
+        (``bad_guidance``) that leaves the cache as it was. Compiling twice costs ~12 ms for a 22 kB schema.
+        """
+        params = self.og.GeneratorParams(self.model)
+        params.set_search_options(max_length=1)
+        try:
+            params.set_guidance(*guidance)
+            self.og.Generator(self.model, params)
+        except Exception as exc:  # RuntimeError "Error creating grammar: …" (several lines, with a caret)
+            reason = " ".join(str(exc).split())[:300] or type(exc).__name__
+            raise UserError(f"the {guidance[0]} guidance was refused: {reason}", "bad_guidance") from None
 
     def measure_bare(self, request: dict[str, Any]) -> None:
         """Benchmarks: the bare reference loop on this very model object, in this process.
@@ -304,9 +345,13 @@ class Worker:
         continuing = request.get("continue", False)  # go on with the last (assistant) message, left open
         if not isinstance(continuing, bool):
             raise UserError("a request's 'continue' must be true or false", "bad_request")
+        guidance = compact_json(check_guidance(request.get("guidance")))
+        if continuing and guidance is not None:  # the runtime's matcher starts over on appended tokens
+            raise UserError("an answer cannot be continued under guidance (a schema or grammar): ask again",
+                            "bad_guidance")
         prompt = self.render if not continuing else lambda kept: continuation_prompt(kept, self.render)
         try:
-            self.answer_prompt(request, messages, sampling, received, prompt)
+            self.answer_prompt(request, messages, sampling, received, prompt, guidance=guidance)
         except PromptTooLongError:
             if not continuing:
                 raise
@@ -314,12 +359,13 @@ class Worker:
                             "setting, or ask a new question", "context_full") from None
 
     def answer_prompt(self, request: dict[str, Any], messages: list[Message], sampling: Sampling, received: float,
-                      prompt: Callable[[list[Message]], str]) -> None:
-        """Fit *messages* to the context, render them with *prompt*, read what the cache lacks, then decode."""
+                      prompt: Callable[[list[Message]], str], *, guidance: Guidance | None = None) -> None:
+        """Fit *messages* to the context, render them with *prompt*, read what the cache lacks, then decode
+        (under *guidance*, the answer matches its schema or grammar)."""
         request_id = int(request["id"])
         assert self.info is not None
         if self.info.vision:
-            self.generate_vision(request_id, messages, sampling, received, prompt)
+            self.generate_vision(request_id, messages, sampling, received, prompt, guidance=guidance)
             return
         if any(m.images for m in messages):
             raise UserError("this model reads text only; images need a vision model such as Phi-3.5-vision")
@@ -343,7 +389,7 @@ class Worker:
             return
 
         kept_generator = self.slot.generator
-        cached = self.prepare_generator(tokens, sampling)
+        cached = self.prepare_generator(tokens, sampling, guidance)
         stats.cache = origin if kept_generator is not None and self.slot.generator is kept_generator else "new"
         new = tokens[cached:]
         stats.new_prompt_tokens = len(new)
@@ -375,7 +421,7 @@ class Worker:
         self.decode(request_id, sampling, stats, received)
 
     def generate_vision(self, request_id: int, messages: list[Message], sampling: Sampling, received: float,
-                        prompt: Callable[[list[Message]], str]) -> None:
+                        prompt: Callable[[list[Message]], str], *, guidance: Guidance | None = None) -> None:
         """A multimodal turn (``phidesk.engine.multimodal``): a fresh generator, the whole conversation read again.
 
         onnxruntime-genai 0.18 cannot rewind a phi3v (multimodal) generator, so every turn reads the whole
@@ -389,8 +435,9 @@ class Worker:
                             dropped_turns=dropped)
         self.emit(PrefillProgress(id=request_id, done=0, total=total, prompt_tokens=total, dropped_turns=dropped,
                                   image_tokens=image_tokens))
-        params = self.og.GeneratorParams(self.model)
-        params.set_search_options(**self.search_options(sampling, total))
+        if guidance is not None:
+            self.check_guidance(guidance)
+        params = self.generator_params(sampling, total, guidance)
         self.slot.generator = None  # free the last turn's KV cache first
         self.slot.generator = self.og.Generator(self.model, params)
         self.slot.options, self.slot.cached, self.slot.cached_text = None, [], None
