@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from phidesk import logs
 from phidesk.engine.client import EngineClient
+from phidesk.engine.line import Turn
 from phidesk.engine.protocol import Failed, Finished, Loaded, Message, PrefillProgress, Sampling, Token
 from phidesk.errors import EngineError
 from phidesk.gui.i18n import translate
@@ -49,21 +50,21 @@ class _Runner(QObject):
         super().__init__()
         self.client = client
 
-    @Slot(str, object)
-    def load(self, path: str, options: dict[str, Any]) -> None:
+    @Slot(str, object, object)
+    def load(self, path: str, options: dict[str, Any], turn: Turn) -> None:
         try:
-            emit(self.loaded, self.client.load(path, **options))
+            emit(self.loaded, self.client.load(path, turn=turn, **options))
         except EngineError as exc:
             emit(self.load_failed, localized_error(exc.code, exc), exc.user_error)
         except Exception as exc:  # the window waits for an answer: it gets one
             emit(self.load_failed, _unexpected(exc), False)
 
-    @Slot(object, object, object, str, bool)
-    def generate(self, messages: list[Message], sampling: Sampling, images: list[str], conversation: str,
-                 continue_last: bool) -> None:
+    @Slot(object, object, object, str, bool, object)
+    def generate(self, messages: list[Message], sampling: Sampling, images: list[str], conversation: str,  # noqa: PLR0917
+                 continue_last: bool, turn: Turn) -> None:
         try:
             for event in self.client.generate(messages, sampling, images, conversation=conversation,
-                                              continue_last=continue_last):
+                                              continue_last=continue_last, turn=turn):
                 if isinstance(event, Token):
                     emit(self.token, event.text)
                 elif isinstance(event, PrefillProgress):
@@ -103,8 +104,8 @@ class EngineBridge(QObject):
     busy_changed = Signal(bool)
     stop_done = Signal()  # a prompt slice that was being read when Stop came has been read: the worker is free
 
-    _request_load = Signal(str, object)
-    _request_generate = Signal(object, object, object, str, bool)
+    _request_load = Signal(str, object, object)
+    _request_generate = Signal(object, object, object, str, bool, object)
     _request_unload = Signal()
     _request_shutdown = Signal()
 
@@ -113,6 +114,9 @@ class EngineBridge(QObject):
         self.client = EngineClient(log_path=log_path)
         self.current: Loaded | None = None
         self.busy = False
+        # The window's place in the worker's line (the local server may share the worker): Stop cancels it,
+        # whether it waits behind a server's answer or runs, and never touches another request.
+        self._turn: Turn | None = None
         self._thread = QThread(self)
         self._thread.setObjectName("phidesk-engine")
         self._runner = _Runner(self.client)
@@ -138,18 +142,22 @@ class EngineBridge(QObject):
              **options: Any) -> None:
         """Load a model; *options* are ``EngineClient.load``'s keywords (threads, KV budget, system prompt…)."""
         self._set_busy(True)
+        self._turn = Turn("window")
         emit(self._request_load, str(path), {"provider": provider, "context_cap": context_cap,
-                                             "gpu_index": gpu_index, **options})
+                                             "gpu_index": gpu_index, **options}, self._turn)
 
     def send(self, messages: list[Message], sampling: Sampling, images: list[str] | None = None,
              conversation: str = "", continue_last: bool = False) -> None:
         """Answer *messages*; *conversation* names the KV cache to use (the worker keeps several);
         *continue_last*: go on with the last message, an answer (Continue)."""
         self._set_busy(True)
-        emit(self._request_generate, messages, sampling, list(images or []), conversation, continue_last)
+        self._turn = Turn("window")
+        emit(self._request_generate, messages, sampling, list(images or []), conversation, continue_last, self._turn)
 
     def stop(self) -> None:
-        self.client.stop()
+        """Stop the window's own load or answer (a local server's answer is not the window's to stop)."""
+        if self._turn is not None:
+            self._turn.cancel()
 
     @property
     def stopping(self) -> bool:
