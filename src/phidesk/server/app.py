@@ -251,6 +251,7 @@ class Chat:
             job.cancel()
             return Response(status_code=499)
         text, finish, stats, tokens = result
+        chat.discard()  # the worker has read the images: they go before the client has its answer
         if finish == "error":
             raise _engine_error(stats, self.s.log_file)
         return JSONResponse({
@@ -320,6 +321,7 @@ class Chat:
                                  "usage": _usage(value, job.tokens)}
                         yield f"data: {json.dumps(usage)}\n\n".encode()
                     break
+            chat.discard()
             yield b"data: [DONE]\n\n"
         finally:
             job.cancel()  # the client went away mid-answer (or the answer ended: then it changes nothing)
