@@ -240,7 +240,7 @@ def test_beyond_the_queue_requests_get_429(engine: EngineClient, home: Path) -> 
 
 def test_a_client_that_leaves_mid_stream_frees_the_worker(api: openai.OpenAI, server: LocalServer,
                                                           engine: EngineClient) -> None:
-    pid = engine.worker_pid
+    pid, cut = engine.worker_pid, server.serving.cut
     stream = api.chat.completions.create(model="starter", stream=True, max_tokens=2000, temperature=0.8, seed=3,
                                          messages=[{"role": "user", "content": "Write a very long story."}])
     for received, _chunk in enumerate(stream, 1):
@@ -248,6 +248,7 @@ def test_a_client_that_leaves_mid_stream_frees_the_worker(api: openai.OpenAI, se
             break
     stream.close()  # the connection goes
     assert "Paris" in (ask(api).choices[0].message.content or "")
+    assert server.serving.cut == cut + 1  # the story was stopped, not left to run its 2,000 tokens
     assert engine.worker_pid == pid
 
 

@@ -94,6 +94,7 @@ class Job:
         self.tokens = 0  # tokens received
         self.prompt_tokens = self.new_prompt_tokens = 0  # as the prefill reported them
         self.first: Event | None = None  # an event read before the answer was handed to its response
+        self.cut = False  # the answer was stopped before its end (its client left, a stop string, the server stopped)
         self._thread = threading.Thread(target=self._run, daemon=True, name="phidesk-server-answer")
 
     def start(self) -> None:
@@ -120,7 +121,10 @@ class Job:
             try:
                 for event in events:
                     self._put(event)
-                    if self.cancelled.is_set() or isinstance(event, (Finished, Failed)):
+                    if isinstance(event, (Finished, Failed)):
+                        break
+                    if self.cancelled.is_set():
+                        self.cut = True
                         break
             finally:
                 close = getattr(events, "close", None)

@@ -53,6 +53,7 @@ class Serving:
     load: Callable[[str], None] | None = None
     loopback_only: bool = True
     jobs: set[Job] = field(default_factory=set)
+    cut: int = 0  # answers stopped before their end (a client that left, a stop string)
 
     def installed(self) -> dict[str, bool]:
         """Installed model ids → whether it reads images."""
@@ -228,6 +229,7 @@ class Chat:
             return Response(status_code=499)
 
         def ended() -> None:
+            self.s.cut += job.cut
             self.s.jobs.discard(job)
             chat.discard()
             self.s.gate.release()
