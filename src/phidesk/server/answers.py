@@ -3,10 +3,12 @@
 The engine's ``generate`` blocks and holds the engine's lock for the whole answer (a re-entrant lock, so the
 iterator must be driven and closed by one thread): each answer gets a daemon thread that iterates it and hands
 every event to the event loop with ``call_soon_threadsafe``, never blocking the loop. A request that is cancelled
-(its client went away, a stop string was seen, the server stops) sets a flag; the thread closes the iterator at the
-next event, which stops the answer in the worker (``EngineClient.generate`` stops an answer dropped mid-way) and
-keeps its KV cache. The thread itself never calls ``engine.stop()``: that stops whatever the engine is answering,
-which may be the window's own question.
+(its client went away, a stop string was seen, the server stops) sets a flag, and the thread closes the iterator at
+the next event, which stops the answer in the worker (``EngineClient.generate`` stops an answer dropped mid-way) and
+keeps its KV cache. ``engine.stop()`` stops whatever the engine is answering, which may be the window's question, so
+``cancel`` calls it only while this answer is known to be the engine's: from its first event until the thread
+closes the iterator (``_live``, under a lock both sides take). Then the worker stops after the prompt slice it is
+reading, rather than after the next one too (the thread sees an event only once a slice is done).
 """
 
 from __future__ import annotations
@@ -85,8 +87,12 @@ class Job:
     *done* is called on the event loop once the thread has closed the engine's iterator (the engine is free).
     """
 
-    def __init__(self, produce: Callable[[], Iterator[Event]], done: Callable[[], None]) -> None:
+    def __init__(self, produce: Callable[[], Iterator[Event]], done: Callable[[], None],
+                 stop: Callable[[], None]) -> None:
         self._produce = produce
+        self._stop = stop
+        self._live = False  # the engine is answering this job (its iterator has yielded and is not closed)
+        self._live_lock = threading.Lock()
         self._done = done
         self._loop = asyncio.get_running_loop()
         self._queue: asyncio.Queue[Event | None] = asyncio.Queue()
@@ -101,8 +107,11 @@ class Job:
         self._thread.start()
 
     def cancel(self) -> None:
-        """Any thread: the answer stops at its next event (at once when it has not started)."""
+        """Any thread: the answer stops now (the engine's stop returns at once), or before it starts."""
         self.cancelled.set()
+        with self._live_lock:
+            if self._live:
+                self._stop()
 
     async def next(self) -> Event | None:
         """The next event; None once the answer has ended."""
@@ -120,13 +129,19 @@ class Job:
             events = self._produce()
             try:
                 for event in events:
+                    with self._live_lock:
+                        self._live = not self.cancelled.is_set()
                     self._put(event)
-                    if isinstance(event, (Finished, Failed)):
+                    ended = isinstance(event, (Finished, Failed))
+                    if self.cancelled.is_set():  # stopped by its client: cut, unless it had ended on its own
+                        self.cut = not ended or (isinstance(event, Finished)
+                                                 and event.stats.finish_reason == "cancelled")
                         break
-                    if self.cancelled.is_set():
-                        self.cut = True
+                    if ended:
                         break
             finally:
+                with self._live_lock:
+                    self._live = False
                 close = getattr(events, "close", None)
                 if close is not None:
                     close()  # mid-answer: the engine stops it (its own request, nobody else's)

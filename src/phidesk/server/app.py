@@ -234,7 +234,7 @@ class Chat:
             chat.discard()
             self.s.gate.release()
 
-        job = Job(lambda: self._events(chat), ended)
+        job = Job(lambda: self._events(chat), ended, self.s.engine.stop)
         self.s.jobs.add(job)
         job.start()
         gone, first = await _unless_gone(request, self._first(job))
