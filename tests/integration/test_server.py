@@ -11,6 +11,7 @@ import base64
 import io
 import json
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -354,3 +355,46 @@ def test_json_object_answers_parse(api: openai.OpenAI, engine: EngineClient) -> 
                                          messages=[{"role": "user", "content": "A JSON object about Paris."}],
                                          response_format={"type": "json_object"})
     assert isinstance(json.loads(answer.choices[0].message.content or ""), dict)
+
+
+def test_a_client_that_leaves_the_queue_frees_its_place(engine: EngineClient) -> None:
+    small = LocalServer(engine, model_id="starter", port=0, queue_size=1)
+    url = small.start()
+    long_story = {"model": "starter", "stream": True, "max_tokens": 2000, "temperature": 0.8, "seed": 5,
+                  "messages": [{"role": "user", "content": "Write a very long story."}]}
+    short = {"model": "starter", "max_tokens": 30, "temperature": 0,
+             "messages": [{"role": "user", "content": QUESTION}]}
+    results: dict[str, object] = {}
+
+    def post(name: str, timeout: float) -> None:
+        try:
+            results[name] = httpx.post(f"{url}/chat/completions", json=short, timeout=timeout).status_code
+        except httpx.TimeoutException:
+            results[name] = "left"
+
+    def until(check: object) -> None:
+        for _ in range(1200):  # a generous bound that only stops a hang
+            if check():  # type: ignore[operator]
+                return
+            threading.Event().wait(0.05)
+        raise AssertionError("timed out")
+
+    try:
+        with httpx.stream("POST", f"{url}/chat/completions", json=long_story, timeout=120) as story:
+            lines = story.iter_lines()
+            next(lines)
+            (answering,) = small.serving.jobs
+            leaver = threading.Thread(target=post, args=("leaver", 1.0))
+            leaver.start()
+            until(lambda: small.serving.gate.waiting == 1)
+            leaver.join()
+            assert results["leaver"] == "left"
+            until(lambda: small.serving.gate.waiting == 0)
+            assert answering in small.serving.jobs  # its place was freed while the story still runs
+            stayer = threading.Thread(target=post, args=("stayer", 120.0))
+            stayer.start()
+            until(lambda: small.serving.gate.waiting == 1)
+        stayer.join()
+        assert results["stayer"] == 200
+    finally:
+        small.stop()
