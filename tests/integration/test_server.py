@@ -275,7 +275,13 @@ def test_an_image_question_to_the_vision_model(tmp_path: Path, home: Path) -> No
     client = EngineClient(log_path=tmp_path / "worker.log")
     try:
         client.load(model, "cpu", 8192)
-        local = LocalServer(client, model_id="tiny-vision", port=0)
+        switched: list[str] = []
+
+        def load(model_id: str) -> None:  # as `phidesk serve` does: the same worker loads the other model
+            switched.append(model_id)
+            client.load(home / "models" / model_id, "cpu", 4096)
+
+        local = LocalServer(client, model_id="tiny-vision", port=0, load=load)
         url = local.start()
         temp = Path(tempfile.gettempdir())
         before = set(temp.glob("phidesk-server-*"))
@@ -289,6 +295,12 @@ def test_an_image_question_to_the_vision_model(tmp_path: Path, home: Path) -> No
             assert answer.usage.completion_tokens == 4
             assert answer.usage.prompt_tokens > 1000  # the image's tokens are in the prompt
             assert set(temp.glob("phidesk-server-*")) == before  # the decoded image was deleted after the answer
+            pid = client.worker_pid
+            assert "Paris" in (ask(api).choices[0].message.content or "")  # another installed model: loaded
+            assert switched == ["starter"]
+            assert client.worker_pid == pid
+            assert [(m.id, m.model_extra) for m in api.models.list().data] == [
+                ("starter", {"loaded": True, "vision": False})]
         finally:
             local.stop()
     finally:
@@ -398,3 +410,21 @@ def test_a_client_that_leaves_the_queue_frees_its_place(engine: EngineClient) ->
         assert results["stayer"] == 200
     finally:
         small.stop()
+
+
+def test_an_unexpected_failure_is_a_500_naming_the_log(engine: EngineClient, home: Path) -> None:
+    def broken(_model_id: str) -> None:
+        raise RuntimeError("the disk vanished")
+
+    local = LocalServer(engine, model_id="elsewhere", port=0, load=broken)
+    url = local.start()
+    try:
+        response = httpx.post(f"{url}/chat/completions", timeout=60, json={
+            "model": "starter", "messages": [{"role": "user", "content": "hi"}]})
+        assert response.status_code == 500
+        error = response.json()["error"]
+        assert error["type"] == "server_error"
+        assert str(home / "logs" / "phidesk.log") in error["message"]
+        assert "Traceback" not in response.text
+    finally:
+        local.stop()
