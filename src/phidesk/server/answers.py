@@ -117,6 +117,13 @@ class Job:
         """The next event; None once the answer has ended."""
         return await self._queue.get()
 
+    def ready(self) -> list[Event | None]:
+        """The events that have come already (tokens that arrived together go out together)."""
+        found: list[Event | None] = []
+        while not self._queue.empty():
+            found.append(self._queue.get_nowait())
+        return found
+
     def _put(self, event: Event | None) -> None:
         with contextlib.suppress(RuntimeError):  # the loop has closed (the server stopped): nobody reads it
             self._loop.call_soon_threadsafe(self._queue.put_nowait, event)

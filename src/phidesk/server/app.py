@@ -9,6 +9,7 @@ event has come (after its turn in the queue and the prompt's rendering), so a pr
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import hmac
 import inspect
@@ -332,16 +333,25 @@ class Chat:
 async def _answer_parts(job: Job, chat: ChatRequest) -> AsyncIterator[tuple[str, Any]]:
     """("text", str)… then (finish_reason, AnswerStats) or ("error", Failed); stop strings cut here."""
     scanner = StopScanner(chat.stops)
-    pending, job.first = job.first, None
+    backlog: collections.deque[Event | None] = collections.deque()
+    if job.first is not None:
+        backlog.append(job.first)
+        job.first = None
     while True:
-        event = pending if pending is not None else await job.next()
-        pending = None
+        event = backlog.popleft() if backlog else await job.next()
+        backlog.extend(job.ready())
         if event is None:
             yield "error", Failed(code="server_error", message="the answer ended without a result")
             return
         if isinstance(event, Token):
             job.tokens += 1
-            text = scanner.feed(event.text)
+            text = event.text
+            while backlog and isinstance(backlog[0], Token):  # the client fell behind: one chunk for what waits
+                more = backlog.popleft()
+                assert isinstance(more, Token)
+                job.tokens += 1
+                text += more.text
+            text = scanner.feed(text)
             yield "text", text
             if scanner.stopped:
                 job.cancel()
