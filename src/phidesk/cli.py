@@ -1,4 +1,4 @@
-"""The ``phidesk`` command: chat, models, bench. Exit codes: 0 ok, 1 failure (log path given), 2 bad input.
+"""The ``phidesk`` command: chat, models, serve, bench. Exit codes: 0 ok, 1 failure (log path given), 2 bad input.
 
 The CLI is a thin shell over the Qt-free core: the same client, library and starter the
 GUI uses. Bad input (unknown model, broken folder, unreadable image, prompt too long…)
@@ -118,6 +118,10 @@ def build_parser() -> argparse.ArgumentParser:
     hardware.add_argument("--json", action="store_true")
 
     sub.add_parser("about", help="versions, runtime flavour, providers and folders (for bug reports)")
+
+    from phidesk.server.command import add_parser as add_serve
+
+    add_serve(sub)
 
     bench = sub.add_parser("bench", help="measure load, prefill and decode speed against a bare onnxruntime-genai loop")
     bench.add_argument("-m", "--model")
@@ -448,12 +452,19 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from phidesk.server.command import serve
+
+    prefs = settings.load()
+    return serve(args, lambda name: _resolve_model(name, prefs), _err)
+
+
 def cmd_gui(_args: argparse.Namespace) -> int:
     raise UsageError("the window is started by the phidesk command itself: run 'phidesk gui'")
 
 
 COMMANDS = {"chat": cmd_chat, "models": cmd_models, "bench": cmd_bench, "hardware": cmd_hardware,
-            "about": cmd_about, "gui": cmd_gui}
+            "about": cmd_about, "gui": cmd_gui, "serve": cmd_serve}
 
 
 def _settings_warnings() -> None:

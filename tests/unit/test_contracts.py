@@ -47,6 +47,8 @@ def test_the_contracts_hold(lint_binary: Path) -> None:
         ("store/_probe_store.py", "import phidesk.engine.worker", "children-not-imported"),
         ("models/_probe_models.py", "import phidesk.gui.plain", "layers"),  # the core reaching up to Qt
         ("engine/_probe_engine.py", "import phidesk.engine.client", "no-circles"),  # half of a circle …
+        ("server/_probe_server.py", "import phidesk.gui.plain", "layers"),  # the server is Qt-free, below the window
+        ("server/_probe_qt.py", "import PySide6", "qt-only-in-gui"),
     ],
 )
 def test_a_new_module_is_covered_without_being_listed(
