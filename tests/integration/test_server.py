@@ -308,10 +308,6 @@ def test_an_image_question_to_the_vision_model(tmp_path: Path, home: Path) -> No
         client.close()
 
 
-def _guided(engine: EngineClient) -> bool:
-    import inspect
-
-    return "guidance" in inspect.signature(engine.generate).parameters
 
 
 def _valid(value: object, schema: dict[str, object]) -> bool:
@@ -350,8 +346,6 @@ def test_the_validator_refuses_what_breaks_the_schema() -> None:
 
 
 def test_json_schema_answers_always_parse_and_validate(api: openai.OpenAI, engine: EngineClient) -> None:
-    if not _guided(engine):
-        pytest.skip("EngineClient.generate has no 'guidance' parameter yet (constrained decoding comes with it)")
     for seed in range(10):
         answer = api.chat.completions.create(
             model="starter", temperature=0.8, seed=seed, max_tokens=120,
@@ -362,8 +356,6 @@ def test_json_schema_answers_always_parse_and_validate(api: openai.OpenAI, engin
 
 
 def test_json_object_answers_parse(api: openai.OpenAI, engine: EngineClient) -> None:
-    if not _guided(engine):
-        pytest.skip("EngineClient.generate has no 'guidance' parameter yet (constrained decoding comes with it)")
     answer = api.chat.completions.create(model="starter", temperature=0.8, seed=1, max_tokens=80,
                                          messages=[{"role": "user", "content": "A JSON object about Paris."}],
                                          response_format={"type": "json_object"})

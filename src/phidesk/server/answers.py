@@ -1,14 +1,11 @@
 """One answer at a time: the bounded queue of waiting requests, and each answer on a thread of its own.
 
-The engine's ``generate`` blocks and holds the engine's lock for the whole answer (a re-entrant lock, so the
-iterator must be driven and closed by one thread): each answer gets a daemon thread that iterates it and hands
-every event to the event loop with ``call_soon_threadsafe``, never blocking the loop. A request that is cancelled
-(its client went away, a stop string was seen, the server stops) sets a flag, and the thread closes the iterator at
-the next event, which stops the answer in the worker (``EngineClient.generate`` stops an answer dropped mid-way) and
-keeps its KV cache. ``engine.stop()`` stops whatever the engine is answering, which may be the window's question, so
-``cancel`` calls it only while this answer is known to be the engine's: from its first event until the thread
-closes the iterator (``_live``, under a lock both sides take). Then the worker stops after the prompt slice it is
-reading, rather than after the next one too (the thread sees an event only once a slice is done).
+The engine's ``generate`` blocks: each answer gets a daemon thread that iterates it and hands every event to the
+event loop with ``call_soon_threadsafe``, never blocking the loop. Each answer holds its own place in the engine's
+line (a ``Turn`` tagged "server"), so the window's questions and the server's answers take turns in the order they
+came. A request that is cancelled (its client went away, a stop string was seen, the server stops) cancels its
+turn: waiting, it leaves the line without reaching the worker; running, its own answer stops at once (never the
+window's), and the worker keeps its KV cache. The worker stops after the prompt slice it is reading.
 """
 
 from __future__ import annotations
@@ -20,6 +17,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 
+from phidesk.engine.line import Turn
 from phidesk.engine.protocol import AnswerStats, Event, Failed, Finished
 
 log = logging.getLogger(__name__)
@@ -87,12 +85,9 @@ class Job:
     *done* is called on the event loop once the thread has closed the engine's iterator (the engine is free).
     """
 
-    def __init__(self, produce: Callable[[], Iterator[Event]], done: Callable[[], None],
-                 stop: Callable[[], None]) -> None:
+    def __init__(self, produce: Callable[[Turn], Iterator[Event]], done: Callable[[], None]) -> None:
         self._produce = produce
-        self._stop = stop
-        self._live = False  # the engine is answering this job (its iterator has yielded and is not closed)
-        self._live_lock = threading.Lock()
+        self.turn = Turn("server")  # this answer's place in the engine's line
         self._done = done
         self._loop = asyncio.get_running_loop()
         self._queue: asyncio.Queue[Event | None] = asyncio.Queue()
@@ -109,9 +104,7 @@ class Job:
     def cancel(self) -> None:
         """Any thread: the answer stops now (the engine's stop returns at once), or before it starts."""
         self.cancelled.set()
-        with self._live_lock:
-            if self._live:
-                self._stop()
+        self.turn.cancel()
 
     async def next(self) -> Event | None:
         """The next event; None once the answer has ended."""
@@ -133,11 +126,9 @@ class Job:
             if self.cancelled.is_set():
                 self._put(Finished(stats=AnswerStats(finish_reason="cancelled")))
                 return
-            events = self._produce()
+            events = self._produce(self.turn)
             try:
                 for event in events:
-                    with self._live_lock:
-                        self._live = not self.cancelled.is_set()
                     self._put(event)
                     ended = isinstance(event, (Finished, Failed))
                     if self.cancelled.is_set():  # stopped by its client: cut, unless it had ended on its own
@@ -147,8 +138,6 @@ class Job:
                     if ended:
                         break
             finally:
-                with self._live_lock:
-                    self._live = False
                 close = getattr(events, "close", None)
                 if close is not None:
                     close()  # mid-answer: the engine stops it (its own request, nobody else's)

@@ -12,7 +12,6 @@ import asyncio
 import collections
 import contextlib
 import hmac
-import inspect
 import json
 import logging
 import time
@@ -31,6 +30,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from phidesk.engine.client import EngineClient
+from phidesk.engine.line import Turn
 from phidesk.engine.protocol import AnswerStats, Event, Failed, Finished, Loaded, PrefillProgress, Sampling, Token
 from phidesk.server.answers import BusyError, Gate, Job, StopScanner
 from phidesk.server.requests import MAX_BODY_BYTES, ApiError, ChatRequest, bad, parse_chat, parse_json
@@ -161,7 +161,6 @@ class Chat:
 
     def __init__(self, serving: Serving) -> None:
         self.s = serving
-        self._guided = "guidance" in inspect.signature(serving.engine.generate).parameters
 
     async def models(self, _request: Request) -> Response:
         created = int(time.time())
@@ -207,9 +206,6 @@ class Chat:
         except ApiError as exc:
             return _error(exc)
         try:
-            if chat.guidance is not None and not self._guided:
-                raise bad("response_format json_object / json_schema needs constrained decoding, which this "
-                          "PhiDesk's engine lacks", "response_format")
             return await self._answer(request, chat)
         except ApiError as exc:
             chat.discard()
@@ -235,7 +231,7 @@ class Chat:
             chat.discard()
             self.s.gate.release()
 
-        job = Job(lambda: self._events(chat), ended, self.s.engine.stop)
+        job = Job(lambda turn: self._events(chat, turn), ended)
         self.s.jobs.add(job)
         job.start()
         gone, first = await _unless_gone(request, self._first(job))
@@ -264,13 +260,13 @@ class Chat:
                          "logprobs": None, "finish_reason": finish}],
             "usage": _usage(stats, tokens)})
 
-    def _events(self, chat: ChatRequest) -> Iterator[Event]:
+    def _events(self, chat: ChatRequest, turn: Turn) -> Iterator[Event]:
         """On the answer's thread: switch the model if asked (headless), then the engine's events."""
         if chat.model != self.s.model_id and self.s.load is not None and chat.model is not None:
             self.s.load(chat.model)
             self.s.model_id = chat.model
-        extra: dict[str, Any] = {"guidance": chat.guidance} if chat.guidance is not None else {}
-        return self.s.engine.generate(chat.messages, chat.sampling, conversation=chat.conversation, **extra)
+        return self.s.engine.generate(chat.messages, chat.sampling, conversation=chat.conversation,
+                                      guidance=chat.guidance, turn=turn)
 
     @staticmethod
     async def _first(job: Job) -> Event | None:
