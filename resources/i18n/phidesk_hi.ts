@@ -817,6 +817,10 @@ PhiDesk ने इस फ़ाइल को नहीं बदला है: �
         <translation>यह बातचीत किसी दूसरी विंडो में हटा दी गई। आपका संदेश अभी भी नीचे के बॉक्स में है: चाहें तो उसे फिर से भेजें।</translation>
     </message>
     <message>
+        <source>The local server could not start: {reason}</source>
+        <translation>लोकल सर्वर शुरू नहीं हो सका: {reason}</translation>
+    </message>
+    <message>
         <source>No model is installed: open Get models… in the model menu above, or run &apos;phidesk models starter&apos;.</source>
         <translation>कोई मॉडल इंस्टॉल नहीं है: ऊपर मॉडल मेनू में «मॉडल पाएँ…» खोलें, या &apos;phidesk models starter&apos; चलाएँ।</translation>
     </message>
@@ -1439,6 +1443,37 @@ PhiDesk ने इस फ़ाइल को नहीं बदला है: �
     </message>
 </context>
 <context>
+    <name>Server</name>
+    <message>
+        <source>port {port} is in use by another program: choose another in Settings → Local server</source>
+        <translation>पोर्ट {port} किसी दूसरे प्रोग्राम के पास है: सेटिंग्स → लोकल सर्वर में दूसरा पोर्ट चुनें</translation>
+    </message>
+    <message>
+        <source>Other apps on this computer can use the loaded model at this address (the OpenAI API). Click to copy it.</source>
+        <translation>इस कंप्यूटर के दूसरे ऐप इस पते पर लोड किए गए मॉडल का उपयोग कर सकते हैं (OpenAI API)। कॉपी करने के लिए क्लिक करें।</translation>
+    </message>
+    <message>
+        <source>Local server address (click to copy)</source>
+        <translation>लोकल सर्वर का पता (कॉपी करने के लिए क्लिक करें)</translation>
+    </message>
+    <message>
+        <source>Local server starting…</source>
+        <translation>लोकल सर्वर शुरू हो रहा है…</translation>
+    </message>
+    <message>
+        <source>Server answering · {url}</source>
+        <translation>सर्वर उत्तर दे रहा है · {url}</translation>
+    </message>
+    <message>
+        <source>Server · {url}</source>
+        <translation>सर्वर · {url}</translation>
+    </message>
+    <message>
+        <source>Copied {url}</source>
+        <translation>{url} कॉपी हो गया</translation>
+    </message>
+</context>
+<context>
     <name>Settings</name>
     <message>
         <source>System</source>
@@ -1579,6 +1614,26 @@ PhiDesk ने इस फ़ाइल को नहीं बदला है: �
     <message>
         <source>Network</source>
         <translation>नेटवर्क</translation>
+    </message>
+    <message>
+        <source>Serve the loaded model to other apps on this computer</source>
+        <translation>लोड किया गया मॉडल इस कंप्यूटर के दूसरे ऐप को उपलब्ध कराएँ</translation>
+    </message>
+    <message>
+        <source>An OpenAI-compatible API on 127.0.0.1 (this computer only), through the same model process as this window. Off: PhiDesk listens on no port.</source>
+        <translation>127.0.0.1 पर (सिर्फ़ इसी कंप्यूटर के लिए) OpenAI जैसा API, इसी विंडो की मॉडल प्रक्रिया से। बंद हो तो PhiDesk किसी पोर्ट पर नहीं सुनता।</translation>
+    </message>
+    <message>
+        <source>Local server</source>
+        <translation>लोकल सर्वर</translation>
+    </message>
+    <message>
+        <source>Local server port</source>
+        <translation>लोकल सर्वर का पोर्ट</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>पोर्ट</translation>
     </message>
     <message>
         <source>Temperature</source>

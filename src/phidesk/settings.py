@@ -57,6 +57,9 @@ class Settings:
     kv_budget_mb: int = 0  # memory for conversations' KV caches kept warm; 0: half of what is free after a load
     gpu_index: int | None = None  # which GPU / DirectML adapter; None: the runtime's (high-performance) choice
     offline: bool = False  # refuse every download (the only thing PhiDesk would use the network for)
+    # The window's local OpenAI-compatible server (127.0.0.1 only): off unless the user turns it on.
+    server: bool = False
+    server_port: int = 8765
     sampling: Sampling = field(default_factory=Sampling)
     # Window geometry and splitter sizes, written by the GUI.
     ui: dict[str, Any] = field(default_factory=dict)
@@ -117,6 +120,9 @@ _CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
                   "gpu_index must be a GPU number (0, 1, …) or null"),
     "ui": (lambda v: isinstance(v, dict), "ui must be an object"),
     "offline": (lambda v: isinstance(v, bool), "offline must be true or false"),
+    "server": (lambda v: isinstance(v, bool), "server must be true or false"),
+    "server_port": (lambda v: isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 65535,
+                    "server_port must be a port number from 1 to 65535"),
 }
 
 

@@ -40,6 +40,7 @@ from phidesk.gui.model_manager import ModelManagerDialog
 from phidesk.gui.model_pane import ModelPane
 from phidesk.gui.notes import welcome
 from phidesk.gui.notices import Action, NoticeArea
+from phidesk.gui.server_switch import ServerSwitch
 from phidesk.gui.window_actions import DELETED_ELSEWHERE, ConversationActions
 from phidesk.gui.window_history import EDITING, WindowHistory
 from phidesk.gui.window_models import WindowModels, last_stats
@@ -76,6 +77,8 @@ class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, W
         super().__init__()
         self.store, self.prefs = store, prefs
         self.bridge = bridge or EngineBridge(self)
+        # Settings → Local server: the loaded model served to other apps through this window's own worker
+        self.server_switch = ServerSwitch(self.bridge.client, self)
         self.setWindowTitle("PhiDesk")
         # The one writer of this window's conversations: answers survive a full disk (kept in memory, written later)
         self.service = ChatService(store, self.bridge.client, system_prompt=prefs.system_prompt,
@@ -140,6 +143,7 @@ class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, W
         self._open_latest()
         if self.chat_model:  # the one model this start loads: the shown chat's, ready by the time the user sends
             self.load_model(self.chat_model)
+        self.server_switch.apply(self.prefs.server, self.prefs.server_port)
         # The hardware report probes providers in a child process: after the window is up.
         QTimer.singleShot(0, lambda: self.models.start(self.prefs.context_cap))
 
@@ -155,6 +159,8 @@ class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, W
         b.failed.connect(self._on_failed)
         b.busy_changed.connect(self._on_busy)
         b.stop_done.connect(self._on_stop_done)
+        self.server_switch.failed.connect(lambda reason: self.show_notice(translate(
+            "MainWindow", "The local server could not start: {reason}").format(reason=reason)))
         self.composer.send_requested.connect(self.send)
         self.keeper.kept.connect(self._on_kept)
         self.keeper.failed.connect(self._on_keep_failed)
@@ -419,5 +425,6 @@ class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, W
         except (OSError, UserError) as exc:  # a full disk must not keep the engine running or the app open
             log.warning("window state not saved: %s", exc)
         self.models.close_downloads()
+        self.server_switch.close()  # its answers end before the worker does
         self.bridge.shutdown()
         super().closeEvent(event)

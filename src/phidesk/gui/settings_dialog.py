@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
@@ -166,6 +167,21 @@ class SettingsDialog(QDialog):
                                                       "this refuses even that."))
         self.offline.setAccessibleName(translate("Settings", "Offline mode"))
         form.addRow(translate("Settings", "Network"), self.offline)
+        self.server = QCheckBox(translate("Settings", "Serve the loaded model to other apps on this computer"))
+        self.server.setChecked(s.server)
+        self.server.setToolTip(translate("Settings", "An OpenAI-compatible API on 127.0.0.1 (this computer only), "
+                                                     "through the same model process as this window. Off: PhiDesk "
+                                                     "listens on no port."))
+        self.server.setAccessibleName(translate("Settings", "Local server"))
+        self.server_port = _int_spin(1, 65535, s.server_port)
+        self.server_port.setAccessibleName(translate("Settings", "Local server port"))
+        self.server_port.setEnabled(s.server)
+        self.server.toggled.connect(self.server_port.setEnabled)
+        row = QHBoxLayout()
+        row.addWidget(self.server, 1)
+        row.addWidget(QLabel(translate("Settings", "Port")))
+        row.addWidget(self.server_port)
+        form.addRow(translate("Settings", "Local server"), row)
         return page
 
     def _sampling(self, s: Settings) -> QWidget:
@@ -247,7 +263,8 @@ class SettingsDialog(QDialog):
                        context_cap=self.context.value(), provider=str(self.provider.currentData()),
                        threads=self.threads.value(), kv_budget_mb=self.kv_budget.value(),
                        theme=self.theme.currentData(), language=self.language.currentData(),
-                       gpu_index=self.gpu.currentData(), sampling=sampling, offline=self.offline.isChecked())
+                       gpu_index=self.gpu.currentData(), sampling=sampling, offline=self.offline.isChecked(),
+                       server=self.server.isChecked(), server_port=self.server_port.value())
 
     def changes(self) -> dict[str, Any]:
         """Only the settings the user changed here, for ``settings.update`` (never the whole start-up copy)."""

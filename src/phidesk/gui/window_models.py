@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from phidesk.gui.model_manager import ModelManagerDialog
     from phidesk.gui.model_pane import ModelPane
     from phidesk.gui.notices import Action
+    from phidesk.gui.server_switch import ServerSwitch
     from phidesk.settings import Settings
     from phidesk.store import Store, StoredMessage
 
@@ -52,6 +53,7 @@ class WindowModels(QMainWindow):
         store: Store
         service: ChatService
         bridge: EngineBridge
+        server_switch: ServerSwitch
         composer: Composer
         models: ModelPane
         model_manager: ModelManagerDialog
@@ -107,6 +109,7 @@ class WindowModels(QMainWindow):
         self.status_model.setToolTip(tooltip("\n".join(event.fallback_reasons) or translate(
             "MainWindow", "running on {provider}").format(provider=event.provider)))
         self._loaded_max = event.max_length
+        self.server_switch.set_model(self.model_id)
         self.refresh_header()
         self.show_context(self._context_stats)
         if event.vision:
@@ -120,6 +123,7 @@ class WindowModels(QMainWindow):
     @Slot(str, bool)
     def _on_load_failed(self, message: str, _user_error: bool) -> None:
         self.model_id = None  # so the next message tries to load again
+        self.server_switch.set_model(None)
         self.status_model.setText(translate("MainWindow", "no model"))
         self.refresh_header()
         self.models.set_loaded(None)
@@ -138,6 +142,7 @@ class WindowModels(QMainWindow):
             return
         self.bridge.unload()
         self.model_id = None
+        self.server_switch.set_model(None)
         self.status_model.setText(translate("MainWindow", "no model"))
         self.models.set_loaded(None)
         self.refresh_header()

@@ -16,6 +16,7 @@ from phidesk.gui.figures import number
 from phidesk.gui.i18n import translate
 from phidesk.gui.images import ImagePreview
 from phidesk.gui.plain import plain_label
+from phidesk.gui.server_switch import ServerStatus, ServerSwitch
 from phidesk.gui.settings_dialog import SettingsDialog
 from phidesk.gui.texts_view import localized
 from phidesk.models import library
@@ -40,6 +41,7 @@ class WindowState(QMainWindow):
         prefs: Settings
         service: ChatService
         bridge: EngineBridge
+        server_switch: ServerSwitch
         chat: ChatView
         images: ImageLoader
         models: ModelPane
@@ -61,6 +63,8 @@ class WindowState(QMainWindow):
             label.setContentsMargins(10, 0, 10, 0)
             label.setFrameShape(QFrame.Shape.StyledPanel)
             self.statusBar().addPermanentWidget(label)
+        self.server_status = ServerStatus(self.server_switch, self)
+        self.statusBar().addPermanentWidget(self.server_status)
         self.about_button = QPushButton(translate("MainWindow", "About"), self)
         self.about_button.setFlat(True)
         self.about_button.setAccessibleName(translate("MainWindow", "About PhiDesk (F1)"))
@@ -96,6 +100,7 @@ class WindowState(QMainWindow):
                 log.warning("could not save the settings: %s", exc)
                 self.show_notice(translate("MainWindow", "The settings apply to this window but could not be saved: "
                                            "{reason}").format(reason=localized(exc)))
+        self.server_switch.apply(new.server, new.server_port)
         if theme_changed:
             from phidesk.gui.theme import apply_theme, is_dark
 

@@ -29,6 +29,10 @@ START_TIMEOUT_S = 10.0
 STOP_TIMEOUT_S = 3.0
 
 
+class PortInUseError(UserError):
+    """Another program listens on the port asked for."""
+
+
 def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -84,8 +88,8 @@ class LocalServer:
         except OSError as exc:
             sock.close()
             if exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1)):
-                raise UserError(f"port {self.port} on {self.host} is in use by another program: choose another "
-                                "with --port") from None
+                raise PortInUseError(f"port {self.port} on {self.host} is in use by another program: choose "
+                                     "another with --port") from None
             raise UserError(f"cannot serve on {self.host}:{self.port}: {exc.strerror or exc}") from None
         sock.setblocking(False)
         return sock
