@@ -6,7 +6,8 @@ Loads the model (default: the cached starter) in a real worker, serves it with L
 per round: client A streams a long answer; client B's request waits in the queue behind it; A reads a few tokens
 (or, with ``--during prefill``, nothing: it leaves while a long prompt is read) and closes its connection. Timed
 from A's close until B's first token arrives (``next_token_ms``); ``alone_ms`` is the same small request's first
-token on an idle server, so the difference is what freeing the worker took. Prints one JSON line (milliseconds).
+token on an idle server, so the difference is what freeing the worker took; ``freed_ms`` is measured directly: from
+A's close until the engine's line hands the worker on (A's answer has ended). Prints one JSON line (milliseconds).
 """
 
 from __future__ import annotations
@@ -41,7 +42,9 @@ def main() -> None:
         engine.load(model, "cpu", 4096)
         server = LocalServer(engine, model_id="bench", port=0)
         url = server.start()
-        alone_ms, next_ms = [], []
+        alone_ms, next_ms, freed_ms = [], [], []
+        changes: list[float] = []  # when the engine's line changed hands (an answer ended, the next began)
+        engine.on_activity = lambda _activity: changes.append(time.perf_counter())
         try:
             for round_no in range(args.rounds):
                 prompt = (f"Round {round_no}. Write a very long story about a lighthouse keeper." if args.during
@@ -79,12 +82,15 @@ def main() -> None:
                 # leaving the with block closed A's connection
                 second.join(600)
                 next_ms.append((next_token[0] - closed) * 1000)
+                freed_ms.append((min(t for t in changes if t >= closed) - closed) * 1000)
         finally:
             server.stop()
     print(json.dumps({"during": args.during, "rounds": args.rounds,
                       "next_token_ms_median": round(statistics.median(next_ms), 1),
                       "next_token_ms_max": round(max(next_ms), 1),
-                      "alone_ms_median": round(statistics.median(alone_ms), 1)}))
+                      "alone_ms_median": round(statistics.median(alone_ms), 1),
+                      "freed_ms_median": round(statistics.median(freed_ms), 1),
+                      "freed_ms_max": round(max(freed_ms), 1)}))
 
 
 if __name__ == "__main__":
