@@ -6,8 +6,8 @@ pyside6-lrelease."""
 from __future__ import annotations
 
 import json
-from html import unescape
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,8 @@ TS = """<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="hi_IN">
 <context><name>Sidebar</name>
- <message><source>Could not import {file}: {reason}</source><translation>{file} आयात नहीं हो सका: {reason}</translation></message>
+ <message><source>Could not import {file}: {reason}</source>
+  <translation>{file} आयात नहीं हो सका: {reason}</translation></message>
 </context>
 <context><name>ImportErrors</name>
  <message><source>message {number}: </source><translation>संदेश {number}: </translation></message>
@@ -117,6 +118,7 @@ def test_the_database_dialog_and_the_settings_notice_say_their_reasons_in_the_tr
     notices = settings.take_notices()
     assert len(notices) == 1
     kept = next(path.parent.glob("settings.json.bad-*")).name
-    assert notices[0] == f"settings file {path}: not a JSON object; it was kept as {kept} and the default settings are used"
+    assert notices[0] == (f"settings file {path}: not a JSON object; it was kept as {kept} and the default settings "
+                          "are used")  # English as before
     assert localized(notices[0]) == (f"सेटिंग्स फ़ाइल {path}: JSON ऑब्जेक्ट नहीं है; उसे {kept} नाम से रखा गया और डिफ़ॉल्ट "
                                      "सेटिंग्स इस्तेमाल हो रही हैं")
