@@ -397,8 +397,8 @@ def import_path(path: str | Path, model_id: str | None = None, replace: bool = F
 def _moved(message: str, old: Path, new: Path) -> str:
     """*message* naming *new* where it named *old* (a Text stays a Text: its values are paths)."""
     if isinstance(message, Text):
-        return Text(message.context, message.template, **{key: _moved(value, old, new) if isinstance(value, str)
-                                                          else value for key, value in message.values.items()})
+        return message.with_values(**{key: _moved(value, old, new) for key, value in message.values.items()
+                                      if isinstance(value, str)})
     return message.replace(str(old), str(new))
 
 
