@@ -289,6 +289,41 @@ PhiDesk ने इस फ़ाइल को नहीं बदला है: �
     </message>
 </context>
 <context>
+    <name>DatabaseErrors</name>
+    <message>
+        <source>{path}: {reason}</source>
+        <translation>{path}: {reason}</translation>
+    </message>
+    <message>
+        <source>cannot be read ({error})</source>
+        <translation>पढ़ा नहीं जा सकता ({error})</translation>
+    </message>
+    <message>
+        <source>is not an SQLite database (damaged, or another kind of file)</source>
+        <translation>SQLite डेटाबेस नहीं है (खराब है, या किसी और तरह की फ़ाइल है)</translation>
+    </message>
+    <message>
+        <source>is damaged (page size {size} in its header)</source>
+        <translation>खराब है (इसके हेडर में पेज साइज़ {size} है)</translation>
+    </message>
+    <message>
+        <source>is truncated ({size:,} bytes, but its header says {expected:,})</source>
+        <translation>अधूरा है ({size:,} बाइट, जबकि इसका हेडर {expected:,} बताता है)</translation>
+    </message>
+    <message>
+        <source>was written by a newer PhiDesk (schema version {found}; this one knows up to {known})</source>
+        <translation>PhiDesk के नए संस्करण ने लिखा है (स्कीमा संस्करण {found}; यह संस्करण {known} तक ही जानता है)</translation>
+    </message>
+    <message>
+        <source>is locked by another program (another PhiDesk, or a backup tool)</source>
+        <translation>किसी दूसरे प्रोग्राम ने लॉक कर रखा है (कोई दूसरा PhiDesk, या कोई बैकअप टूल)</translation>
+    </message>
+    <message>
+        <source>is not a usable conversation database ({error})</source>
+        <translation>इस्तेमाल करने लायक बातचीत डेटाबेस नहीं है ({error})</translation>
+    </message>
+</context>
+<context>
     <name>Downloads</name>
     <message>
         <source>The Hugging Face hub cannot be reached: check the network (or the Offline setting), then Retry.</source>
@@ -542,6 +577,77 @@ PhiDesk ने इस फ़ाइल को नहीं बदला है: �
     </message>
 </context>
 <context>
+    <name>FileErrors</name>
+    <message>
+        <source>{where}: not a text file (not UTF-8)</source>
+        <translation>{where}: टेक्स्ट फ़ाइल नहीं है (UTF-8 नहीं है)</translation>
+    </message>
+    <message>
+        <source>{where}: nested {depth} levels deep (at most {limit} allowed)</source>
+        <translation>{where}: {depth} स्तर तक नेस्टेड है (अधिकतम {limit} की अनुमति है)</translation>
+    </message>
+    <message>
+        <source>{where}: not valid JSON (line {line}, column {column}: {reason})</source>
+        <translation>{where}: मान्य JSON नहीं है (पंक्ति {line}, कॉलम {column}: {reason})</translation>
+    </message>
+    <message>
+        <source>{where}: not valid JSON ({reason})</source>
+        <translation>{where}: मान्य JSON नहीं है ({reason})</translation>
+    </message>
+    <message>
+        <source>{path}: not a regular file</source>
+        <translation>{path}: सामान्य फ़ाइल नहीं है</translation>
+    </message>
+    <message>
+        <source>{path}: cannot be read ({error})</source>
+        <translation>{path}: पढ़ी नहीं जा सकती ({error})</translation>
+    </message>
+    <message>
+        <source>{path}: expected a JSON object, found {kind}</source>
+        <translation>{path}: JSON ऑब्जेक्ट होना चाहिए था, पर {kind} मिला</translation>
+    </message>
+    <message>
+        <source>a list</source>
+        <translation>एक सूची</translation>
+    </message>
+    <message>
+        <source>text</source>
+        <translation>टेक्स्ट</translation>
+    </message>
+    <message>
+        <source>true/false</source>
+        <translation>true/false</translation>
+    </message>
+    <message>
+        <source>null</source>
+        <translation>null</translation>
+    </message>
+    <message>
+        <source>a number</source>
+        <translation>एक संख्या</translation>
+    </message>
+    <message>
+        <source>{where}: larger than {size}</source>
+        <translation>{where}: {size} से बड़ी है</translation>
+    </message>
+    <message>
+        <source>{mb:g} MB</source>
+        <translation>{mb:g} MB</translation>
+    </message>
+    <message>
+        <source>{kb:g} KB</source>
+        <translation>{kb:g} KB</translation>
+    </message>
+    <message>
+        <source>disk full: could not write {path} (it is unchanged)</source>
+        <translation>डिस्क भर गई है: {path} लिखी नहीं जा सकी (वह पहले जैसी ही है)</translation>
+    </message>
+    <message>
+        <source>{path} is in use by another PhiDesk process (waited {seconds:g} s)</source>
+        <translation>{path} किसी दूसरी PhiDesk प्रक्रिया के इस्तेमाल में है ({seconds:g} सेकंड प्रतीक्षा की)</translation>
+    </message>
+</context>
+<context>
     <name>Header</name>
     <message>
         <source>When a conversation no longer fits, the oldest turns are left out of what the model reads (they stay in the history, and the answer&apos;s note says how many were left out).</source>
@@ -669,6 +775,117 @@ PhiDesk ने इस फ़ाइल को नहीं बदला है: �
     <message>
         <source>{file} · {dimensions} px · {format} · {size}</source>
         <translation>{file} · {dimensions} px · {format} · {size}</translation>
+    </message>
+</context>
+<context>
+    <name>ImportErrors</name>
+    <message>
+        <source>not a PhiDesk conversation: &apos;format&apos; must be {format}</source>
+        <translation>PhiDesk बातचीत नहीं है: &apos;format&apos; {format} होना चाहिए</translation>
+    </message>
+    <message>
+        <source>written by a newer PhiDesk (format version {version}; this one reads {known})</source>
+        <translation>PhiDesk के नए संस्करण ने लिखी है (फ़ॉर्मैट संस्करण {version}; यह संस्करण {known} पढ़ता है)</translation>
+    </message>
+    <message>
+        <source>&apos;version&apos; must be 1 or {known}</source>
+        <translation>&apos;version&apos; 1 या {known} होना चाहिए</translation>
+    </message>
+    <message>
+        <source>&apos;title&apos; must be a non-empty text of at most {limit} characters</source>
+        <translation>&apos;title&apos; अधिकतम {limit} अक्षरों का ऐसा टेक्स्ट होना चाहिए जो खाली न हो</translation>
+    </message>
+    <message>
+        <source>&apos;pinned&apos; must be true or false</source>
+        <translation>&apos;pinned&apos; true या false होना चाहिए</translation>
+    </message>
+    <message>
+        <source>&apos;messages&apos; must be a non-empty list</source>
+        <translation>&apos;messages&apos; एक ऐसी सूची होनी चाहिए जो खाली न हो</translation>
+    </message>
+    <message>
+        <source>a conversation can hold at most {limit} messages, this one has {count}</source>
+        <translation>एक बातचीत में अधिकतम {limit} संदेश हो सकते हैं, इसमें {count} हैं</translation>
+    </message>
+    <message>
+        <source>&apos;shown&apos; must be one of its messages</source>
+        <translation>&apos;shown&apos; इसके संदेशों में से एक होना चाहिए</translation>
+    </message>
+    <message>
+        <source>message {number}: </source>
+        <translation>संदेश {number}: </translation>
+    </message>
+    <message>
+        <source>{where}&apos;parent&apos; must be an earlier message (its index from 0) or null</source>
+        <translation>{where}&apos;parent&apos; कोई पहले का संदेश (0 से गिना गया उसका क्रमांक) या null होना चाहिए</translation>
+    </message>
+    <message>
+        <source>the file is larger than {mb} MB</source>
+        <translation>फ़ाइल {mb} MB से बड़ी है</translation>
+    </message>
+    <message>
+        <source>not a PhiDesk conversation: the file is not UTF-8 text</source>
+        <translation>PhiDesk बातचीत नहीं है: फ़ाइल UTF-8 टेक्स्ट नहीं है</translation>
+    </message>
+    <message>
+        <source>the file</source>
+        <translation>फ़ाइल</translation>
+    </message>
+    <message>
+        <source>not a PhiDesk conversation: the JSON holds a {kind}, not an object</source>
+        <translation>PhiDesk बातचीत नहीं है: JSON में ऑब्जेक्ट नहीं, {kind} है</translation>
+    </message>
+    <message>
+        <source>message {number} must be an object</source>
+        <translation>संदेश {number} एक ऑब्जेक्ट होना चाहिए</translation>
+    </message>
+    <message>
+        <source>{where}&apos;role&apos; must be system, user or assistant</source>
+        <translation>{where}&apos;role&apos; system, user या assistant होना चाहिए</translation>
+    </message>
+    <message>
+        <source>{where}&apos;content&apos; must be text</source>
+        <translation>{where}&apos;content&apos; टेक्स्ट होना चाहिए</translation>
+    </message>
+    <message>
+        <source>{where}&apos;images&apos; must be a list of at most {limit} file paths</source>
+        <translation>{where}&apos;images&apos; अधिकतम {limit} फ़ाइल पाथ की सूची होनी चाहिए</translation>
+    </message>
+    <message>
+        <source>{where}&apos;images&apos; must hold file paths</source>
+        <translation>{where}&apos;images&apos; में फ़ाइल पाथ होने चाहिए</translation>
+    </message>
+    <message>
+        <source>{where}&apos;status&apos; must be one of {statuses}</source>
+        <translation>{where}&apos;status&apos; इनमें से एक होना चाहिए: {statuses}</translation>
+    </message>
+    <message>
+        <source>{where}&apos;{key}&apos; must be text or null</source>
+        <translation>{where}&apos;{key}&apos; टेक्स्ट या null होना चाहिए</translation>
+    </message>
+    <message>
+        <source>{where}&apos;{key}&apos; must be text</source>
+        <translation>{where}&apos;{key}&apos; टेक्स्ट होना चाहिए</translation>
+    </message>
+    <message>
+        <source>{where}&apos;{key}&apos; must be an object or null</source>
+        <translation>{where}&apos;{key}&apos; ऑब्जेक्ट या null होना चाहिए</translation>
+    </message>
+    <message>
+        <source>{where}&apos;{key}&apos; must hold only JSON values</source>
+        <translation>{where}&apos;{key}&apos; में सिर्फ़ JSON मान होने चाहिए</translation>
+    </message>
+    <message>
+        <source>{where}&apos;{key}&apos; is not valid Unicode text</source>
+        <translation>{where}&apos;{key}&apos; मान्य यूनिकोड टेक्स्ट नहीं है</translation>
+    </message>
+    <message>
+        <source>the conversation holds more than {mb} MB of text</source>
+        <translation>बातचीत में {mb} MB से ज़्यादा टेक्स्ट है</translation>
+    </message>
+    <message>
+        <source>{where}&apos;{key}&apos; must be a time in seconds since 1970</source>
+        <translation>{where}&apos;{key}&apos; 1970 से गिने गए सेकंड में समय होना चाहिए</translation>
     </message>
 </context>
 <context>
@@ -973,6 +1190,10 @@ PhiDesk ने इस फ़ाइल को नहीं बदला है: �
             <numerusform>बातचीत अब संदर्भ में नहीं समाती: इस उत्तर में सबसे पुराने %n हिस्से छोड़ दिए गए।</numerusform>
         </translation>
     </message>
+    <message>
+        <source>The {notice}.</source>
+        <translation>{notice}।</translation>
+    </message>
 </context>
 <context>
     <name>Message</name>
@@ -1150,6 +1371,85 @@ PhiDesk ने इस फ़ाइल को नहीं बदला है: �
     <message>
         <source>Answer finished: {text}</source>
         <translation>उत्तर पूरा हुआ: {text}</translation>
+    </message>
+</context>
+<context>
+    <name>ModelFolderErrors</name>
+    <message>
+        <source>{folder}: no {file} ({what})</source>
+        <translation>{folder}: {file} नहीं है ({what})</translation>
+    </message>
+    <message>
+        <source>{file}: larger than {kb} KB</source>
+        <translation>{file}: {kb} KB से बड़ी है</translation>
+    </message>
+    <message>
+        <source>{file}: not UTF-8 text</source>
+        <translation>{file}: UTF-8 टेक्स्ट नहीं है</translation>
+    </message>
+    <message>
+        <source>{file}: cannot be read ({error})</source>
+        <translation>{file}: पढ़ी नहीं जा सकती ({error})</translation>
+    </message>
+    <message>
+        <source>tokenizer settings</source>
+        <translation>टोकनाइज़र की सेटिंग्स</translation>
+    </message>
+    <message>
+        <source>{folder}: no chat template (chat_template.jinja or tokenizer_config.json &apos;chat_template&apos;)</source>
+        <translation>{folder}: कोई चैट टेम्पलेट नहीं है (chat_template.jinja या tokenizer_config.json का &apos;chat_template&apos;)</translation>
+    </message>
+    <message>
+        <source>{folder}: genai_config.json names no {part} model file</source>
+        <translation>{folder}: genai_config.json में {part} मॉडल फ़ाइल का नाम नहीं है</translation>
+    </message>
+    <message>
+        <source>{folder}: genai_config.json points outside the folder ({name})</source>
+        <translation>{folder}: genai_config.json फ़ोल्डर के बाहर की ओर इशारा करती है ({name})</translation>
+    </message>
+    <message>
+        <source>{folder}: no such file or folder</source>
+        <translation>{folder}: ऐसी कोई फ़ाइल या फ़ोल्डर नहीं है</translation>
+    </message>
+    <message>
+        <source>{folder}: is a file, not a model folder (import GGUF files with &apos;phidesk models import&apos;)</source>
+        <translation>{folder}: यह एक फ़ाइल है, मॉडल फ़ोल्डर नहीं (GGUF फ़ाइलें &apos;phidesk models import&apos; से इम्पोर्ट करें)</translation>
+    </message>
+    <message>
+        <source>{folder}: the folder is empty (expected genai_config.json and .onnx files)</source>
+        <translation>{folder}: फ़ोल्डर खाली है (genai_config.json और .onnx फ़ाइलें होनी चाहिए थीं)</translation>
+    </message>
+    <message>
+        <source>not an onnxruntime-genai model folder</source>
+        <translation>onnxruntime-genai मॉडल फ़ोल्डर नहीं है</translation>
+    </message>
+    <message>
+        <source>{folder}: genai_config.json has no &apos;model&apos; section</source>
+        <translation>{folder}: genai_config.json में &apos;model&apos; खंड नहीं है</translation>
+    </message>
+    <message>
+        <source>{folder}: genai_config.json does not say the model type</source>
+        <translation>{folder}: genai_config.json मॉडल का प्रकार नहीं बताती</translation>
+    </message>
+    <message>
+        <source>{folder}: genai_config.json has no valid context_length</source>
+        <translation>{folder}: genai_config.json में मान्य context_length नहीं है</translation>
+    </message>
+    <message>
+        <source>{folder}: the model file {name} is missing</source>
+        <translation>{folder}: मॉडल फ़ाइल {name} मौजूद नहीं है</translation>
+    </message>
+    <message>
+        <source>{folder}: {name} points outside the folder ({data})</source>
+        <translation>{folder}: {name} फ़ोल्डर के बाहर की ओर इशारा करती है ({data})</translation>
+    </message>
+    <message>
+        <source>{folder}: {data} is missing (the weights of {name})</source>
+        <translation>{folder}: {data} मौजूद नहीं है ({name} के वेट्स)</translation>
+    </message>
+    <message>
+        <source>{folder}: no tokenizer (tokenizer.json)</source>
+        <translation>{folder}: कोई टोकनाइज़र नहीं है (tokenizer.json)</translation>
     </message>
 </context>
 <context>
@@ -1706,6 +2006,85 @@ PhiDesk ने इस फ़ाइल को नहीं बदला है: �
     <message>
         <source>Later</source>
         <translation>बाद में</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsErrors</name>
+    <message>
+        <source>provider must be one of {providers}</source>
+        <translation>provider इनमें से एक होना चाहिए: {providers}</translation>
+    </message>
+    <message>
+        <source>the context setting must be between {low} and {high} tokens</source>
+        <translation>संदर्भ की सेटिंग {low} से {high} टोकन के बीच होनी चाहिए</translation>
+    </message>
+    <message>
+        <source>default_model must be a model id</source>
+        <translation>default_model किसी मॉडल की id होनी चाहिए</translation>
+    </message>
+    <message>
+        <source>system_prompt must be text</source>
+        <translation>system_prompt टेक्स्ट होना चाहिए</translation>
+    </message>
+    <message>
+        <source>theme must be one of {themes}</source>
+        <translation>theme इनमें से एक होना चाहिए: {themes}</translation>
+    </message>
+    <message>
+        <source>language must be system or a language code such as en or hi</source>
+        <translation>language system या कोई भाषा कोड (जैसे en या hi) होना चाहिए</translation>
+    </message>
+    <message>
+        <source>threads must be 0 (automatic) or a number of threads up to {limit}</source>
+        <translation>threads 0 (अपने-आप) या {limit} तक थ्रेड की संख्या होनी चाहिए</translation>
+    </message>
+    <message>
+        <source>kv_budget_mb must be 0 (automatic) or a number of MB</source>
+        <translation>kv_budget_mb 0 (अपने-आप) या MB की संख्या होनी चाहिए</translation>
+    </message>
+    <message>
+        <source>gpu_index must be a GPU number (0, 1, …) or null</source>
+        <translation>gpu_index किसी GPU का नंबर (0, 1, …) या null होना चाहिए</translation>
+    </message>
+    <message>
+        <source>ui must be an object</source>
+        <translation>ui एक ऑब्जेक्ट होना चाहिए</translation>
+    </message>
+    <message>
+        <source>offline must be true or false</source>
+        <translation>offline true या false होना चाहिए</translation>
+    </message>
+    <message>
+        <source>server must be true or false</source>
+        <translation>server का मान true या false होना चाहिए</translation>
+    </message>
+    <message>
+        <source>server_port must be a port number from 1 to 65535</source>
+        <translation>server_port 1 से 65535 तक का पोर्ट नंबर होना चाहिए</translation>
+    </message>
+    <message>
+        <source>&apos;version&apos; is {value}, not a schema version</source>
+        <translation>&apos;version&apos; {value} है, कोई स्कीमा संस्करण नहीं</translation>
+    </message>
+    <message>
+        <source>not a JSON object</source>
+        <translation>JSON ऑब्जेक्ट नहीं है</translation>
+    </message>
+    <message>
+        <source>{path}: {reason}</source>
+        <translation>{path}: {reason}</translation>
+    </message>
+    <message>
+        <source>settings file {problem}; it was kept as {name} and the default settings are used</source>
+        <translation>सेटिंग्स फ़ाइल {problem}; उसे {name} नाम से रख लिया गया है और डिफ़ॉल्ट सेटिंग्स इस्तेमाल हो रही हैं</translation>
+    </message>
+    <message>
+        <source>{path}: damaged, and too many damaged copies are kept beside it</source>
+        <translation>{path}: खराब है, और इसके पास पहले से बहुत सारी खराब प्रतियाँ रखी हैं</translation>
+    </message>
+    <message>
+        <source>sampling must be an object</source>
+        <translation>sampling एक ऑब्जेक्ट होना चाहिए</translation>
     </message>
 </context>
 <context>

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from phidesk.errors import UserError
+from phidesk.texts import QT_TRANSLATE_NOOP, Text
 
 MAX_DEPTH = 64
 MAX_BYTES = 4 * 1024 * 1024
@@ -42,7 +43,8 @@ _STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 class JSONFileError(UserError):
-    """A JSON file or text that cannot be used; the message says why in one line."""
+    """A JSON file or text that cannot be used; the message (a :class:`~phidesk.texts.Text`) says why in one
+    line."""
 
     code = "bad_json"
 
@@ -70,24 +72,31 @@ def _reject_constant(name: str) -> Any:
 
 def loads(text: str | bytes, where: str, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH,
           allow_nan: bool = True) -> Any:
-    """Parse *text* within the bounds; *where* (a path or a name) starts every error message."""
+    """Parse *text* within the bounds; *where* (a path, or a name: a Text is translated too) starts every error
+    message."""
     if len(text) > max_bytes:
-        raise JSONFileError(f"{where}: larger than {_size(max_bytes)}")
+        raise JSONFileError(_larger(where, max_bytes))
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise JSONFileError(f"{where}: not a text file (not UTF-8)") from None
+            raise JSONFileError(Text("FileErrors", QT_TRANSLATE_NOOP(
+                "FileErrors", "{where}: not a text file (not UTF-8)"), where=where)) from None
     elif text.startswith("\ufeff"):
         text = text[1:]
     if (depth := nesting_depth(text)) > max_depth:
-        raise JSONFileError(f"{where}: nested {depth} levels deep (at most {max_depth} allowed)")
+        raise JSONFileError(Text("FileErrors", QT_TRANSLATE_NOOP(
+            "FileErrors", "{where}: nested {depth} levels deep (at most {limit} allowed)"),
+                                 where=where, depth=depth, limit=max_depth))
     try:
         return json.loads(text, parse_constant=None if allow_nan else _reject_constant)
-    except json.JSONDecodeError as exc:
-        raise JSONFileError(f"{where}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except json.JSONDecodeError as exc:  # the parser's own reason stays English
+        raise JSONFileError(Text("FileErrors", QT_TRANSLATE_NOOP(
+            "FileErrors", "{where}: not valid JSON (line {line}, column {column}: {reason})"),
+                                 where=where, line=exc.lineno, column=exc.colno, reason=exc.msg)) from None
     except (ValueError, RecursionError) as exc:  # e.g. a number with more digits than int() takes
-        raise JSONFileError(f"{where}: not valid JSON ({_one_line(str(exc))})") from None
+        raise JSONFileError(Text("FileErrors", QT_TRANSLATE_NOOP("FileErrors", "{where}: not valid JSON ({reason})"),
+                                 where=where, reason=_one_line(str(exc)))) from None
 
 
 def read(path: Path, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH, allow_nan: bool = True) -> Any:
@@ -96,15 +105,17 @@ def read(path: Path, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH, 
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
-            raise JSONFileError(f"{path}: not a regular file")
+            raise JSONFileError(Text("FileErrors", QT_TRANSLATE_NOOP("FileErrors", "{path}: not a regular file"),
+                                     path=str(path)))
         if info.st_size > max_bytes:
-            raise JSONFileError(f"{path}: larger than {_size(max_bytes)}")
+            raise JSONFileError(_larger(str(path), max_bytes))
         with path.open("rb") as fh:
             data = fh.read(max_bytes + 1)
     except FileNotFoundError:
         raise
     except OSError as exc:
-        raise JSONFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        raise JSONFileError(Text("FileErrors", QT_TRANSLATE_NOOP("FileErrors", "{path}: cannot be read ({error})"),
+                                 path=str(path), error=exc.strerror or str(exc))) from None
     return loads(data, str(path), max_bytes=max_bytes, max_depth=max_depth, allow_nan=allow_nan)
 
 
@@ -112,16 +123,32 @@ def read_object(path: Path, **bounds: Any) -> dict[str, Any]:
     """:func:`read`, and the top level must be an object."""
     data = read(path, **bounds)
     if not isinstance(data, dict):
-        raise JSONFileError(f"{path}: expected a JSON object, found {_kind(data)}")
+        raise JSONFileError(Text("FileErrors", QT_TRANSLATE_NOOP(
+            "FileErrors", "{path}: expected a JSON object, found {kind}"), path=str(path), kind=_kind(data)))
     return data
 
 
-def _kind(value: object) -> str:
-    return {list: "a list", str: "text", bool: "true/false", type(None): "null"}.get(type(value), "a number")
+_KINDS = {
+    list: Text("FileErrors", QT_TRANSLATE_NOOP("FileErrors", "a list")),
+    str: Text("FileErrors", QT_TRANSLATE_NOOP("FileErrors", "text")),
+    bool: Text("FileErrors", QT_TRANSLATE_NOOP("FileErrors", "true/false")),
+    type(None): Text("FileErrors", QT_TRANSLATE_NOOP("FileErrors", "null")),
+}
 
 
-def _size(n: int) -> str:
-    return f"{n / (1024 * 1024):g} MB" if n >= 1024 * 1024 else f"{n / 1024:g} KB"
+def _kind(value: object) -> Text:
+    return _KINDS.get(type(value)) or Text("FileErrors", QT_TRANSLATE_NOOP("FileErrors", "a number"))
+
+
+def _larger(where: str, limit: int) -> Text:
+    return Text("FileErrors", QT_TRANSLATE_NOOP("FileErrors", "{where}: larger than {size}"),
+                where=where, size=_size(limit))
+
+
+def _size(n: int) -> Text:
+    if n >= 1024 * 1024:
+        return Text("FileErrors", QT_TRANSLATE_NOOP("FileErrors", "{mb:g} MB"), mb=n / (1024 * 1024))
+    return Text("FileErrors", QT_TRANSLATE_NOOP("FileErrors", "{kb:g} KB"), kb=n / 1024)
 
 
 def is_disk_full(exc: BaseException) -> bool:
@@ -146,7 +173,8 @@ def write_atomic(path: Path, data: Any) -> None:
         tmp = None
     except OSError as exc:
         if is_disk_full(exc):
-            raise DiskFullError(f"disk full: could not write {path} (it is unchanged)") from None
+            raise DiskFullError(Text("FileErrors", QT_TRANSLATE_NOOP(
+                "FileErrors", "disk full: could not write {path} (it is unchanged)"), path=str(path))) from None
         raise
     finally:
         if tmp is not None:
@@ -202,7 +230,9 @@ def locked(path: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
                 break
             except OSError:
                 if time.monotonic() >= deadline:
-                    raise UserError(f"{path} is in use by another PhiDesk process (waited {timeout:g} s)") from None
+                    raise UserError(Text("FileErrors", QT_TRANSLATE_NOOP(
+                        "FileErrors", "{path} is in use by another PhiDesk process (waited {seconds:g} s)"),
+                                         path=str(path), seconds=timeout)) from None
                 time.sleep(0.02)
         try:
             yield

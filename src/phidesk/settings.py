@@ -26,6 +26,7 @@ from phidesk import jsonfile, paths
 from phidesk.engine.protocol import PROVIDERS, Sampling
 from phidesk.engine.runtime import MAX_THREADS
 from phidesk.errors import UserError
+from phidesk.texts import QT_TRANSLATE_NOOP, Text, message_of
 
 log = logging.getLogger(__name__)
 
@@ -103,26 +104,43 @@ class Settings:
         return settings
 
 
+# Each setting's check, and the message (a Text the window translates) when a value fails it; the setting's own
+# name (a key of the file) stays as it is.
 _CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
-    "provider": (lambda v: v in PROVIDERS, f"provider must be one of {', '.join(PROVIDERS)}"),
+    "provider": (lambda v: v in PROVIDERS, Text("SettingsErrors", QT_TRANSLATE_NOOP(
+        "SettingsErrors", "provider must be one of {providers}"), providers=", ".join(PROVIDERS))),
     "context_cap": (lambda v: isinstance(v, int) and MIN_CONTEXT <= v <= MAX_CONTEXT,
-                    f"the context setting must be between {MIN_CONTEXT} and {MAX_CONTEXT} tokens"),
-    "default_model": (lambda v: v is None or isinstance(v, str), "default_model must be a model id"),
-    "system_prompt": (lambda v: isinstance(v, str), "system_prompt must be text"),
-    "theme": (lambda v: v in THEMES, f"theme must be one of {', '.join(THEMES)}"),
+                    Text("SettingsErrors", QT_TRANSLATE_NOOP(
+                        "SettingsErrors", "the context setting must be between {low} and {high} tokens"),
+                         low=MIN_CONTEXT, high=MAX_CONTEXT)),
+    "default_model": (lambda v: v is None or isinstance(v, str),
+                      Text("SettingsErrors", QT_TRANSLATE_NOOP("SettingsErrors", "default_model must be a model id"))),
+    "system_prompt": (lambda v: isinstance(v, str),
+                      Text("SettingsErrors", QT_TRANSLATE_NOOP("SettingsErrors", "system_prompt must be text"))),
+    "theme": (lambda v: v in THEMES, Text("SettingsErrors", QT_TRANSLATE_NOOP(
+        "SettingsErrors", "theme must be one of {themes}"), themes=", ".join(THEMES))),
     "language": (lambda v: isinstance(v, str) and (v == "system" or LANGUAGE_CODE.match(v) is not None),
-                 "language must be system or a language code such as en or hi"),
+                 Text("SettingsErrors", QT_TRANSLATE_NOOP(
+                     "SettingsErrors", "language must be system or a language code such as en or hi"))),
     "threads": (lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_THREADS,
-                f"threads must be 0 (automatic) or a number of threads up to {MAX_THREADS}"),
+                Text("SettingsErrors", QT_TRANSLATE_NOOP(
+                    "SettingsErrors", "threads must be 0 (automatic) or a number of threads up to {limit}"),
+                     limit=MAX_THREADS)),
     "kv_budget_mb": (lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 1 << 24,
-                     "kv_budget_mb must be 0 (automatic) or a number of MB"),
+                     Text("SettingsErrors", QT_TRANSLATE_NOOP(
+                         "SettingsErrors", "kv_budget_mb must be 0 (automatic) or a number of MB"))),
     "gpu_index": (lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool) and v >= 0),
-                  "gpu_index must be a GPU number (0, 1, …) or null"),
-    "ui": (lambda v: isinstance(v, dict), "ui must be an object"),
-    "offline": (lambda v: isinstance(v, bool), "offline must be true or false"),
-    "server": (lambda v: isinstance(v, bool), "server must be true or false"),
+                  Text("SettingsErrors", QT_TRANSLATE_NOOP(
+                      "SettingsErrors", "gpu_index must be a GPU number (0, 1, …) or null"))),
+    "ui": (lambda v: isinstance(v, dict),
+           Text("SettingsErrors", QT_TRANSLATE_NOOP("SettingsErrors", "ui must be an object"))),
+    "offline": (lambda v: isinstance(v, bool),
+                Text("SettingsErrors", QT_TRANSLATE_NOOP("SettingsErrors", "offline must be true or false"))),
+    "server": (lambda v: isinstance(v, bool),
+               Text("SettingsErrors", QT_TRANSLATE_NOOP("SettingsErrors", "server must be true or false"))),
     "server_port": (lambda v: isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 65535,
-                    "server_port must be a port number from 1 to 65535"),
+                    Text("SettingsErrors", QT_TRANSLATE_NOOP("SettingsErrors",
+                                                             "server_port must be a port number from 1 to 65535"))),
 }
 
 
@@ -130,7 +148,8 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
     """Bring a stored dict up to SCHEMA_VERSION. ValueError if its version is not a version."""
     version = data.get("version", 1)
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise ValueError(f"'version' is {version!r}, not a schema version")
+        raise ValueError(Text("SettingsErrors", QT_TRANSLATE_NOOP(
+            "SettingsErrors", "'version' is {value}, not a schema version"), value=repr(version)))
     data["version"] = version
     while version < SCHEMA_VERSION:
         data = MIGRATIONS[version](data)
@@ -143,7 +162,7 @@ def _read(path: Path) -> dict[str, Any]:
     """The stored dict, migrated. FileNotFoundError; JSONFileError or ValueError when damaged."""
     data = jsonfile.read(path, max_bytes=MAX_BYTES)
     if not isinstance(data, dict):
-        raise ValueError("not a JSON object")
+        raise ValueError(Text("SettingsErrors", QT_TRANSLATE_NOOP("SettingsErrors", "not a JSON object")))
     return migrate(data)
 
 
@@ -163,17 +182,24 @@ def _set_aside(path: Path, reason: object) -> None:
         else:
             path.unlink()
         log.warning("settings file %s was unreadable (%s); kept it as %s", path, reason, bad)
-        text = str(reason) if str(reason).startswith(str(path)) else f"{path}: {reason}"
-        _notices.append(f"settings file {text}; it was kept as {bad.name} and the default settings are used")
+        problem = message_of(reason) if isinstance(reason, BaseException) else str(reason)
+        if not problem.startswith(str(path)):
+            problem = Text("SettingsErrors", QT_TRANSLATE_NOOP("SettingsErrors", "{path}: {reason}"),
+                           path=str(path), reason=problem)
+        _notices.append(Text("SettingsErrors", QT_TRANSLATE_NOOP(
+            "SettingsErrors", "settings file {problem}; it was kept as {name} and the default settings are used"),
+                             problem=problem, name=bad.name))
         return
-    raise jsonfile.JSONFileError(f"{path}: damaged, and too many damaged copies are kept beside it")
+    raise jsonfile.JSONFileError(Text("SettingsErrors", QT_TRANSLATE_NOOP(
+        "SettingsErrors", "{path}: damaged, and too many damaged copies are kept beside it"), path=str(path)))
 
 
 _notices: list[str] = []  # damaged files set aside in this process, until someone shows them to the user
 
 
 def take_notices() -> list[str]:
-    """One line per settings file set aside since the last call (the CLI prints them, the window shows them)."""
+    """One line per settings file set aside since the last call (the CLI prints them, the window shows them
+    translated: each is a :class:`~phidesk.texts.Text`)."""
     taken = list(_notices)
     del _notices[: len(taken)]
     return taken
@@ -232,7 +258,7 @@ def _check(delta: Mapping[str, Any]) -> None:
             raise UserError(message)
     if "sampling" in delta:
         if not isinstance(delta["sampling"], dict):
-            raise UserError("sampling must be an object")
+            raise UserError(Text("SettingsErrors", QT_TRANSLATE_NOOP("SettingsErrors", "sampling must be an object")))
         Sampling.from_dict({**asdict(Sampling()), **delta["sampling"]}).validate()
 
 

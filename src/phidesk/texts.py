@@ -38,6 +38,10 @@ class Text(str):
         self.values = dict(values)
         return self
 
+    def with_values(self, **values: object) -> Text:
+        """The same message with some of its values changed (e.g. a path that named a temporary copy)."""
+        return Text(self.context, self.template, **{**self.values, **values})
+
     def __reduce__(self) -> tuple[object, ...]:  # copy, deepcopy (dataclasses.asdict) and pickle keep the parts
         return (_rebuild, (self.context, self.template, self.values))
 

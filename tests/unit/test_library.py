@@ -14,6 +14,7 @@ from phidesk import paths
 from phidesk.errors import ModelFolderError, UserError
 from phidesk.models import library
 from phidesk.models.library import MANIFEST, default_model_id, import_path, installed, list_models, remove, resolve
+from phidesk.texts import Text, message_of
 from tests.small_disk import small_disk
 
 
@@ -426,3 +427,17 @@ def test_a_hugging_face_cache_snapshot_still_refuses_a_link_elsewhere(phidesk_ho
     (snapshot / "secret.txt").symlink_to(secret)
     with pytest.raises(ModelFolderError, match=r"secret\.txt is a link to"):
         import_path(snapshot, "from-cache")
+
+
+def test_a_broken_hugging_face_cache_snapshot_is_named_in_a_text_the_window_translates(
+        phidesk_home: Path, model_copy: Path, tmp_path: Path) -> None:
+    (model_copy / "tokenizer.json").unlink()
+    (model_copy / "tokenizer.model").unlink(missing_ok=True)
+    snapshot = _hub_cache_snapshot(model_copy, tmp_path)
+    with pytest.raises(ModelFolderError) as excinfo:
+        import_path(snapshot, "from-cache")
+    assert str(excinfo.value) == f"{snapshot}: no tokenizer (tokenizer.json)"  # the folder given, not the copy
+    message = message_of(excinfo.value)
+    assert isinstance(message, Text)
+    assert message.template == "{folder}: no tokenizer (tokenizer.json)"
+    assert message.values == {"folder": str(snapshot)}

@@ -58,3 +58,12 @@ def test_a_verdict_keeps_its_english_text_and_its_template() -> None:
     cuda = fit.judge(entries["phi-3.5-mini-instruct:cuda"], hardware, 4096)
     assert cuda.verdict == fit.CANNOT_RUN
     assert cuda.reason.startswith("no NVIDIA GPU found; needs weights ")
+
+
+def test_a_text_with_a_value_changed_keeps_its_template_and_other_values() -> None:
+    text = Text("Test", "{folder}: no {file}", folder="/tmp/staging", file="tokenizer.json")
+    moved = text.with_values(folder="/home/me/model")
+    assert moved == "/home/me/model: no tokenizer.json"
+    assert (moved.context, moved.template, moved.values) == ("Test", "{folder}: no {file}",
+                                                             {"folder": "/home/me/model", "file": "tokenizer.json"})
+    assert text == "/tmp/staging: no tokenizer.json"  # the original is unchanged

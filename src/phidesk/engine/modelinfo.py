@@ -18,6 +18,7 @@ from typing import Any
 
 from phidesk import jsonfile
 from phidesk.errors import ModelFolderError
+from phidesk.texts import QT_TRANSLATE_NOOP, Text, message_of
 
 # The Phi-3 chat format, for Phi-3 models whose folder carries no template.
 PHI3_TEMPLATE = (
@@ -57,13 +58,20 @@ CONFIG_MAX_BYTES = 32 * 1024 * 1024
 TEMPLATE_MAX_BYTES = 1024 * 1024
 
 
-def _load_json(path: Path, what: str) -> dict[str, Any]:
+def _error(template: str, /, **values: object) -> ModelFolderError:
+    """What is wrong with a folder: *template* (marked for translation under "ModelFolderErrors") with *values*
+    (paths and file names, never translated)."""
+    return ModelFolderError(Text("ModelFolderErrors", template, **values))
+
+
+def _load_json(path: Path, what: Text) -> dict[str, Any]:
     try:
         return jsonfile.read_object(path, max_bytes=CONFIG_MAX_BYTES)
     except FileNotFoundError:
-        raise ModelFolderError(f"{path.parent}: no {path.name} ({what})") from None
+        raise _error(QT_TRANSLATE_NOOP("ModelFolderErrors", "{folder}: no {file} ({what})"),
+                     folder=str(path.parent), file=path.name, what=what) from None
     except jsonfile.JSONFileError as exc:
-        raise ModelFolderError(str(exc)) from None
+        raise ModelFolderError(message_of(exc)) from None
 
 
 def external_data_files(onnx_path: Path) -> set[str]:
@@ -91,15 +99,18 @@ def _find_template(folder: Path, model_type: str) -> tuple[str, str]:
     if jinja.is_file():
         try:
             if jinja.stat().st_size > TEMPLATE_MAX_BYTES:
-                raise ModelFolderError(f"{jinja}: larger than {TEMPLATE_MAX_BYTES // 1024} KB")
+                raise _error(QT_TRANSLATE_NOOP("ModelFolderErrors", "{file}: larger than {kb} KB"),
+                             file=str(jinja), kb=TEMPLATE_MAX_BYTES // 1024)
             return jinja.read_bytes().decode("utf-8"), jinja.name
         except UnicodeDecodeError:
-            raise ModelFolderError(f"{jinja}: not UTF-8 text") from None
+            raise _error(QT_TRANSLATE_NOOP("ModelFolderErrors", "{file}: not UTF-8 text"), file=str(jinja)) from None
         except OSError as exc:
-            raise ModelFolderError(f"{jinja}: cannot be read ({exc.strerror or exc})") from None
+            raise _error(QT_TRANSLATE_NOOP("ModelFolderErrors", "{file}: cannot be read ({error})"),
+                         file=str(jinja), error=exc.strerror or str(exc)) from None
     tok_config = folder / "tokenizer_config.json"
     if tok_config.is_file():
-        template = _load_json(tok_config, "tokenizer settings").get("chat_template")
+        what = Text("ModelFolderErrors", QT_TRANSLATE_NOOP("ModelFolderErrors", "tokenizer settings"))
+        template = _load_json(tok_config, what).get("chat_template")
         if isinstance(template, list):  # [{"name": "default", "template": "..."}, ...]
             named = {t.get("name"): t.get("template") for t in template if isinstance(t, dict)}
             template = named.get("default") or next(iter(named.values()), None)
@@ -107,17 +118,21 @@ def _find_template(folder: Path, model_type: str) -> tuple[str, str]:
             return template, tok_config.name
     if model_type.startswith("phi3") or model_type in {"phi", "phimoe"}:
         return PHI3_TEMPLATE, "built-in Phi-3"
-    raise ModelFolderError(
-        f"{folder}: no chat template (chat_template.jinja or tokenizer_config.json 'chat_template')"
-    )
+    raise _error(QT_TRANSLATE_NOOP(
+        "ModelFolderErrors",
+        "{folder}: no chat template (chat_template.jinja or tokenizer_config.json 'chat_template')"),
+        folder=str(folder))
 
 
-def _safe_name(folder: Path, name: object, what: str) -> str:
+def _safe_name(folder: Path, name: object, part: str) -> str:
     if not isinstance(name, str) or not name:
-        raise ModelFolderError(f"{folder}: genai_config.json names no {what}")
+        raise _error(QT_TRANSLATE_NOOP("ModelFolderErrors", "{folder}: genai_config.json names no {part} model file"),
+                     folder=str(folder), part=part)
     target = (folder / name).resolve()
     if not target.is_relative_to(folder.resolve()):
-        raise ModelFolderError(f"{folder}: genai_config.json points outside the folder ({name})")
+        raise _error(QT_TRANSLATE_NOOP(
+            "ModelFolderErrors", "{folder}: genai_config.json points outside the folder ({name})"),
+            folder=str(folder), name=name)
     return name
 
 
@@ -125,23 +140,30 @@ def read_model_folder(path: str | Path) -> ModelInfo:
     """Validate *path* as an onnxruntime-genai model folder and describe it."""
     folder = Path(path).expanduser()
     if not folder.exists():
-        raise ModelFolderError(f"{folder}: no such file or folder")
+        raise _error(QT_TRANSLATE_NOOP("ModelFolderErrors", "{folder}: no such file or folder"), folder=str(folder))
     if not folder.is_dir():
-        raise ModelFolderError(
-            f"{folder}: is a file, not a model folder (import GGUF files with 'phidesk models import')"
-        )
+        raise _error(QT_TRANSLATE_NOOP(
+            "ModelFolderErrors",
+            "{folder}: is a file, not a model folder (import GGUF files with 'phidesk models import')"),
+            folder=str(folder))
     if not any(folder.iterdir()):
-        raise ModelFolderError(f"{folder}: the folder is empty (expected genai_config.json and .onnx files)")
-    config = _load_json(folder / "genai_config.json", "not an onnxruntime-genai model folder")
+        raise _error(QT_TRANSLATE_NOOP(
+            "ModelFolderErrors", "{folder}: the folder is empty (expected genai_config.json and .onnx files)"),
+            folder=str(folder))
+    config = _load_json(folder / "genai_config.json", Text("ModelFolderErrors", QT_TRANSLATE_NOOP(
+        "ModelFolderErrors", "not an onnxruntime-genai model folder")))
     model = config.get("model")
     if not isinstance(model, dict):
-        raise ModelFolderError(f"{folder}: genai_config.json has no 'model' section")
+        raise _error(QT_TRANSLATE_NOOP("ModelFolderErrors", "{folder}: genai_config.json has no 'model' section"),
+                     folder=str(folder))
     model_type = str(model.get("type") or "")
     if not model_type:
-        raise ModelFolderError(f"{folder}: genai_config.json does not say the model type")
+        raise _error(QT_TRANSLATE_NOOP("ModelFolderErrors", "{folder}: genai_config.json does not say the model type"),
+                     folder=str(folder))
     context = model.get("context_length")
     if not isinstance(context, int) or context <= 0:
-        raise ModelFolderError(f"{folder}: genai_config.json has no valid context_length")
+        raise _error(QT_TRANSLATE_NOOP("ModelFolderErrors", "{folder}: genai_config.json has no valid context_length"),
+                     folder=str(folder))
     eos = model.get("eos_token_id", [])
     eos_ids = tuple(eos) if isinstance(eos, list) else (eos,)
 
@@ -149,20 +171,26 @@ def read_model_folder(path: str | Path) -> ModelInfo:
     for part in ("decoder", "vision", "embedding", "speech"):
         section = model.get(part)
         if isinstance(section, dict) and ("filename" in section or part == "decoder"):
-            onnx_files.append(_safe_name(folder, section.get("filename"), f"{part} model file"))
+            onnx_files.append(_safe_name(folder, section.get("filename"), part))
     data_files: set[str] = set()
     for name in onnx_files:
         onnx_path = folder / name
         if not onnx_path.is_file():
-            raise ModelFolderError(f"{folder}: the model file {name} is missing")
+            raise _error(QT_TRANSLATE_NOOP("ModelFolderErrors", "{folder}: the model file {name} is missing"),
+                         folder=str(folder), name=name)
         for data_name in external_data_files(onnx_path):
             if "/" in data_name or "\\" in data_name or data_name.startswith(".."):
-                raise ModelFolderError(f"{folder}: {name} points outside the folder ({data_name})")
+                raise _error(QT_TRANSLATE_NOOP(
+                    "ModelFolderErrors", "{folder}: {name} points outside the folder ({data})"),
+                    folder=str(folder), name=name, data=data_name)
             if not (folder / data_name).is_file():
-                raise ModelFolderError(f"{folder}: {data_name} is missing (the weights of {name})")
+                raise _error(QT_TRANSLATE_NOOP(
+                    "ModelFolderErrors", "{folder}: {data} is missing (the weights of {name})"),
+                    folder=str(folder), name=name, data=data_name)
             data_files.add(data_name)
     if not ((folder / "tokenizer.json").is_file() or (folder / "tokenizer.model").is_file()):
-        raise ModelFolderError(f"{folder}: no tokenizer (tokenizer.json)")
+        raise _error(QT_TRANSLATE_NOOP("ModelFolderErrors", "{folder}: no tokenizer (tokenizer.json)"),
+                     folder=str(folder))
     template, source = _find_template(folder, model_type)
     decoder = model.get("decoder")
     shape = [decoder.get(k) for k in ("num_hidden_layers", "num_key_value_heads", "head_size")] if isinstance(

@@ -110,8 +110,12 @@ def main(argv: Sequence[str] = ()) -> int:
     window.chat.set_dark(is_dark())
     instance.received.connect(lambda args: open_arguments(window, args))
     window.show()
-    for notice in notices:
-        window.show_notice(f"The {notice}.")
+    if notices:
+        from phidesk.gui.i18n import translate
+        from phidesk.gui.texts_view import localized
+
+        for notice in notices:  # "settings file …; it was kept as … and the default settings are used"
+            window.show_notice(translate("MainWindow", "The {notice}.").format(notice=localized(notice)))
     log.info("window shown; log at %s", log_path)
     _start_housekeeping(store)
     if files:

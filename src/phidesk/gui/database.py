@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from phidesk.gui.i18n import translate
+from phidesk.gui.texts_view import localized
 from phidesk.store import Store, opening
 from phidesk.store.opening import StoreOpenError
 
@@ -35,7 +36,7 @@ def explain(exc: StoreOpenError, log_path: Path | None = None) -> str:
         advice = translate("Database", "You can open a fresh, empty history beside it.")
     text = translate("Database", "Your conversation history\n{path}\n{reason}.\n\nPhiDesk has not changed this file: "
                      "it stays where it is, for a backup or a recovery tool. {advice}").format(
-        path=exc.path, reason=exc.reason, advice=advice)
+        path=exc.path, reason=localized(exc.reason), advice=advice)
     if log_path:
         text += "\n\n" + translate("Database", "Details are in the log: {log}").format(log=log_path)
     return text

@@ -254,7 +254,7 @@ class WindowModels(QMainWindow):
                 settings_module.update({"context_cap": offer.tokens})
             except (UserError, OSError) as exc:
                 self.show_notice(translate("MainWindow", "The larger context applies to this window but could not be "
-                                           "saved: {reason}").format(reason=exc))
+                                           "saved: {reason}").format(reason=localized(exc)))
             if self.model_id:
                 self.load_model(self.model_id)
 

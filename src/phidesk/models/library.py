@@ -380,7 +380,7 @@ def import_path(path: str | Path, model_id: str | None = None, replace: bool = F
                 try:
                     read_model_folder(staging)
                 except ModelFolderError as exc:
-                    raise ModelFolderError(str(exc).replace(str(staging), str(src))) from None
+                    raise ModelFolderError(_moved(message_of(exc), staging, src)) from None
         try:
             return _publish(staging, model_id, source or str(src.resolve()), replace)
         except OSError as exc:
@@ -392,6 +392,14 @@ def import_path(path: str | Path, model_id: str | None = None, replace: bool = F
     finally:
         if staging.exists():
             remove_tree(staging)
+
+
+def _moved(message: str, old: Path, new: Path) -> str:
+    """*message* naming *new* where it named *old* (a Text stays a Text: its values are paths)."""
+    if isinstance(message, Text):
+        return message.with_values(**{key: _moved(value, old, new) for key, value in message.values.items()
+                                      if isinstance(value, str)})
+    return message.replace(str(old), str(new))
 
 
 def remove(model_id: str) -> Path:

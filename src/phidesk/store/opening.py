@@ -23,6 +23,7 @@ from phidesk import paths
 from phidesk.errors import UserError
 from phidesk.store import schema, writers
 from phidesk.store.text import casefold
+from phidesk.texts import QT_TRANSLATE_NOOP, Text
 
 FILE_NAME = "conversations.sqlite3"
 POINTER = "conversations.current"
@@ -34,11 +35,19 @@ KINDS = ("damaged", "newer", "locked", "unreadable")
 
 
 class StoreOpenError(UserError):
-    """The conversation database cannot be used; *kind* is one of :data:`KINDS`. The file was not changed."""
+    """The conversation database cannot be used; *kind* is one of :data:`KINDS`. The file was not changed.
+
+    *reason* says what is wrong with the file ("is locked by another program…"), a Text the window translates.
+    """
 
     def __init__(self, path: Path, kind: str, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
+        super().__init__(Text("DatabaseErrors", QT_TRANSLATE_NOOP("DatabaseErrors", "{path}: {reason}"),
+                              path=str(path), reason=reason))
         self.path, self.kind, self.reason = path, kind, reason
+
+
+def _reason(template: str, /, **values: object) -> Text:
+    return Text("DatabaseErrors", template, **values)
 
 
 def default_path() -> Path:
@@ -84,20 +93,24 @@ def check_header(path: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise StoreOpenError(path, "unreadable", f"cannot be read ({exc.strerror or exc})") from exc
+        raise StoreOpenError(path, "unreadable", _reason(QT_TRANSLATE_NOOP(
+            "DatabaseErrors", "cannot be read ({error})"), error=exc.strerror or str(exc))) from exc
     if not header:
         return  # an empty file: SQLite makes a new database of it, nothing is lost
     if len(header) < HEADER or not header.startswith(MAGIC):
-        raise StoreOpenError(path, "damaged", "is not an SQLite database (damaged, or another kind of file)")
+        raise StoreOpenError(path, "damaged", _reason(QT_TRANSLATE_NOOP(
+            "DatabaseErrors", "is not an SQLite database (damaged, or another kind of file)")))
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     if page_size < 512 or page_size & (page_size - 1):
-        raise StoreOpenError(path, "damaged", f"is damaged (page size {page_size} in its header)")
+        raise StoreOpenError(path, "damaged", _reason(QT_TRANSLATE_NOOP(
+            "DatabaseErrors", "is damaged (page size {size} in its header)"), size=page_size))
     pages = int.from_bytes(header[28:32], "big")
     counter_valid = header[24:28] == header[92:96]  # the in-header size is valid only when these agree
     if counter_valid and pages and pages * page_size > size:
-        raise StoreOpenError(path, "damaged",
-                             f"is truncated ({size:,} bytes, but its header says {pages * page_size:,})")
+        raise StoreOpenError(path, "damaged", _reason(QT_TRANSLATE_NOOP(
+            "DatabaseErrors", "is truncated ({size:,} bytes, but its header says {expected:,})"),
+            size=size, expected=pages * page_size))
 
 
 def connect(path: Path) -> tuple[sqlite3.Connection, int]:
@@ -114,9 +127,10 @@ def connect(path: Path) -> tuple[sqlite3.Connection, int]:
         db.create_function("casefold", 1, casefold, deterministic=True)
         db.execute("PRAGMA busy_timeout = 5000")
         if (found := schema.user_version(db)) > schema.latest_version():  # refused before any write
-            raise StoreOpenError(path, "newer", (
-                f"was written by a newer PhiDesk (schema version {found}; this one knows up to "
-                f"{schema.latest_version()})"))
+            raise StoreOpenError(path, "newer", _reason(QT_TRANSLATE_NOOP(
+                "DatabaseErrors",
+                "was written by a newer PhiDesk (schema version {found}; this one knows up to {known})"),
+                found=found, known=schema.latest_version()))
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = ON")
@@ -125,8 +139,11 @@ def connect(path: Path) -> tuple[sqlite3.Connection, int]:
     except sqlite3.DatabaseError as exc:
         db.close()
         locked = "locked" in str(exc).lower() or getattr(exc, "sqlite_errorcode", 0) in (5, 6)  # BUSY, LOCKED
-        kind, reason = (("locked", "is locked by another program (another PhiDesk, or a backup tool)")
-                        if locked else ("damaged", f"is not a usable conversation database ({exc})"))
+        kind, reason = (
+            ("locked", _reason(QT_TRANSLATE_NOOP(
+                "DatabaseErrors", "is locked by another program (another PhiDesk, or a backup tool)")))
+            if locked else ("damaged", _reason(QT_TRANSLATE_NOOP(
+                "DatabaseErrors", "is not a usable conversation database ({error})"), error=str(exc))))
         raise StoreOpenError(path, kind, reason) from exc
     except BaseException:
         db.close()

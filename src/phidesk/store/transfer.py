@@ -22,6 +22,7 @@ from phidesk.errors import UserError
 from phidesk.store.conversations import Store
 from phidesk.store.records import ROLES, STATUSES, Conversation, ConversationSummary, NewMessage, StoredMessage
 from phidesk.store.text import collapse
+from phidesk.texts import QT_TRANSLATE_NOOP, Text
 
 FORMAT = "phidesk.conversation"
 VERSION = 2  # 2: versions of messages ("parent", "shown"); 1: one line of messages
@@ -146,89 +147,117 @@ def import_json(store: Store, data: str | bytes | dict[str, Any]) -> Conversatio
     doc = _parse(data)
     check = _Checker()
     if doc.get("format") != FORMAT:
-        raise UserError(f"not a PhiDesk conversation: 'format' must be {FORMAT!r}")
+        raise _error(QT_TRANSLATE_NOOP(
+            "ImportErrors", "not a PhiDesk conversation: 'format' must be {format}"), format=repr(FORMAT))
     version = doc.get("version")
     if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
-        raise UserError(f"written by a newer PhiDesk (format version {version}; this one reads {VERSION})")
+        raise _error(QT_TRANSLATE_NOOP(
+            "ImportErrors", "written by a newer PhiDesk (format version {version}; this one reads {known})"),
+            version=version, known=VERSION)
     if version not in (1, VERSION) or isinstance(version, bool):
-        raise UserError(f"'version' must be 1 or {VERSION}")
+        raise _error(QT_TRANSLATE_NOOP("ImportErrors", "'version' must be 1 or {known}"), known=VERSION)
     title = doc.get("title")
     if not isinstance(title, str) or not title.strip() or len(title) > MAX_TITLE:
-        raise UserError(f"'title' must be a non-empty text of at most {MAX_TITLE} characters")
+        raise _error(QT_TRANSLATE_NOOP(
+            "ImportErrors", "'title' must be a non-empty text of at most {limit} characters"), limit=MAX_TITLE)
     check.count(title, "", "title")
     pinned = doc.get("pinned", False)
     if not isinstance(pinned, bool):
-        raise UserError("'pinned' must be true or false")
+        raise _error(QT_TRANSLATE_NOOP("ImportErrors", "'pinned' must be true or false"))
     model_id = check.text(doc, "model_id", "", optional=True)
     system_prompt = check.text(doc, "system_prompt", "", optional=True)
     created_at = _time(doc, "created_at", "")
     _time(doc, "updated_at", "")
     raw = doc.get("messages")
     if not isinstance(raw, list) or not raw:
-        raise UserError("'messages' must be a non-empty list")
+        raise _error(QT_TRANSLATE_NOOP("ImportErrors", "'messages' must be a non-empty list"))
     if len(raw) > MAX_MESSAGES:
-        raise UserError(f"a conversation can hold at most {MAX_MESSAGES} messages, this one has {len(raw)}")
-    messages = [_message(check, item, f"message {number}: ") for number, item in enumerate(raw, start=1)]
+        raise _error(QT_TRANSLATE_NOOP(
+            "ImportErrors", "a conversation can hold at most {limit} messages, this one has {count}"),
+            limit=MAX_MESSAGES, count=len(raw))
+    messages = [_message(check, item, number) for number, item in enumerate(raw, start=1)]
     parents: list[int | None] = [i - 1 if i else None for i in range(len(raw))]  # version 1: one line
     shown = None
     if version == 2:
-        parents = [_parent(item, i, f"message {i + 1}: ") for i, item in enumerate(raw)]
-        shown = _index(doc.get("shown"), len(raw), "", "shown", "one of its messages")
+        parents = [_parent(item, i) for i, item in enumerate(raw)]
+        shown = _index(doc.get("shown"), len(raw), Text("ImportErrors", QT_TRANSLATE_NOOP(
+            "ImportErrors", "'shown' must be one of its messages")))
     return store.insert_conversation(
         title, messages, pinned=pinned, model_id=model_id, system_prompt=system_prompt, created_at=created_at,
         parents=parents, leaf=shown,
     )
 
 
-def _parent(item: dict[str, Any], at: int, where: str) -> int | None:
+def _error(template: str, /, **values: object) -> UserError:
+    """The import's refusal: *template* (marked for translation under "ImportErrors") with *values*."""
+    return UserError(Text("ImportErrors", template, **values))
+
+
+def _where(number: int) -> Text:
+    """What starts the message about a problem in a message: "message 3: " (its number from 1)."""
+    return Text("ImportErrors", QT_TRANSLATE_NOOP("ImportErrors", "message {number}: "), number=number)
+
+
+def _parent(item: dict[str, Any], at: int) -> int | None:
     """The index of the message this one follows: an earlier one; absent: the one before it."""
     if "parent" not in item:
         return at - 1 if at else None
-    return _index(item["parent"], at, where, "parent", "an earlier message (its index from 0) or null")
+    return _index(item["parent"], at, Text("ImportErrors", QT_TRANSLATE_NOOP(
+        "ImportErrors", "{where}'parent' must be an earlier message (its index from 0) or null"), where=_where(at + 1)))
 
 
-def _index(value: object, below: int, where: str, key: str, what: str) -> int | None:
+def _index(value: object, below: int, problem: Text) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < below:
-        raise UserError(f"{where}'{key}' must be {what}")
+        raise UserError(problem)
     return value
 
 
 def _parse(data: str | bytes | dict[str, Any]) -> dict[str, Any]:
     if isinstance(data, (str, bytes)):
         if len(data) > MAX_INPUT_BYTES:
-            raise UserError(f"the file is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB")
+            raise _error(QT_TRANSLATE_NOOP("ImportErrors", "the file is larger than {mb} MB"),
+                mb=MAX_INPUT_BYTES // (1024 * 1024))
         try:
             text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
         except UnicodeDecodeError as exc:
-            raise UserError("not a PhiDesk conversation: the file is not UTF-8 text") from exc
+            raise _error(QT_TRANSLATE_NOOP(
+                "ImportErrors", "not a PhiDesk conversation: the file is not UTF-8 text")) from exc
         # Bounded before it is parsed: a conversation nests 4 levels; thousands would end the parser's recursion.
-        data = jsonfile.loads(text, "the file", max_bytes=MAX_INPUT_BYTES, max_depth=MAX_DEPTH, allow_nan=False)
+        data = jsonfile.loads(text, Text("ImportErrors", QT_TRANSLATE_NOOP("ImportErrors", "the file")),
+                              max_bytes=MAX_INPUT_BYTES, max_depth=MAX_DEPTH, allow_nan=False)
     if not isinstance(data, dict):
-        raise UserError(f"not a PhiDesk conversation: the JSON holds a {type(data).__name__}, not an object")
+        raise _error(QT_TRANSLATE_NOOP(
+            "ImportErrors", "not a PhiDesk conversation: the JSON holds a {kind}, not an object"),
+            kind=type(data).__name__)
     return data
 
 
-def _message(check: _Checker, item: object, where: str) -> NewMessage:
+def _message(check: _Checker, item: object, number: int) -> NewMessage:
     if not isinstance(item, dict):
-        raise UserError(f"{where.rstrip(': ')} must be an object")
+        raise _error(QT_TRANSLATE_NOOP("ImportErrors", "message {number} must be an object"), number=number)
+    where = _where(number)
     role = item.get("role")
     if role not in ROLES:
-        raise UserError(f"{where}'role' must be system, user or assistant")
+        raise _error(QT_TRANSLATE_NOOP(
+            "ImportErrors", "{where}'role' must be system, user or assistant"), where=where)
     content = check.text(item, "content", where)
     if content is None:
-        raise UserError(f"{where}'content' must be text")
+        raise _error(QT_TRANSLATE_NOOP("ImportErrors", "{where}'content' must be text"), where=where)
     images = item.get("images") or []
     if not isinstance(images, list) or len(images) > MAX_IMAGES:
-        raise UserError(f"{where}'images' must be a list of at most {MAX_IMAGES} file paths")
+        raise _error(QT_TRANSLATE_NOOP(
+            "ImportErrors", "{where}'images' must be a list of at most {limit} file paths"),
+            where=where, limit=MAX_IMAGES)
     for path in images:
         if not isinstance(path, str) or not path:
-            raise UserError(f"{where}'images' must hold file paths")
+            raise _error(QT_TRANSLATE_NOOP("ImportErrors", "{where}'images' must hold file paths"), where=where)
         check.count(path, where, "images")
     status = item.get("status", "complete")
     if status not in STATUSES:
-        raise UserError(f"{where}'status' must be one of {', '.join(STATUSES)}")
+        raise _error(QT_TRANSLATE_NOOP("ImportErrors", "{where}'status' must be one of {statuses}"),
+            where=where, statuses=", ".join(STATUSES))
     return NewMessage(
         role=role,
         content=content,
@@ -243,7 +272,8 @@ def _message(check: _Checker, item: object, where: str) -> NewMessage:
 
 
 class _Checker:
-    """Type checks that also count the text seen, against MAX_TEXT_BYTES."""
+    """Type checks that also count the text seen, against MAX_TEXT_BYTES. *where* starts each message: "" for the
+    conversation's own keys, :func:`_where` for a message's."""
 
     def __init__(self) -> None:
         self.text_bytes = 0
@@ -254,7 +284,10 @@ class _Checker:
         if value is None and optional:
             return None
         if not isinstance(value, str):
-            raise UserError(f"{where}'{key}' must be text" + (" or null" if optional else ""))
+            if optional:
+                raise _error(QT_TRANSLATE_NOOP("ImportErrors", "{where}'{key}' must be text or null"),
+                    where=where, key=key)
+            raise _error(QT_TRANSLATE_NOOP("ImportErrors", "{where}'{key}' must be text"), where=where, key=key)
         self.count(value, where, key)
         return value
 
@@ -263,11 +296,13 @@ class _Checker:
         if value is None:
             return None
         if not isinstance(value, dict):
-            raise UserError(f"{where}'{key}' must be an object or null")
+            raise _error(QT_TRANSLATE_NOOP("ImportErrors", "{where}'{key}' must be an object or null"),
+                where=where, key=key)
         try:
             text = json.dumps(value, ensure_ascii=False, allow_nan=False)
         except (TypeError, ValueError, RecursionError) as exc:
-            raise UserError(f"{where}'{key}' must hold only JSON values") from exc
+            raise _error(QT_TRANSLATE_NOOP("ImportErrors", "{where}'{key}' must hold only JSON values"),
+                where=where, key=key) from exc
         self.count(text, where, key)
         return value
 
@@ -275,9 +310,11 @@ class _Checker:
         try:
             self.text_bytes += len(text.encode("utf-8"))
         except UnicodeEncodeError as exc:
-            raise UserError(f"{where}'{key}' is not valid Unicode text") from exc
+            raise _error(QT_TRANSLATE_NOOP("ImportErrors", "{where}'{key}' is not valid Unicode text"),
+                where=where, key=key) from exc
         if self.text_bytes > MAX_TEXT_BYTES:
-            raise UserError(f"the conversation holds more than {MAX_TEXT_BYTES // (1024 * 1024)} MB of text")
+            raise _error(QT_TRANSLATE_NOOP(
+                "ImportErrors", "the conversation holds more than {mb} MB of text"), mb=MAX_TEXT_BYTES // (1024 * 1024))
 
 
 def _time(obj: dict[str, Any], key: str, where: str) -> float | None:
@@ -285,7 +322,8 @@ def _time(obj: dict[str, Any], key: str, where: str) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
-        raise UserError(f"{where}'{key}' must be a time in seconds since 1970")
+        raise _error(QT_TRANSLATE_NOOP("ImportErrors", "{where}'{key}' must be a time in seconds since 1970"),
+            where=where, key=key)
     return float(value)
 
 
