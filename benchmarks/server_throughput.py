@@ -8,7 +8,9 @@ streamed answer through LocalServer read by an HTTP client in a process of its o
 repetition penalty 1.0 as the bare loop). The client times the content chunks as they arrive and takes the token
 count from the usage chunk: (tokens - 1) / (last chunk - first chunk); a chunk carries several tokens when the
 client fell behind. Each round also streams the same answer from the EngineClient directly (no server), so the
-server's own share of any gap is ``server_vs_direct``. Prints one JSON line: the medians and their ratios.
+server's own share of any gap is ``server_vs_direct``, and that answer's decode speed on the worker's own clock
+(``worker_ratio``: what the engine itself costs, before any transport). Prints one JSON line: the medians and
+their ratios.
 """
 
 from __future__ import annotations
@@ -47,12 +49,12 @@ def main() -> None:
     args = parser.parse_args()
 
     from phidesk.engine.client import EngineClient
-    from phidesk.engine.protocol import Message, Sampling, Token
+    from phidesk.engine.protocol import Finished, Message, Sampling, Token
     from phidesk.models import starter
     from phidesk.server import LocalServer
 
     model = args.model or starter.build_cached()
-    bare, served, direct, tokens = [], [], [], []
+    bare, served, direct, worker, tokens = [], [], [], [], []
     with tempfile.TemporaryDirectory() as tmp, EngineClient(log_path=Path(tmp) / "worker.log") as engine:
         engine.load(model, "cpu", 4096)
         server = LocalServer(engine, model_id="bench", port=0)
@@ -61,10 +63,15 @@ def main() -> None:
         try:
             for round_no in range(args.rounds):
                 bare.append(engine.measure_bare(PROMPT, args.new_tokens)["decode_tok_s"])
-                stamps = [time.perf_counter() for event in engine.generate(
-                    [Message("user", f"{PROMPT} [{round_no}]")],
-                    Sampling(temperature=0, repetition_penalty=1.0, max_new_tokens=args.new_tokens),
-                    conversation=f"direct-{round_no}") if isinstance(event, Token)]
+                stamps = []
+                for event in engine.generate([Message("user", f"{PROMPT} [{round_no}]")],
+                                             Sampling(temperature=0, repetition_penalty=1.0,
+                                                      max_new_tokens=args.new_tokens),
+                                             conversation=f"direct-{round_no}"):
+                    if isinstance(event, Token):
+                        stamps.append(time.perf_counter())
+                    elif isinstance(event, Finished):
+                        worker.append(event.stats.decode_tok_s)  # the worker's own clock: no transport
                 direct.append((len(stamps) - 1) / (stamps[-1] - stamps[0]))
                 body = {"model": "bench", "stream": True, "temperature": 0, "max_tokens": args.new_tokens,
                         "stream_options": {"include_usage": True},
@@ -80,8 +87,10 @@ def main() -> None:
     print(json.dumps({"rounds": args.rounds, "bare_decode_tok_s": round(statistics.median(bare), 1),
                       "server_decode_tok_s": round(statistics.median(served), 1),
                       "direct_decode_tok_s": round(statistics.median(direct), 1),
+                      "worker_decode_tok_s": round(statistics.median(worker), 1),
                       "ratio": round(statistics.median(served) / statistics.median(bare), 3),
                       "direct_ratio": round(statistics.median(direct) / statistics.median(bare), 3),
+                      "worker_ratio": round(statistics.median(worker) / statistics.median(bare), 3),
                       "server_vs_direct": round(statistics.median(served) / statistics.median(direct), 3),
                       "server_tokens": tokens}))
 
