@@ -477,7 +477,7 @@ class Worker:
             clean = bool(text)
             if text:
                 emitted.append(text)
-                self.emit(Token(id=request_id, text=text))
+                self.channel.emit_token(Token(id=request_id, text=text), first=len(emitted) == 1)
             if count >= sampling.max_new_tokens:
                 reason = "length"
                 break
