@@ -94,7 +94,7 @@ class WindowRemote(QMainWindow):
         found = remote.remote_model(model_id)
         if found is None:
             self._give_back(text, images)
-            self.show_notice(translate("Remote", "The endpoint {endpoint} is no longer set up: add it again under "
+            self.show_notice(translate("RemoteChat", "The endpoint {endpoint} is no longer set up: add it again under "
                                        "Models → Remote endpoints, or pick another model.").format(
                 endpoint=endpoint_name(model_id)))
             return
@@ -102,9 +102,9 @@ class WindowRemote(QMainWindow):
         host = host_of(endpoint.base_url)
         if self.prefs.offline:
             self._give_back(text, images)
-            self.show_notice(translate("Remote", "Offline is on (Settings → Network), so nothing is sent to {host}: "
+            self.show_notice(translate("RemoteChat", "Offline is on (Settings → Network), so nothing is sent to {host}: "
                                        "turn it off to use {endpoint}, or pick a model on this computer.").format(
-                host=host, endpoint=endpoint.name), [(translate("Remote", "Settings…"), self.open_settings)])
+                host=host, endpoint=endpoint.name), [(translate("RemoteChat", "Settings…"), self.open_settings)])
             return
         if not self._was_confirmed(endpoint.name, host):
             self._confirm(host, text, images)
@@ -120,15 +120,15 @@ class WindowRemote(QMainWindow):
 
     def _confirm(self, host: str, text: str, images: list[str]) -> None:
         """Asks without blocking (window-modal); Send goes on with the question, Cancel gives it back."""
-        box = QMessageBox(QMessageBox.Icon.Question, translate("Remote", "Send to {host}?").format(host=host), "",
+        box = QMessageBox(QMessageBox.Icon.Question, translate("RemoteChat", "Send to {host}?").format(host=host), "",
                           Button.Yes | Button.Cancel, self)
         box.setObjectName("remoteConfirm")
-        box.setText(translate("Remote", "This conversation will be sent to {host}. Send?").format(host=host))
-        box.setInformativeText(translate("Remote", "Its messages leave this computer for that server each time you "
+        box.setText(translate("RemoteChat", "This conversation will be sent to {host}. Send?").format(host=host))
+        box.setInformativeText(translate("RemoteChat", "Its messages leave this computer for that server each time you "
                                          "send. PhiDesk asks once per conversation."))
         box.setDefaultButton(Button.Yes)
         standard_buttons(box)
-        box.button(Button.Yes).setText(translate("Remote", "Send"))
+        box.button(Button.Yes).setText(translate("RemoteChat", "Send"))
         conversation_id = self.conversation_id
         self.confirm_box = box
 
@@ -171,34 +171,34 @@ class WindowRemote(QMainWindow):
         found = remote.remote_model(model_id) if model_id else None
         host = host_of(found[0].base_url) if found else (endpoint_name(model_id) if model_id else "")
         model = found[1] if found else ""
-        edit: list[Action] = ([(translate("Remote", "Edit endpoint"), lambda: self.edit_endpoint(found[0]))]
+        edit: list[Action] = ([(translate("RemoteChat", "Edit endpoint"), lambda: self.edit_endpoint(found[0]))]
                               if found else [])
         if code == "remote_unreachable":
-            text = translate("Remote", "{host} could not be reached: check the base URL and your network.")
+            text = translate("RemoteChat", "{host} could not be reached: check the base URL and your network.")
         elif code == "remote_auth":
-            text = translate("Remote", "{host} refused the API key: check the key (Edit endpoint).")
+            text = translate("RemoteChat", "{host} refused the API key: check the key (Edit endpoint).")
         elif code == "remote_not_found":
-            text = translate("Remote", "{host} has no model {model}: check the model names (Edit endpoint) or pick "
+            text = translate("RemoteChat", "{host} has no model {model}: check the model names (Edit endpoint) or pick "
                              "another model.")
         elif code == "remote_rate_limited":
             wait = getattr(failure, "retry_after_s", None)
-            text = (translate("Remote", "{host} is busy for you (rate limit): send again in %n second(s).", None,
+            text = (translate("RemoteChat", "{host} is busy for you (rate limit): send again in %n second(s).", None,
                               max(1, round(wait))) if wait
-                    else translate("Remote", "{host} is busy for you (rate limit): wait a little, then send again."))
+                    else translate("RemoteChat", "{host} is busy for you (rate limit): wait a little, then send again."))
             edit = []
         elif code == "remote_server_error":
-            text = translate("Remote", "{host} had a server error: try again later, or pick another model.")
+            text = translate("RemoteChat", "{host} had a server error: try again later, or pick another model.")
             edit = []
         elif code == "remote_stream_broken":
-            text = translate("Remote", "The connection to {host} broke in the middle of the answer: what came is "
+            text = translate("RemoteChat", "The connection to {host} broke in the middle of the answer: what came is "
                              "kept, marked as cut. Regenerate to ask again.")
             edit = []
         elif code == "remote_timeout":
-            text = translate("Remote", "{host} did not answer in time: try again later.")
+            text = translate("RemoteChat", "{host} did not answer in time: try again later.")
             edit = []
         elif code == "remote_offline":
-            text = translate("Remote", "Offline is on (Settings → Network), so nothing was sent to {host}.")
-            edit = [(translate("Remote", "Settings…"), self.open_settings)]
+            text = translate("RemoteChat", "Offline is on (Settings → Network), so nothing was sent to {host}.")
+            edit = [(translate("RemoteChat", "Settings…"), self.open_settings)]
         else:
             return
         self.show_notice(text.format(host=host, model=model), edit)
