@@ -249,3 +249,19 @@ def test_a_stream_cut_mid_answer_keeps_the_part_and_marks_it(qtbot: object, wind
     assert text == "part0 part1 part2 "
     assert window.chat.messages[-1].text == text
     assert window.chat.messages[-1].note.text() == "cut: the connection to the server broke here"
+
+
+def test_regenerate_in_a_remote_conversation_asks_the_endpoint_again(
+        qtbot: object, window: MainWindow, server_url: str) -> None:
+    add("team", server_url, ["starter"])
+    pick(window, "team/starter")
+    with qtbot.waitSignal(window.bridge.finished, timeout=ANSWER_TIMEOUT_MS):  # type: ignore[attr-defined]
+        type_and_send(qtbot, window, QUESTION)
+        confirm(qtbot, window, QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(window.bridge.finished, timeout=ANSWER_TIMEOUT_MS):  # type: ignore[attr-defined]
+        window.chat.regenerate_requested.emit(1)
+        assert window.confirm_box is None  # confirmed for this conversation already
+    assert window.bridge.client.worker_pid is None  # no local model was started for it
+    answer = window.store.get_conversation(window.conversation_id or 0).messages[-1]
+    assert (answer.version, answer.status, answer.model) == (2, "complete", "team/starter")
+    assert "Paris" in answer.content

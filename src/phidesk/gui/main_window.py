@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Slot
@@ -399,16 +400,25 @@ class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, W
     def _ask_remote(self, text: str, images: list[str]) -> None:
         model_id = self.chat_model
         assert model_id is not None
-        client = self.remote_client(model_id)
-        if client is None:  # removed while the confirmation was open
+        if self.remote_client(model_id) is None:  # removed while the confirmation was open
             self.send_remote(model_id, text, images)
             return
         editing = self._editing
         self.cancel_edit(restore=False)
-        result = self.service.ask(text, images, sampling=self.prefs.sampling, model=model_id, provider="remote",
-                                  edit=editing)
+        self._remote_answer(model_id, lambda _client: self.service.ask(
+            text, images, sampling=self.prefs.sampling, model=model_id, provider="remote", edit=editing), editing)
+
+    def _remote_answer(self, model_id: str, start: Callable[[RemoteClient], Answer | Refused],
+                       editing: int | None = None) -> None:
+        """A remote answer (ask, regenerate, continue): *start* has the service store it; the endpoint writes it."""
+        client = self.remote_client(model_id)
+        if client is None or self.bridge.busy:
+            return
+        result = start(client)
         if isinstance(result, Answer):
             self.confirmed_new_conversation(result.conversation_id)
+        else:
+            client.close()
         self._begin(result, editing, client)
 
     def _begin(self, result: Answer | Refused, editing: int | None = None, client: RemoteClient | None = None) -> None:

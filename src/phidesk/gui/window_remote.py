@@ -10,6 +10,7 @@ conversation holds: an answer already written there by one of that endpoint's mo
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMainWindow, QMessageBox
@@ -89,11 +90,16 @@ class WindowRemote(QMainWindow):
 
     # --- a question to a remote model ---------------------------------------------------------------------
     def send_remote(self, model_id: str, text: str, images: list[str]) -> None:
-        """The checks before a remote question: the Offline setting, the endpoint, the confirmation, the key;
-        then the question goes on as any other (``_go_on``). Whatever stops it gives the text back."""
+        """The checks before a remote question: the Offline setting, the endpoint, the confirmation; then the
+        question goes on as any other (``_go_on``). Whatever stops it gives the text back."""
+        self.remote_checked(model_id, lambda: self._go_on(text, images), lambda: self._give_back(text, images))
+
+    def remote_checked(self, model_id: str, then: Callable[[], None], back: Callable[[], None]) -> None:
+        """*then* once the Offline setting, the endpoint and the conversation's confirmation allow *model_id*;
+        else a notice, and *back* (what the user typed goes back to the composer)."""
         found = remote.remote_model(model_id)
         if found is None:
-            self._give_back(text, images)
+            back()
             self.show_notice(translate("RemoteChat", "The endpoint {endpoint} is no longer set up: add it again under "
                                        "Models → Remote endpoints, or pick another model.").format(
                 endpoint=endpoint_name(model_id)))
@@ -101,15 +107,16 @@ class WindowRemote(QMainWindow):
         endpoint, _model = found
         host = host_of(endpoint.base_url)
         if self.prefs.offline:
-            self._give_back(text, images)
-            self.show_notice(translate("RemoteChat", "Offline is on (Settings → Network), so nothing is sent to {host}: "
-                                       "turn it off to use {endpoint}, or pick a model on this computer.").format(
-                host=host, endpoint=endpoint.name), [(translate("RemoteChat", "Settings…"), self.open_settings)])
+            back()
+            blocked = translate("RemoteChat", "Offline is on (Settings → Network), so nothing is sent to {host}: "
+                                "turn it off to use {endpoint}, or pick a model on this computer.")
+            self.show_notice(blocked.format(host=host, endpoint=endpoint.name),
+                             [(translate("RemoteChat", "Settings…"), self.open_settings)])
             return
         if not self._was_confirmed(endpoint.name, host):
-            self._confirm(host, text, images)
+            self._confirm(host, then, back)
             return
-        self._go_on(text, images)
+        then()
 
     def _was_confirmed(self, endpoint: str, host: str) -> bool:
         conversation_id = self.conversation_id
@@ -118,7 +125,7 @@ class WindowRemote(QMainWindow):
         return conversation_id is not None and any(
             m.role == "assistant" and (m.model or "").startswith(endpoint + "/") for m in self.service.messages)
 
-    def _confirm(self, host: str, text: str, images: list[str]) -> None:
+    def _confirm(self, host: str, then: Callable[[], None], back: Callable[[], None]) -> None:
         """Asks without blocking (window-modal); Send goes on with the question, Cancel gives it back."""
         box = QMessageBox(QMessageBox.Icon.Question, translate("RemoteChat", "Send to {host}?").format(host=host), "",
                           Button.Yes | Button.Cancel, self)
@@ -138,13 +145,13 @@ class WindowRemote(QMainWindow):
             self.activateWindow()
             self.composer.editor.setFocus()
             if Button(result) != Button.Yes:
-                self._give_back(text, images)
+                back()
                 return
             self._confirmed.add((conversation_id, host))
             if self.conversation_id != conversation_id:  # the user went elsewhere meanwhile: nothing is sent
-                self._give_back(text, images)
+                back()
                 return
-            self._go_on(text, images)
+            then()
 
         box.finished.connect(done)
         box.open()
@@ -184,7 +191,8 @@ class WindowRemote(QMainWindow):
             wait = getattr(failure, "retry_after_s", None)
             text = (translate("RemoteChat", "{host} is busy for you (rate limit): send again in %n second(s).", None,
                               max(1, round(wait))) if wait
-                    else translate("RemoteChat", "{host} is busy for you (rate limit): wait a little, then send again."))
+                    else translate("RemoteChat", "{host} is busy for you (rate limit): wait a little, then send "
+                                   "again."))
             edit = []
         elif code == "remote_server_error":
             text = translate("RemoteChat", "{host} had a server error: try again later, or pick another model.")
