@@ -40,7 +40,8 @@ if TYPE_CHECKING:
     from phidesk.engine.line import Turn
 
 log = logging.getLogger(__name__)
-__all__ = ["CODES", "USER_CODES", "RemoteClient", "RemoteError", "RemoteFailed", "call_errors", "offline_error"]
+__all__ = ["CODES", "USER_CODES", "RemoteClient", "RemoteError", "RemoteFailed", "call_errors", "client_for",
+           "offline_error"]
 
 USER_CODES = frozenset({"remote_unreachable", "remote_auth", "remote_not_found", "remote_rate_limited",
                         "remote_offline"})  # the user can act (URL, key, model, wait, Offline); else the server's
@@ -284,3 +285,26 @@ class RemoteClient:
         if client is not None:
             with contextlib.suppress(Exception):
                 client.close()
+
+
+_clients: dict[str, RemoteClient] = {}
+_clients_lock = threading.Lock()
+
+
+def client_for(model_id: str) -> RemoteClient | None:
+    """The RemoteClient of an ``ENDPOINT/MODEL`` id (one per id, kept: it remembers what its endpoint accepts), or
+    None for any other id (a local model): the chat service's ``clients``. The endpoint, its URL and its key are
+    read again each time, so an endpoint changed or removed meanwhile is never used as it was."""
+    found = remote_model(model_id)
+    if found is None:
+        return None
+    endpoint, model = found
+    key = api_key(endpoint.name)
+    with _clients_lock:
+        kept = _clients.get(model_id)
+        if kept is not None and kept.endpoint == endpoint and kept._key == key:
+            return kept
+        _clients[model_id] = RemoteClient(endpoint, model, key)
+        if kept is not None:
+            kept.close()
+        return _clients[model_id]
