@@ -122,6 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
     from phidesk.server.command import add_parser as add_serve
 
     add_serve(sub)
+    from phidesk.remote.command import add_parser as add_endpoints
+
+    add_endpoints(sub, _Parser)
 
     bench = sub.add_parser("bench", help="measure load, prefill and decode speed against a bare onnxruntime-genai loop")
     bench.add_argument("-m", "--model")
@@ -199,6 +202,11 @@ def cmd_chat(args: argparse.Namespace) -> int:
     if prompt is not None and not prompt.strip():
         raise UserError("the prompt is empty: ask something, e.g. phidesk chat \"What is a prime number?\"")
     prefs = settings.load()
+    if args.model:
+        from phidesk.remote.endpoints import remote_model
+
+        if remote_model(args.model) is not None:
+            return _chat_remote(args, prompt, prefs)
     model_path = _resolve_model(args.model, prefs)
     from phidesk.engine.modelinfo import read_model_folder
 
@@ -255,6 +263,54 @@ def cmd_chat(args: argparse.Namespace) -> int:
         return EXIT_OK if stats.finish_reason != "cancelled" else 130  # 130: stopped with Ctrl+C
 
 
+def _chat_remote(args: argparse.Namespace, prompt: str | None, prefs: settings.Settings) -> int:
+    """``phidesk chat -m ENDPOINT/MODEL``: one question to a remote endpoint (said on stderr first)."""
+    from phidesk import console
+    from phidesk.remote import endpoints
+    from phidesk.remote.client import RemoteClient
+    from phidesk.remote.command import ask_key
+
+    found = endpoints.remote_model(args.model)
+    assert found is not None
+    endpoint, model = found
+    if prompt is None:
+        prompt = console.lenient(sys.stdin.read()).strip() if not sys.stdin.isatty() else ""
+        if not prompt:
+            raise UserError("give the question as an argument or on stdin (a remote model has no interactive chat)")
+    key = endpoints.api_key(endpoint.name)
+    if key is None and endpoints.credential_store() is None:
+        key = ask_key(endpoint.name)
+    sampling = _sampling(args, prefs)
+    system = console.lenient(args.system) if args.system is not None else prefs.system_prompt
+    client = RemoteClient(endpoint, model, key)
+    if not prefs.offline:
+        _err(f"this conversation will be sent to {endpoint.host}")
+    service = ChatService(None, None, system_prompt=system or "", clients=lambda _m: client)
+    try:
+        answer = console.run_answer(service, service.ask(prompt, list(args.image), sampling=sampling,
+                                                         model=args.model, provider="remote"), stream=not args.json)
+    finally:
+        client.close()
+    if answer.failure:
+        raise _fail_from(answer.failure)
+    stats = answer.stats
+    assert stats is not None
+    if args.json:
+        print(json.dumps({"text": answer.text, "model": args.model, "provider": "remote", "host": endpoint.host,
+                          "prompt_tokens": stats.prompt_tokens, "generated_tokens": stats.generated_tokens,
+                          "ttft_s": round(stats.ttft_s, 4), "decode_tok_s": round(stats.decode_tok_s, 2),
+                          "finish_reason": stats.finish_reason}, ensure_ascii=False))
+    else:
+        print()
+    return EXIT_OK if stats.finish_reason != "cancelled" else 130
+
+
+def cmd_endpoints(args: argparse.Namespace) -> int:
+    from phidesk.remote.command import cmd_endpoints as run
+
+    return run(args)
+
+
 def cmd_models(args: argparse.Namespace) -> int:
     from phidesk.models import library, starter
 
@@ -272,8 +328,12 @@ def cmd_models(args: argparse.Namespace) -> int:
                 "context_length": info.context_length if info else None,
                 "size_mb": round(info.size_bytes / 1e6, 1) if info else None, "source": m.source,
             })
+        from phidesk.remote.endpoints import load_endpoints
+
+        remote = [{"id": e.model_id(m), "remote": True, "host": e.host, "usable": True}
+                  for e in load_endpoints() for m in e.models]
         if getattr(args, "json", False):
-            print(json.dumps(rows, indent=2))
+            print(json.dumps(rows + remote, indent=2))
         elif not rows:
             print("No models installed. Try: phidesk models starter")
         else:
@@ -282,6 +342,8 @@ def cmd_models(args: argparse.Namespace) -> int:
                 detail = (f"{r['type']:6} {r['architecture']:8} ctx {r['context_length']:>6}  {r['size_mb']:>8} MB"
                           if r["usable"] else f"BROKEN: {r['problem']}")
                 print(for_stream(f"{mark} {r['id']:28} {detail}", sys.stdout))
+        for r in [] if getattr(args, "json", False) else remote:
+            print(for_stream(f"  {r['id']:28} remote: {r['host']}", sys.stdout))
         return EXIT_OK
     if command == "starter":
         model = starter.ensure_starter(progress=_err)
@@ -464,7 +526,7 @@ def cmd_gui(_args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"chat": cmd_chat, "models": cmd_models, "bench": cmd_bench, "hardware": cmd_hardware,
-            "about": cmd_about, "gui": cmd_gui, "serve": cmd_serve}
+            "about": cmd_about, "gui": cmd_gui, "serve": cmd_serve, "endpoints": cmd_endpoints}
 
 
 def _settings_warnings() -> None:

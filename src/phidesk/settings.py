@@ -61,6 +61,9 @@ class Settings:
     # The window's local OpenAI-compatible server (127.0.0.1 only): off unless the user turns it on.
     server: bool = False
     server_port: int = 8765
+    # Remote OpenAI-API endpoints the user added (phidesk.remote.endpoints): name, base_url, models, preset.
+    # Their API keys are never here: they live in the OS credential store.
+    endpoints: list[dict[str, Any]] = field(default_factory=list)
     sampling: Sampling = field(default_factory=Sampling)
     # Window geometry and splitter sizes, written by the GUI.
     ui: dict[str, Any] = field(default_factory=dict)
@@ -142,6 +145,52 @@ _CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
                     Text("SettingsErrors", QT_TRANSLATE_NOOP("SettingsErrors",
                                                              "server_port must be a port number from 1 to 65535"))),
 }
+
+
+MAX_ENDPOINTS = 50
+MAX_ENDPOINT_MODELS = 50
+MAX_MODEL_NAME = 200
+MAX_URL = 2000
+ENDPOINT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+"""An endpoint's name: the first part of its models' ids ("NAME/MODEL"), so no slash; letters, digits, . _ -."""
+ENDPOINT_KEYS = ("name", "base_url", "models", "preset")
+
+
+def endpoint_problem(entry: object) -> str | None:
+    """Why *entry* is not a stored endpoint ({name, base_url, models, preset}), or None. The message is a Text."""
+    if not isinstance(entry, dict) or set(entry) - set(ENDPOINT_KEYS) or not {"name", "base_url"} <= set(entry):
+        return Text("SettingsErrors", QT_TRANSLATE_NOOP(
+            "SettingsErrors", "an endpoint must be an object with name, base_url, models and preset"))
+    name, url, models = entry["name"], entry["base_url"], entry.get("models", [])
+    if not isinstance(name, str) or not ENDPOINT_NAME.match(name):
+        return Text("SettingsErrors", QT_TRANSLATE_NOOP(
+            "SettingsErrors", "an endpoint's name must be 1 to 40 letters, digits, dots, dashes or underscores"))
+    if not isinstance(url, str) or len(url) > MAX_URL or not re.match(r"^https?://[^\s/?#]+[^\s]*$", url, re.I):
+        return Text("SettingsErrors", QT_TRANSLATE_NOOP(
+            "SettingsErrors", "endpoint {name}: the base URL must start with http:// or https:// and name a host"),
+                    name=name)
+    if not isinstance(models, list) or len(models) > MAX_ENDPOINT_MODELS or not all(
+            isinstance(m, str) and 0 < len(m) <= MAX_MODEL_NAME and m.isprintable() and m.strip() == m
+            for m in models) or len(set(models)) != len(models):
+        return Text("SettingsErrors", QT_TRANSLATE_NOOP(
+            "SettingsErrors", "endpoint {name}: models must be at most {limit} different names"),
+                    name=name, limit=MAX_ENDPOINT_MODELS)
+    if not isinstance(entry.get("preset", ""), str) or len(entry.get("preset", "")) > 40:
+        return Text("SettingsErrors", QT_TRANSLATE_NOOP(
+            "SettingsErrors", "endpoint {name}: preset must be a short text"), name=name)
+    return None
+
+
+def _endpoints_ok(value: object) -> bool:
+    if not isinstance(value, list) or len(value) > MAX_ENDPOINTS:
+        return False
+    names = [e.get("name") for e in value if isinstance(e, dict)]
+    return all(endpoint_problem(e) is None for e in value) and len(set(names)) == len(value)
+
+
+_CHECKS["endpoints"] = (_endpoints_ok, Text("SettingsErrors", QT_TRANSLATE_NOOP(
+    "SettingsErrors", "endpoints must be a list of at most {limit} endpoints with different names, each with a "
+    "name, an http(s) base URL and at most {models} models"), limit=MAX_ENDPOINTS, models=MAX_ENDPOINT_MODELS))
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:

@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pytest
 
+from phidesk import settings
+
 ROOT = Path(__file__).resolve().parents[2]
 ALIVE_S = 45
 TRACED = ("%network,openat,open,creat,mkdir,mkdirat,rename,renameat,renameat2,link,linkat,symlink,symlinkat,"
@@ -120,6 +122,10 @@ def test_the_parsers_catch_what_the_runtime_did() -> None:
 def test_the_window_sends_nothing_and_writes_only_its_own_folders(starter_installed: Path, phidesk_home: Path,
                                                                   tmp_path: Path) -> None:
     strace = _strace()
+    # A remote endpoint configured but never used: it must cost no connection (nor a credential store lookup that
+    # reaches for the network) while the window runs.
+    settings.update({"endpoints": [{"name": "work", "base_url": "http://192.0.2.1:8000/v1", "models": ["phi"],
+                                    "preset": ""}]})
     user_home = tmp_path / "empty-home"
     user_home.mkdir()
     temp = tmp_path / "tmp"

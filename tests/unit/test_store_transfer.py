@@ -143,3 +143,14 @@ def test_export_file_names(title: str, name: str, tmp_path: Path) -> None:
     assert path.parent == tmp_path
     path.write_text("ok", encoding="utf-8")  # the OS takes it
     assert [p.name for p in tmp_path.iterdir()] == [proposed]
+
+
+def test_markdown_marks_an_answer_from_a_remote_endpoint(store: Store) -> None:
+    conv = store.create_conversation("Remote")
+    store.add_message(conv.id, "user", "q")
+    store.add_message(conv.id, "assistant", "local answer", model="starter")
+    store.add_message(conv.id, "user", "q2")
+    store.add_message(conv.id, "assistant", "remote answer", model="team/phi-3.5-mini")
+    text = export_markdown(store.get_conversation(conv.id))
+    assert "## Assistant (starter)\n" in text
+    assert "## Assistant (team/phi-3.5-mini, remote)\n" in text

@@ -55,6 +55,7 @@ class Answer:
     image_tokens: list[int] = field(default_factory=list)
     dirty: bool = False
     resumed: str | None = None  # a continued answer: its status before (it goes back to it if the engine fails)
+    model: str | None = None  # the model id it was asked of ("ENDPOINT/MODEL": a remote one)
 
     @property
     def cache_key(self) -> str:

@@ -23,6 +23,10 @@ Every write names what its caller saw (``after=`` / ``last_id=``): another windo
 deleted the conversation meanwhile makes the write a :class:`Refused` (``changed`` / ``missing``) and writes
 nothing. A full disk keeps the streaming answer in memory (:class:`AnswerSaver`) until it can be written.
 
+Which client answers: ``client`` (the local engine), unless ``clients(model_id)`` gives another for the answer's
+model (``phidesk.remote.client.client_for``: a RemoteClient for an ``ENDPOINT/MODEL`` id); ``client_for(model)``
+says which, for front ends that run the stream themselves.
+
 Without a store (the CLI's chat, which keeps nothing) the conversation lives only in memory.
 The service is not thread-safe: call it from one thread (the window's GUI thread; the CLI's main thread).
 
@@ -39,7 +43,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from phidesk.chat.answer import RETURNED, Answer, Refused, Returned, stats_dict
 from phidesk.chat.continuing import CANNOT_CONTINUE, can_continue
@@ -72,20 +76,33 @@ from phidesk.store.text import title_from
 
 if TYPE_CHECKING:
     from phidesk.engine.client import EngineClient
+    from phidesk.engine.line import Turn
 
 log = logging.getLogger(__name__)
 
 FLUSH_INTERVAL_S = 0.5  # a streaming answer reaches the database at least this often while tokens arrive
 BUSY = "An answer is still being written: wait for it, or stop it, then try again."
-__all__ = ["RETURNED", "Answer", "ChatService", "Refused", "Returned", "stats_dict"]
+__all__ = ["RETURNED", "Answer", "AnswerClient", "ChatService", "Refused", "Returned", "stats_dict"]
+
+
+class AnswerClient(Protocol):
+    """What streams an answer: the local EngineClient or a RemoteClient (the same events)."""
+
+    def generate(self, messages: Sequence[Message], sampling: Sampling | None = None, images: Sequence[str] = (), *,
+                 conversation: str = "", continue_last: bool = False, turn: Turn | None = None) -> Iterator[Event]: ...
+
+    def stop(self) -> None: ...
 
 
 class ChatService:
     def __init__(self, store: Store | None = None, client: EngineClient | None = None, *, system_prompt: str = "",
                  flush_interval_s: float = FLUSH_INTERVAL_S, clock: Callable[[], float] = time.monotonic,
                  on_save_problem: Callable[[str], None] | None = None,
-                 on_saved_again: Callable[[], None] | None = None) -> None:
+                 on_saved_again: Callable[[], None] | None = None,
+                 clients: Callable[[str], AnswerClient | None] | None = None) -> None:
         self.store, self.client = store, client
+        self.clients = clients  # model id -> the client for it (None: the local engine's)
+        self._running: AnswerClient | None = None  # the client streaming the answer (events())
         self.system_prompt = system_prompt  # used when the conversation has none of its own
         self.flush_interval_s = flush_interval_s
         self._clock = clock
@@ -236,7 +253,7 @@ class ChatService:
                            f"The disk holding {folder} is full: free some disk space, then continue again."
                            if is_disk_full(exc) else f"The answer could not be continued ({exc}): try again.")
         self.answer = Answer(last.id, messages, sampling, conversation_id=self.conversation_id or 0,
-                             text=last.content, resumed=last.status)
+                             text=last.content, resumed=last.status, model=model or last.model)
         self._write(self.answer, status="streaming", model=model, provider=provider)
         self._last_flush = self._clock()
         return self.answer
@@ -246,13 +263,23 @@ class ChatService:
         return self._context(len(self.messages) if self.store is None else None)
 
     # --- the answer's events --------------------------------------------------------------------------
+    def client_for(self, model: str | None) -> AnswerClient | None:
+        """The client that answers with *model*: ``clients(model)`` when it gives one, else the local engine's."""
+        other = self.clients(model) if self.clients is not None and model else None
+        return other if other is not None else self.client
+
     def events(self, answer: Answer) -> Iterator[Event]:
-        """Run ``answer`` on the engine on this thread: each event is fed to the service, then yielded."""
-        assert self.client is not None, "a service without a client is fed by its front end"
-        for event in self.client.generate(answer.messages, answer.sampling, conversation=answer.cache_key,
-                                          continue_last=answer.resumed is not None):
-            self.feed(event)
-            yield event
+        """Run ``answer`` on its client on this thread: each event is fed to the service, then yielded."""
+        client = self.client_for(answer.model)
+        assert client is not None, "a service without a client is fed by its front end"
+        self._running = client
+        try:
+            for event in client.generate(answer.messages, answer.sampling, conversation=answer.cache_key,
+                                         continue_last=answer.resumed is not None):
+                self.feed(event)
+                yield event
+        finally:
+            self._running = None
 
     def feed(self, event: Event) -> None:
         if isinstance(event, Token):
@@ -263,7 +290,7 @@ class ChatService:
         elif isinstance(event, Finished):
             self.finish(event.stats)
         elif isinstance(event, Failed):
-            self.fail(event.code, event.message, event.user_error)
+            self.fail(event.code, event.message, event.user_error, partial=bool(getattr(event, "partial", False)))
 
     def add_token(self, text: str) -> None:
         answer = self.answer
@@ -301,10 +328,13 @@ class ChatService:
     def finish(self, stats: AnswerStats) -> Answer | None:
         return self._end("cancelled" if stats.finish_reason == "cancelled" else "complete", stats)
 
-    def fail(self, code: str, message: str, user_error: bool = False) -> Answer | None:
-        """The answer failed: stored as ``error``; a question the model could not take is handed back."""
+    def fail(self, code: str, message: str, user_error: bool = False, *, partial: bool = False) -> Answer | None:
+        """The answer failed: stored as ``error`` (with the text so far); a question the model could not take is
+        handed back. A remote failure's code is stored in its stats (``failure``; ``partial``: the text is an
+        answer that broke off, ``remote_stream_broken``)."""
         resumed = self.answer.resumed if self.answer is not None else None
-        answer = self._end(resumed or "error", None)  # a continued answer keeps its text and its status
+        extra = {"failure": code, "partial": partial} if code.startswith("remote_") else None
+        answer = self._end(resumed or "error", None, extra=extra)  # a continued answer keeps its text and status
         if answer is not None:
             answer.failure = Failed(code=code, message=message, user_error=user_error)
             # Regenerate's failed version stays, as "error"; a continued answer keeps what it had
@@ -314,8 +344,9 @@ class ChatService:
 
     def stop(self) -> None:
         """Stop the answer (returns at once; the engine ends it with a ``cancelled`` Finished)."""
-        if self.client is not None:
-            self.client.stop()
+        running = self._running or (self.client_for(self.answer.model) if self.answer is not None else self.client)
+        if running is not None:
+            running.stop()
 
     # --- conversations -------------------------------------------------------------------------------
     def rename(self, conversation_id: int, title: str) -> None:
@@ -371,7 +402,7 @@ class ChatService:
         except sqlite3.Error as exc:
             return self._db_refused(exc, "no answer was started", "press Regenerate")
         assert self.conversation_id is not None
-        self.answer = Answer(stored.id, messages, sampling, conversation_id=self.conversation_id)
+        self.answer = Answer(stored.id, messages, sampling, conversation_id=self.conversation_id, model=model)
         self._last_flush = self._clock()
         return self.answer
 
@@ -390,12 +421,12 @@ class ChatService:
             messages.append(Message(m.role, m.content, list(m.images)))
         return messages
 
-    def _end(self, status: str, stats: AnswerStats | None) -> Answer | None:
+    def _end(self, status: str, stats: AnswerStats | None, *, extra: dict[str, Any] | None = None) -> Answer | None:
         answer, self.answer = self.answer, None
         if answer is None:
             return None
         answer.status, answer.stats, answer.dirty = status, stats, False
-        data = stats_dict(stats) if stats else None
+        data = stats_dict(stats) if stats else extra
         self._write(answer, content=answer.text, status=status, stats=data)
         if self.saver is not None:
             self.saver.save()

@@ -5,6 +5,11 @@ dedicated QThread (``_Runner``); the GUI thread only emits requests (queued sign
 receives events (queued signals). ``stop()`` calls the client directly: it is thread-safe
 and returns at once, so Stop never waits for the runner. An exception the runner did not expect is
 logged and reported as a failure naming the log, so the window is never left busy for ever.
+
+An answer from a remote endpoint (``send_remote``) runs R1's ``RemoteClient`` the same way on a thread of its own
+(``phidesk-remote``), so a slow server never holds the worker's thread; it emits the same token / finished /
+failed signals, and Stop closes its request. Its failure keeps the whole ``Failed`` (``remote_failure``: the wait a
+429 asked for travels in it) for the window's notice.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
@@ -24,6 +29,9 @@ from phidesk.errors import EngineError
 from phidesk.gui.i18n import translate
 from phidesk.gui.signals import emit
 from phidesk.gui.texts_view import localized_error
+
+if TYPE_CHECKING:
+    from phidesk.remote.client import RemoteClient
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +53,7 @@ class _Runner(QObject):
     token = Signal(str)
     finished = Signal(object)  # AnswerStats
     failed = Signal(str, str, bool)  # code, message, user_error
+    remote_failed = Signal(object)  # Failed, from a remote endpoint
 
     def __init__(self, client: EngineClient) -> None:
         super().__init__()
@@ -86,6 +95,23 @@ class _Runner(QObject):
     def unload(self) -> None:
         self.client.unload()
 
+    @Slot(object, object, object, object, str)
+    def generate_remote(self, client: RemoteClient, messages: list[Message], sampling: Sampling,
+                        images: list[str], conversation: str) -> None:
+        """On the remote thread: one answer from *client*, closed afterwards (its connection with it)."""
+        try:
+            for event in client.generate(messages, sampling, images, conversation=conversation):
+                if isinstance(event, Token):
+                    emit(self.token, event.text)
+                elif isinstance(event, Finished):
+                    emit(self.finished, event.stats)
+                elif isinstance(event, Failed):
+                    emit(self.remote_failed, event)
+        except Exception as exc:  # the window waits for an answer: it gets one
+            emit(self.failed, "internal_error", _unexpected(exc), False)
+        finally:
+            client.close()
+
     @Slot()
     def shutdown(self) -> None:
         self.client.close()
@@ -106,6 +132,7 @@ class EngineBridge(QObject):
 
     _request_load = Signal(str, object, object)
     _request_generate = Signal(object, object, object, str, bool, object)
+    _request_remote = Signal(object, object, object, object, str)
     _request_unload = Signal()
     _request_shutdown = Signal()
 
@@ -136,6 +163,19 @@ class EngineBridge(QObject):
         # From the client's reader thread: a queued connection carries it to this (the GUI) thread.
         self.client.on_stop_done = lambda _request_id: emit(self.stop_done)
         self._thread.start()
+        # Remote answers: their own thread and runner (the worker's thread stays free for a load or the server)
+        self._remote: RemoteClient | None = None
+        self.remote_failure: Failed | None = None  # the last remote answer's failure, whole (codes, the wait)
+        self._remote_thread = QThread(self)
+        self._remote_thread.setObjectName("phidesk-remote")
+        self._remote_runner = _Runner(self.client)
+        self._remote_runner.moveToThread(self._remote_thread)
+        self._request_remote.connect(self._remote_runner.generate_remote)
+        self._remote_runner.token.connect(self.token)
+        self._remote_runner.finished.connect(self._on_finished)
+        self._remote_runner.failed.connect(self._on_failed)
+        self._remote_runner.remote_failed.connect(self._on_remote_failed)
+        self._remote_thread.start()
 
     # --- requests (GUI thread; none of them waits) -------------------------------------------
     def load(self, path: str | Path, provider: str, context_cap: int, gpu_index: int | None = None,
@@ -154,8 +194,25 @@ class EngineBridge(QObject):
         self._turn = Turn("window")
         emit(self._request_generate, messages, sampling, list(images or []), conversation, continue_last, self._turn)
 
+    def send_remote(self, client: RemoteClient, messages: list[Message], sampling: Sampling,
+                    images: list[str] | None = None, conversation: str = "") -> None:
+        """Answer *messages* with a remote endpoint's *client* (made for this answer; closed when it ends)."""
+        self._set_busy(True)
+        self._remote = client
+        self.remote_failure = None
+        emit(self._request_remote, client, messages, sampling, list(images or []), conversation)
+
+    @property
+    def remote_busy(self) -> bool:
+        """A remote answer is being written."""
+        return self._remote is not None
+
     def stop(self) -> None:
-        """Stop the window's own load or answer (a local server's answer is not the window's to stop)."""
+        """Stop the window's own load or answer (a local server's answer is not the window's to stop); a remote
+        answer's request is closed at once."""
+        if self._remote is not None:
+            self._remote.stop()
+            return
         if self._turn is not None:
             self._turn.cancel()
 
@@ -171,9 +228,13 @@ class EngineBridge(QObject):
     def shutdown(self) -> None:
         """End the worker and the engine thread (at application exit)."""
         self.client.stop()
+        if self._remote is not None:
+            self._remote.stop()
         emit(self._request_shutdown)
         self._thread.quit()
         self._thread.wait(5000)
+        self._remote_thread.quit()
+        self._remote_thread.wait(5000)
 
     # --- events --------------------------------------------------------------------------------
     def _set_busy(self, busy: bool) -> None:
@@ -200,13 +261,20 @@ class EngineBridge(QObject):
 
     @Slot(object)
     def _on_finished(self, stats: Any) -> None:
+        self._remote = None
         self._set_busy(False)
         emit(self.finished, stats)
 
     @Slot(str, str, bool)
     def _on_failed(self, code: str, message: str, user_error: bool) -> None:
+        self._remote = None
         self._set_busy(False)
         emit(self.failed, code, message, user_error)
+
+    @Slot(object)
+    def _on_remote_failed(self, event: Failed) -> None:
+        self.remote_failure = event
+        self._on_failed(event.code, localized_error(event.code, event.message), event.user_error)
 
 
 def stats_dict(stats: Any) -> dict[str, Any]:

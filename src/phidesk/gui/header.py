@@ -1,10 +1,11 @@
 """The bar over the conversation: the model picker, this chat's context use, its system prompt, the model manager.
 
-The picker lists the installed models with their state (loaded and on which provider, loading, not loaded) and
-"Get models…", which opens the model manager. Picking a model is a user's choice: the window gives it to this
+The picker lists the installed models with their state (loaded and on which provider, loading, not loaded), the
+models of the remote endpoints the user added (marked: a cloud icon and the endpoint's name) and "Get models…",
+which opens the model manager. Picking a model is a user's choice: the window gives it to this
 conversation and loads it. Showing a conversation only selects its model here; nothing loads until the user sends
 or picks. The meter shows the tokens the last answer of this chat used of the loaded context, and says in its
-tooltip what happens when it fills.
+tooltip what happens when it fills. A conversation that used a remote model says so: a "remote: HOST" chip.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QProgressBar, QToolButton,
 
 from phidesk.gui.figures import number
 from phidesk.gui.i18n import translate
+from phidesk.gui.look import app_palette, icon
 from phidesk.gui.plain import plain_label, tooltip
 from phidesk.gui.signals import emit
 from phidesk.texts import QT_TRANSLATE_NOOP
@@ -51,6 +53,12 @@ class ChatHeader(QWidget):
         font.setBold(True)
         self.title.setFont(font)
         row.addWidget(self.title, 1)
+        self.remote_chip = plain_label("", self)
+        self.remote_chip.setObjectName("remoteChip")
+        self.remote_chip.setStyleSheet("QLabel#remoteChip { border: 1px solid palette(highlight); border-radius: 8px;"
+                                       " padding: 1px 8px; }")
+        self.remote_chip.setVisible(False)
+        row.addWidget(self.remote_chip)
         self.picker = _Picker(self)
         self.picker.opening.connect(lambda: emit(self.picker_opening))
         self.picker.setObjectName("modelPicker")
@@ -78,12 +86,16 @@ class ChatHeader(QWidget):
         self.system_button.clicked.connect(lambda: emit(self.system_prompt_requested))
         row.addWidget(self.system_button)
         self._models: list[str] = []
+        self._remote: list[str] = []
 
     # --- the picker -------------------------------------------------------------------------------------
-    def set_models(self, models: list[str], selected: str | None, loaded: str | None, state: str) -> None:
+    def set_models(self, models: list[str], selected: str | None, loaded: str | None, state: str,
+                   remote: list[tuple[str, str, str, str]] | None = None) -> None:
         """*models*: installed usable ids; *selected*: this chat's model; *loaded*: the one the worker has, with
-        *state* ("CPU", "loading…") shown next to it."""
+        *state* ("CPU", "loading…") shown next to it; *remote*: (id "ENDPOINT/MODEL", model, endpoint's name, host)
+        of each remote model."""
         self._models = list(models)
+        self._remote = [model_id for model_id, _model, _endpoint, _host in remote or []]
         self.picker.blockSignals(True)
         self.picker.clear()
         for model_id in models:
@@ -92,13 +104,23 @@ class ChatHeader(QWidget):
             shown = state if model_id == loaded and state else translate("Header", "not loaded")
             self.picker.setItemData(self.picker.count() - 1, tooltip(f"{model_id}: {shown}"),
                                     Qt.ItemDataRole.ToolTipRole)
-        if selected and selected not in models:
+        cloud = icon("remote", app_palette()) if remote else None
+        for model_id, model, endpoint, host in remote or []:
+            self.picker.addItem(f"{model} · {endpoint}", model_id)
+            index = self.picker.count() - 1
+            if cloud is not None:
+                self.picker.setItemIcon(index, cloud)
+            self.picker.setItemData(index, tooltip(translate("Header", "{model} on {endpoint} (remote: what you send "
+                                                             "goes to {host})").format(model=model, endpoint=endpoint,
+                                                                                      host=host)),
+                                    Qt.ItemDataRole.ToolTipRole)
+        if selected and selected not in models and selected not in self._remote:
             self.picker.addItem(translate("Header", "{model} (not installed)").format(model=selected), selected)
-        if models:
+        if models or remote:
             self.picker.insertSeparator(self.picker.count())
         self.picker.addItem(translate("Header", "Get models…"), GET_MODELS)
         index = self.picker.findData(selected) if selected else -1
-        self.picker.setCurrentIndex(index if index >= 0 else (0 if models else self.picker.count() - 1))
+        self.picker.setCurrentIndex(index if index >= 0 else (0 if models or remote else self.picker.count() - 1))
         self.picker.blockSignals(False)
 
     def selected_model(self) -> str | None:
@@ -109,7 +131,7 @@ class ChatHeader(QWidget):
         data = self.picker.itemData(index)
         if data == GET_MODELS:
             emit(self.get_models)
-        elif isinstance(data, str) and data in self._models:
+        elif isinstance(data, str) and (data in self._models or data in self._remote):
             emit(self.model_chosen, data)
 
     # --- the meter --------------------------------------------------------------------------------------
@@ -127,6 +149,16 @@ class ChatHeader(QWidget):
         self.meter.setFormat(shown.format(used=number(used), total=number(total)))
         self.meter.setAccessibleDescription(translate("Header", "{used} of {total} tokens of the context used").format(
             used=number(used), total=number(total)))
+
+    def set_remote(self, host: str | None) -> None:
+        """The "remote: HOST" chip of a conversation that used (or is set to use) a remote model; None hides it."""
+        self.remote_chip.setVisible(bool(host))
+        if host:
+            self.remote_chip.setText(translate("Header", "remote: {host}").format(host=host))
+            self.remote_chip.setToolTip(tooltip(translate("Header", "This conversation is sent to {host} to be "
+                                                          "answered").format(host=host)))
+            self.remote_chip.setAccessibleName(translate("Header", "Remote conversation: sent to {host}").format(
+                host=host))
 
     def set_title(self, title: str) -> None:
         self.title.setText(title)

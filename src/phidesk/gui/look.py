@@ -30,6 +30,7 @@ ICONS = {
     "delete": "mdi6.delete-outline",
     "previous": "mdi6.chevron-left",
     "next": "mdi6.chevron-right",
+    "remote": "mdi6.cloud-outline",  # a model served elsewhere (the picker, the models pane)
 }
 
 

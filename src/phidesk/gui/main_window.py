@@ -20,11 +20,12 @@ from __future__ import annotations
 import itertools
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from phidesk.chat import Answer, ChatService, Refused
 from phidesk.errors import UserError
@@ -32,6 +33,7 @@ from phidesk.gui.bridge import EngineBridge
 from phidesk.gui.chat_view import ChatView, MessageWidget
 from phidesk.gui.composer import Composer
 from phidesk.gui.conversations import ConversationList
+from phidesk.gui.endpoints_box import EndpointsBox
 from phidesk.gui.header import ChatHeader
 from phidesk.gui.i18n import translate
 from phidesk.gui.images import ImageKeeper, ImageLoader
@@ -44,9 +46,11 @@ from phidesk.gui.server_switch import ServerSwitch
 from phidesk.gui.window_actions import DELETED_ELSEWHERE, ConversationActions
 from phidesk.gui.window_history import EDITING, WindowHistory
 from phidesk.gui.window_models import WindowModels, last_stats
+from phidesk.gui.window_remote import WindowRemote, is_remote
 from phidesk.gui.window_state import WindowState
 from phidesk.gui.window_view import STOPPING, WindowView
 from phidesk.models import library
+from phidesk.remote.client import RemoteClient
 from phidesk.settings import Settings
 from phidesk.store import ConversationMissingError, Store
 from phidesk.texts import QT_TRANSLATE_NOOP
@@ -72,7 +76,7 @@ DELETED_KEPT = QT_TRANSLATE_NOOP("MainWindow", "This conversation was deleted in
 __all__ = ["CHANGED_ELSEWHERE", "DELETED_ELSEWHERE", "EDITING", "KEPT_TEXT", "STOPPING", "MainWindow"]
 
 
-class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, WindowState):
+class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, WindowRemote, WindowState):
     def __init__(self, store: Store, prefs: Settings, bridge: EngineBridge | None = None) -> None:
         super().__init__()
         self.store, self.prefs = store, prefs
@@ -97,6 +101,9 @@ class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, W
         self._prefill_started = 0.0
         self._speed_text = ""  # the status bar's speed, shown again once a stopped prompt slice is read
         self._image_cost = ""  # what the images of the pending answer cost, once the worker has said
+        self._confirmed: set[tuple[int | None, str]] = set()  # (conversation, host) the user agreed to send to
+        self.confirm_box: QMessageBox | None = None  # "This conversation will be sent to HOST. Send?" while open
+        self._remote_model: str | None = None  # the remote model of the answer being written
 
         self.sidebar = ConversationList(store, self)
         self.images = ImageLoader(self)
@@ -115,6 +122,8 @@ class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, W
         column.addWidget(self.chat, 1)
         column.addWidget(self.composer)
         self.model_manager = ModelManagerDialog(self.models, self)
+        self.endpoints = EndpointsBox(self.model_manager)
+        self.model_manager.add_section(self.endpoints)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(center)
@@ -188,6 +197,7 @@ class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, W
         self.sidebar.import_requested.connect(self._on_import)
         self.models.load_requested.connect(lambda model_id: self.load_model(model_id, force=True))
         self.models.unload_requested.connect(self._on_unload)
+        self.endpoints.changed.connect(self.refresh_header)
 
     def _shortcuts(self) -> None:
         # Esc belongs to the window in front: a dialog or the image preview closes on it; here it stops an answer,
@@ -249,7 +259,8 @@ class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, W
         self._left_conversation()
         self.sidebar.set_current(None)
         default = library.default_model_id(self.prefs.default_model)
-        self.chat_model = self.model_id or default  # a new chat goes on with the model in use
+        if not is_remote(self.chat_model):  # a new chat goes on with the model in use (a remote one too)
+            self.chat_model = self.model_id or default
         self.chat.show_welcome(welcome(bool(default)))
         self.header.set_title(translate("Header", "New chat"))
         self.show_context(None)
@@ -333,6 +344,10 @@ class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, W
             return
         self.banner.clear(keep={"editing"})
         wanted = self.chat_model or library.default_model_id(self.prefs.default_model)
+        if is_remote(wanted):  # Offline, the endpoint, the confirmation; then on as any question
+            assert wanted is not None
+            self.send_remote(wanted, text, images)
+            return
         if wanted is None:
             self.show_notice(translate("MainWindow", "No model is installed: open Get models… in the model menu "
                                        "above, or run 'phidesk models starter'."))
@@ -347,6 +362,10 @@ class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, W
         if images and not self.bridge.current.vision:
             self._offer_vision(text, images)
             return
+        self._go_on(text, images)
+
+    def _go_on(self, text: str, images: list[str]) -> None:
+        """The question goes: its images copied first (off the GUI thread), then asked."""
         if images:  # the conversation keeps its own copies: made off the GUI thread (a photo can be huge)
             self.composer.set_busy(True)
             self.keeper.keep(text, images)
@@ -366,6 +385,9 @@ class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, W
         self.show_notice(reason)
 
     def _ask(self, text: str, images: list[str]) -> None:
+        if is_remote(self.chat_model) and not self.bridge.busy:
+            self._ask_remote(text, images)
+            return
         if self.bridge.busy or self.bridge.current is None:
             self._on_keep_failed(text, images, translate("MainWindow", "The model is not ready: send the message "
                                                                      "again."))
@@ -375,7 +397,31 @@ class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, W
         self._begin(self.service.ask(text, images, sampling=self.prefs.sampling, model=self.model_id,
                                      provider=self.bridge.current.provider, edit=editing), editing)
 
-    def _begin(self, result: Answer | Refused, editing: int | None = None) -> None:
+    def _ask_remote(self, text: str, images: list[str]) -> None:
+        model_id = self.chat_model
+        assert model_id is not None
+        if self.remote_client(model_id) is None:  # removed while the confirmation was open
+            self.send_remote(model_id, text, images)
+            return
+        editing = self._editing
+        self.cancel_edit(restore=False)
+        self._remote_answer(model_id, lambda _client: self.service.ask(
+            text, images, sampling=self.prefs.sampling, model=model_id, provider="remote", edit=editing), editing)
+
+    def _remote_answer(self, model_id: str, start: Callable[[RemoteClient], Answer | Refused],
+                       editing: int | None = None) -> None:
+        """A remote answer (ask, regenerate, continue): *start* has the service store it; the endpoint writes it."""
+        client = self.remote_client(model_id)
+        if client is None or self.bridge.busy:
+            return
+        result = start(client)
+        if isinstance(result, Answer):
+            self.confirmed_new_conversation(result.conversation_id)
+        else:
+            client.close()
+        self._begin(result, editing, client)
+
+    def _begin(self, result: Answer | Refused, editing: int | None = None, client: RemoteClient | None = None) -> None:
         """Show what the service stored; stream the answer it started, or say why it started none."""
         if isinstance(result, Refused) and result.reason in {"changed", "missing"}:
             self._changed_elsewhere(result)
@@ -398,6 +444,11 @@ class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, W
         self._image_cost = ""
         self._flush_timer.start()
         self._refresh_sidebar_soon()
+        self._remote_model = client.model_id if client is not None else None
+        if client is not None:
+            self.header.set_remote(client.endpoint.host)
+            self.bridge.send_remote(client, result.messages, result.sampling, conversation=result.cache_key)
+            return
         # each message carries its own images
         self.bridge.send(result.messages, result.sampling, conversation=result.cache_key,
                          continue_last=result.resumed is not None)

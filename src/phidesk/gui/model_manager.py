@@ -39,6 +39,12 @@ class ModelManagerDialog(QDialog):
         self.resize(self._kept_size())
         self.section = "catalog"
 
+    def add_section(self, widget: QWidget) -> None:
+        """A part under the models pane (the remote endpoints)."""
+        layout = self.layout()
+        assert layout is not None
+        layout.addWidget(widget)
+
     @staticmethod
     def _kept_size() -> QSize:
         try:

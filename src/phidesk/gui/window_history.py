@@ -15,11 +15,14 @@ from phidesk.gui.plain import Button, ask
 from phidesk.texts import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from phidesk.chat import Answer, ChatService
     from phidesk.gui.bridge import EngineBridge
     from phidesk.gui.chat_view import ChatView
     from phidesk.gui.composer import Composer
     from phidesk.gui.notices import Action, NoticeArea
+    from phidesk.remote.client import RemoteClient
     from phidesk.settings import Settings
 
 EDITING = QT_TRANSLATE_NOOP("MainWindow", "Editing a message: send to add your new version (the old one and its "
@@ -42,13 +45,22 @@ class WindowHistory(QMainWindow):
         @property
         def conversation_id(self) -> int | None: ...
         def show_notice(self, text: str, actions: list[Action] | None = None, kind: str = "info") -> None: ...
+        chat_model: str | None
         def _begin(self, result: Answer | Refused, editing: int | None = None) -> None: ...
+        def remote_checked(self, model_id: str, then: Callable[[], None], back: Callable[[], None]) -> None: ...
+        def _remote_answer(self, model_id: str, start: Callable[[RemoteClient], Answer | Refused]) -> None: ...
         def _sync(self) -> None: ...
         def _changed_elsewhere(self, refused: Refused) -> None: ...
 
     @Slot(int)
     def _on_regenerate(self, position: int) -> None:
         if self.bridge.busy or self.conversation_id is None or position >= len(self._ids):
+            return
+        if self.chat_model and "/" in self.chat_model:  # a remote model: its endpoint answers
+            model_id = self.chat_model
+            self.remote_checked(model_id, lambda: self._remote_answer(
+                model_id, lambda client: self.service.regenerate(position, sampling=self.prefs.sampling,
+                                                                 model=model_id, provider="remote")), lambda: None)
             return
         provider = self.bridge.current.provider if self.bridge.current else None
         self._begin(self.service.regenerate(position, sampling=self.prefs.sampling, model=self.model_id,
@@ -85,6 +97,12 @@ class WindowHistory(QMainWindow):
     @Slot(int)
     def _on_continue(self, position: int) -> None:
         if self.bridge.busy or position != len(self._ids) - 1:
+            return
+        if self.chat_model and "/" in self.chat_model:  # a remote model: its endpoint goes on with the answer
+            model_id = self.chat_model
+            self.remote_checked(model_id, lambda: self._remote_answer(
+                model_id, lambda client: self.service.continue_answer(sampling=self.prefs.sampling, model=model_id,
+                                                                      provider="remote")), lambda: None)
             return
         provider = self.bridge.current.provider if self.bridge.current else None
         self._begin(self.service.continue_answer(sampling=self.prefs.sampling, model=self.model_id,

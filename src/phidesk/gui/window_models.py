@@ -69,6 +69,9 @@ class WindowModels(QMainWindow):
 
         @property
         def conversation_id(self) -> int | None: ...
+        def remote_choices(self) -> list[tuple[str, str, str, str]]: ...
+        def remote_host(self, model_id: str | None) -> str | None: ...
+        def used_remote_host(self) -> str | None: ...
         def send(self, text: str, images: list[str]) -> None: ...
         def show_notice(self, text: str, actions: list[Action] | None = None, kind: str = "info") -> None: ...
         def _gone(self, conversation_id: int) -> None: ...
@@ -173,7 +176,8 @@ class WindowModels(QMainWindow):
             state = loaded.provider.upper() if loaded is not None and self.model_id else ""
         if reread or self._usable_models is None:
             self._usable_models = [m.id for m in library.list_models() if m.usable]
-        self.header.set_models(self._usable_models, self.chat_model, self.model_id, state)
+        self.header.set_models(self._usable_models, self.chat_model, self.model_id, state, self.remote_choices())
+        self.header.set_remote(self.used_remote_host())
 
     @Slot(str)
     def _on_model_chosen(self, model_id: str) -> None:
@@ -183,6 +187,11 @@ class WindowModels(QMainWindow):
             self.refresh_header()
             return
         self.chat_model = model_id
+        if self.remote_host(model_id) is not None:  # nothing loads: the endpoint answers
+            if self.conversation_id is not None:
+                self.service.set_model(self.conversation_id, model_id)
+            self.refresh_header()
+            return
         if model_id != self.model_id or self.bridge.current is None:
             self.load_model(model_id, force=True)
         elif self.conversation_id is not None:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QLabel
 
     from phidesk.chat import ChatService
+    from phidesk.engine.protocol import Failed
     from phidesk.gui.bridge import EngineBridge
     from phidesk.gui.chat_view import ChatView, MessageWidget
     from phidesk.gui.composer import Composer
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from phidesk.store import StoredMessage
 
 STOPPING = QT_TRANSLATE_NOOP("MainWindow", "stopping: reading the last part of the prompt…")
+CUT_REMOTE = QT_TRANSLATE_NOOP("Message", "cut: the connection to the server broke here")
 
 
 def _note(state: str, stats: dict[str, Any]) -> str:
@@ -58,6 +60,7 @@ class WindowView(QMainWindow):
         _image_cost: str
         _prefill_started: float
         _speed_text: str
+        _remote_model: str | None
 
         @property
         def conversation_id(self) -> int | None: ...
@@ -68,6 +71,7 @@ class WindowView(QMainWindow):
         def _changed_elsewhere(self, refused: Refused) -> None: ...
         def _give_back(self, text: str, images: list[str]) -> None: ...
         def _refresh_sidebar_soon(self) -> None: ...
+        def remote_notice(self, failure: Failed, model_id: str | None) -> None: ...
 
     def _sync(self) -> None:
         """Show the service's messages: widgets from the first one that differs are replaced."""
@@ -116,6 +120,8 @@ class WindowView(QMainWindow):
             widget.set_note(translate("Message", "stopped"))
         elif message.status == "interrupted":
             widget.set_note(translate("Message", "interrupted (the app was closed)"))
+        elif message.status == "error" and message.content and "/" in (message.model or ""):
+            widget.set_note(translate("Message", CUT_REMOTE))  # a remote answer whose stream broke: what came
         elif message.status == "error":
             widget.set_note(translate("Message", "failed"))
         elif cut_at_limit(message):
@@ -195,7 +201,11 @@ class WindowView(QMainWindow):
             self.sidebar.refresh(self.conversation_id)
         elif isinstance(outcome, Refused) and outcome.reason in {"changed", "missing"}:
             self._changed_elsewhere(outcome)
-        self.show_notice(message)
+        failure = self.bridge.remote_failure
+        if code.startswith("remote_") and failure is not None:  # what to do about it: the key, the wait…
+            self.remote_notice(failure, self._remote_model)
+        else:
+            self.show_notice(message)
 
     def _end_answer(self, answer: Answer | None) -> None:
         if not self.service.waiting:
@@ -209,7 +219,10 @@ class WindowView(QMainWindow):
         stats = answer.stats
         cut = stats is not None and answer.status == "complete" and stats.finish_reason == "length"
         widget.set_can_continue(answer.status == "cancelled" or cut)
-        if answer.status == "error":
+        if answer.status == "error" and answer.text and answer.failure is not None \
+                and answer.failure.code == "remote_stream_broken":
+            widget.set_note(translate("Message", CUT_REMOTE))
+        elif answer.status == "error":
             widget.set_note(translate("Message", "failed"))
         elif stats is not None:
             widget.set_note(_note("stopped" if answer.status == "cancelled" else "cut" if cut else "",

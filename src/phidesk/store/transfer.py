@@ -89,6 +89,8 @@ def _heading(message: StoredMessage) -> str:
     if message.role == "user":
         return "## You"
     if message.role == "assistant":
+        if message.model and "/" in message.model:  # ENDPOINT/MODEL (installed models' ids hold no "/")
+            return f"## Assistant ({message.model}, remote)"
         return f"## Assistant ({message.model})" if message.model else "## Assistant"
     return "## System"
 
