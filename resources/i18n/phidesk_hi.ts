@@ -519,6 +519,149 @@ PhiDesk ने इस फ़ाइल को नहीं बदला है: �
     </message>
 </context>
 <context>
+    <name>Endpoints</name>
+    <message>
+        <source>Edit endpoint</source>
+        <translation>एंडपॉइंट बदलें</translation>
+    </message>
+    <message>
+        <source>Add endpoint</source>
+        <translation>एंडपॉइंट जोड़ें</translation>
+    </message>
+    <message>
+        <source>Preset</source>
+        <translation>प्रीसेट</translation>
+    </message>
+    <message>
+        <source>Other (type the base URL)</source>
+        <translation>अन्य (बेस URL लिखें)</translation>
+    </message>
+    <message>
+        <source>Endpoint name</source>
+        <translation>एंडपॉइंट का नाम</translation>
+    </message>
+    <message>
+        <source>a short name, e.g. team-gpu</source>
+        <translation>एक छोटा नाम, जैसे team-gpu</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>नाम</translation>
+    </message>
+    <message>
+        <source>Base URL</source>
+        <translation>बेस URL</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API कुंजी</translation>
+    </message>
+    <message>
+        <source>optional: leave empty for a server without a key</source>
+        <translation>वैकल्पिक: बिना कुंजी वाले सर्वर के लिए खाली छोड़ दें</translation>
+    </message>
+    <message>
+        <source>The key is kept in {store}, never in PhiDesk&apos;s files.</source>
+        <translation>कुंजी {store} में रखी जाती है, PhiDesk की फ़ाइलों में कभी नहीं।</translation>
+    </message>
+    <message>
+        <source>This computer has no credential store PhiDesk can use: the key is kept for this session only, and PhiDesk asks for it again after a restart.</source>
+        <translation>इस कंप्यूटर पर ऐसा कोई क्रेडेंशियल स्टोर नहीं है जिसे PhiDesk उपयोग कर सके: कुंजी केवल इस सत्र के लिए रखी जाती है, और दोबारा शुरू करने के बाद PhiDesk इसे फिर से माँगता है।</translation>
+    </message>
+    <message>
+        <source>Models to show</source>
+        <translation>दिखाए जाने वाले मॉडल</translation>
+    </message>
+    <message>
+        <source>Fetch</source>
+        <translation>सूची लाएँ</translation>
+    </message>
+    <message>
+        <source>List the models the server offers (GET /models)</source>
+        <translation>सर्वर जो मॉडल देता है उनकी सूची लाएँ (GET /models)</translation>
+    </message>
+    <message>
+        <source>Model name to add</source>
+        <translation>जोड़ने के लिए मॉडल का नाम</translation>
+    </message>
+    <message>
+        <source>or type a model name and press Enter</source>
+        <translation>या मॉडल का नाम लिखकर Enter दबाएँ</translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation>मॉडल</translation>
+    </message>
+    <message>
+        <source>Type the base URL first (or pick a preset).</source>
+        <translation>पहले बेस URL लिखें (या कोई प्रीसेट चुनें)।</translation>
+    </message>
+    <message>
+        <source>Fetching…</source>
+        <translation>सूची आ रही है…</translation>
+    </message>
+    <message>
+        <source>The models could not be listed: {reason}. Type the model names instead.</source>
+        <translation>मॉडलों की सूची नहीं मिल सकी: {reason}। इसके बजाय मॉडलों के नाम लिखें।</translation>
+    </message>
+    <message>
+        <source>The server lists no models: type the model names instead.</source>
+        <translation>सर्वर कोई मॉडल नहीं दिखाता: इसके बजाय मॉडलों के नाम लिखें।</translation>
+    </message>
+    <message>
+        <source>Give the endpoint a name and a base URL.</source>
+        <translation>एंडपॉइंट को एक नाम और एक बेस URL दें।</translation>
+    </message>
+    <message>
+        <source>Choose at least one model: Fetch lists them, or type a name.</source>
+        <translation>कम से कम एक मॉडल चुनें: &quot;सूची लाएँ&quot; उन्हें दिखाता है, या कोई नाम लिखें।</translation>
+    </message>
+    <message>
+        <source>Choose at most {count} models.</source>
+        <translation>अधिक से अधिक {count} मॉडल चुनें।</translation>
+    </message>
+    <message>
+        <source>The key could not be stored: {reason}</source>
+        <translation>कुंजी सहेजी नहीं जा सकी: {reason}</translation>
+    </message>
+    <message>
+        <source>Remote endpoints (OpenAI API)</source>
+        <translation>रिमोट एंडपॉइंट (OpenAI API)</translation>
+    </message>
+    <message>
+        <source>None: every answer is made on this computer. Add an endpoint to chat with models served elsewhere (GitHub Models, Azure AI, NVIDIA NIM, Ollama, LM Studio, another PhiDesk); what you send to them leaves this computer.</source>
+        <translation>कोई नहीं: हर जवाब इसी कंप्यूटर पर बनता है। कहीं और चल रहे मॉडलों (GitHub Models, Azure AI, NVIDIA NIM, Ollama, LM Studio, कोई दूसरा PhiDesk) से चैट करने के लिए एक एंडपॉइंट जोड़ें; उन्हें आप जो भेजते हैं वह इस कंप्यूटर से बाहर जाता है।</translation>
+    </message>
+    <message>
+        <source>Remote endpoints and their models</source>
+        <translation>रिमोट एंडपॉइंट और उनके मॉडल</translation>
+    </message>
+    <message>
+        <source>Add endpoint…</source>
+        <translation>एंडपॉइंट जोड़ें…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>बदलें…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>हटाएँ</translation>
+    </message>
+    <message>
+        <source>{model} (remote)</source>
+        <translation>{model} (रिमोट)</translation>
+    </message>
+    <message>
+        <source>Remove endpoint</source>
+        <translation>एंडपॉइंट हटाएँ</translation>
+    </message>
+    <message>
+        <source>Remove the endpoint {name} and its key? Conversations that used it stay in the history.</source>
+        <translation>एंडपॉइंट {name} और उसकी कुंजी हटाएँ? जिन बातचीतों में इसका उपयोग हुआ, वे इतिहास में बनी रहेंगी।</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <source>The model process stopped; it starts again with the next message. Details: {detail}</source>
@@ -694,6 +837,10 @@ PhiDesk ने इस फ़ाइल को नहीं बदला है: �
         <translation>लोड नहीं है</translation>
     </message>
     <message>
+        <source>{model} on {endpoint} (remote: what you send goes to {host})</source>
+        <translation>{endpoint} पर {model} (रिमोट: आप जो भेजते हैं वह {host} को जाता है)</translation>
+    </message>
+    <message>
         <source>{model} (not installed)</source>
         <translation>{model} (इंस्टॉल नहीं है)</translation>
     </message>
@@ -716,6 +863,18 @@ PhiDesk ने इस फ़ाइल को नहीं बदला है: �
     <message>
         <source>{used} of {total} tokens of the context used</source>
         <translation>संदर्भ के {total} में से {used} टोकन उपयोग हुए</translation>
+    </message>
+    <message>
+        <source>remote: {host}</source>
+        <translation>रिमोट: {host}</translation>
+    </message>
+    <message>
+        <source>This conversation is sent to {host} to be answered</source>
+        <translation>जवाब पाने के लिए यह बातचीत {host} को भेजी जाती है</translation>
+    </message>
+    <message>
+        <source>Remote conversation: sent to {host}</source>
+        <translation>रिमोट बातचीत: {host} को भेजी जाती है</translation>
     </message>
     <message>
         <source>loading…</source>
@@ -1345,6 +1504,10 @@ PhiDesk ने इस फ़ाइल को नहीं बदला है: �
         <translation>यह संदेश हटा दिया जाएगा (इसके दूसरे संस्करण बने रहेंगे)। इसके बाद के संदेश बातचीत में बने रहेंगे।</translation>
     </message>
     <message>
+        <source>cut: the connection to the server broke here</source>
+        <translation>अधूरा: सर्वर से कनेक्शन यहाँ टूट गया</translation>
+    </message>
+    <message>
         <source>stopped · {figures}</source>
         <translation>रोका गया · {figures}</translation>
     </message>
@@ -1743,6 +1906,139 @@ PhiDesk ने इस फ़ाइल को नहीं बदला है: �
     </message>
 </context>
 <context>
+    <name>Remote</name>
+    <message>
+        <source>a remote endpoint takes only a JSON schema as the answer&apos;s form, not {kind}</source>
+        <translation>रिमोट एंडपॉइंट उत्तर के रूप के लिए सिर्फ़ JSON स्कीमा लेता है, {kind} नहीं</translation>
+    </message>
+    <message>
+        <source>the answer from {host} broke off before its end: what came is kept, marked incomplete. {why}</source>
+        <translation>{host} से आया उत्तर बीच में ही टूट गया: जितना आया वह रखा गया है, अधूरा चिह्नित करके। {why}</translation>
+    </message>
+    <message>
+        <source>complete the base URL {url}: replace the part in &lt;...&gt; with your own</source>
+        <translation>बेस URL {url} पूरा करें: &lt;...&gt; वाले हिस्से की जगह अपना पता लिखें</translation>
+    </message>
+    <message>
+        <source>no endpoint named {name}: add it with phidesk endpoints add, or in Settings</source>
+        <translation>{name} नाम का कोई एंडपॉइंट नहीं है: इसे phidesk endpoints add से या सेटिंग्स में जोड़ें</translation>
+    </message>
+    <message>
+        <source>the API key must be one line of printable text without spaces around it</source>
+        <translation>API कुंजी छपने लायक अक्षरों की एक पंक्ति होनी चाहिए, आगे-पीछे खाली जगह के बिना</translation>
+    </message>
+    <message>
+        <source>Offline is on: remote endpoints are blocked. Turn Offline off in Settings to use them.</source>
+        <translation>ऑफ़लाइन चालू है: रिमोट एंडपॉइंट बंद हैं। उन्हें इस्तेमाल करने के लिए सेटिंग्स में ऑफ़लाइन बंद करें।</translation>
+    </message>
+    <message>
+        <source>{host} did not answer in time: try again later, or check that the server is working</source>
+        <translation>{host} ने समय पर उत्तर नहीं दिया: बाद में फिर कोशिश करें, या जाँचें कि सर्वर चल रहा है</translation>
+    </message>
+    <message>
+        <source>cannot reach {host}: check the address, that the server is running, and the network</source>
+        <translation>{host} तक नहीं पहुँच सके: पता, सर्वर चल रहा है या नहीं, और नेटवर्क जाँचें</translation>
+    </message>
+    <message>
+        <source>{host} refused the API key (HTTP {status}): check the endpoint&apos;s key</source>
+        <translation>{host} ने API कुंजी नहीं मानी (HTTP {status}): एंडपॉइंट की कुंजी जाँचें</translation>
+    </message>
+    <message>
+        <source>{host} has no model {model} (HTTP 404): check the model name and the base URL</source>
+        <translation>{host} पर {model} मॉडल नहीं है (HTTP 404): मॉडल का नाम और बेस URL जाँचें</translation>
+    </message>
+    <message>
+        <source>{host} is receiving too many requests (HTTP 429): wait a little, then try again</source>
+        <translation>{host} पर बहुत ज़्यादा अनुरोध आ रहे हैं (HTTP 429): थोड़ा रुककर फिर कोशिश करें</translation>
+    </message>
+    <message>
+        <source>{host} is receiving too many requests (HTTP 429): try again in {seconds:g} s</source>
+        <translation>{host} पर बहुत ज़्यादा अनुरोध आ रहे हैं (HTTP 429): {seconds:g} सेकंड बाद फिर कोशिश करें</translation>
+    </message>
+    <message>
+        <source>{host} failed to answer (HTTP {status}): try again later</source>
+        <translation>{host} उत्तर नहीं दे सका (HTTP {status}): बाद में फिर कोशिश करें</translation>
+    </message>
+    <message>
+        <source>{host} sent an answer PhiDesk cannot use ({kind})</source>
+        <translation>{host} ने ऐसा उत्तर भेजा जिसे PhiDesk इस्तेमाल नहीं कर सकता ({kind})</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteChat</name>
+    <message>
+        <source>The endpoint {endpoint} is no longer set up: add it again under Models → Remote endpoints, or pick another model.</source>
+        <translation>एंडपॉइंट {endpoint} अब सेट नहीं है: इसे मॉडल → रिमोट एंडपॉइंट में फिर से जोड़ें, या कोई दूसरा मॉडल चुनें।</translation>
+    </message>
+    <message>
+        <source>Offline is on (Settings → Network), so nothing is sent to {host}: turn it off to use {endpoint}, or pick a model on this computer.</source>
+        <translation>ऑफ़लाइन चालू है (सेटिंग्स → नेटवर्क), इसलिए {host} को कुछ नहीं भेजा जाता: {endpoint} का उपयोग करने के लिए इसे बंद करें, या इसी कंप्यूटर का कोई मॉडल चुनें।</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>सेटिंग्स…</translation>
+    </message>
+    <message>
+        <source>Send to {host}?</source>
+        <translation>{host} को भेजें?</translation>
+    </message>
+    <message>
+        <source>This conversation will be sent to {host}. Send?</source>
+        <translation>यह बातचीत {host} को भेजी जाएगी। भेजें?</translation>
+    </message>
+    <message>
+        <source>Its messages leave this computer for that server each time you send. PhiDesk asks once per conversation.</source>
+        <translation>हर बार भेजने पर इसके संदेश इस कंप्यूटर से उस सर्वर पर जाते हैं। PhiDesk हर बातचीत में एक बार पूछता है।</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>भेजें</translation>
+    </message>
+    <message>
+        <source>Edit endpoint</source>
+        <translation>एंडपॉइंट बदलें</translation>
+    </message>
+    <message>
+        <source>{host} could not be reached: check the base URL and your network.</source>
+        <translation>{host} तक पहुँचा नहीं जा सका: बेस URL और अपना नेटवर्क जाँचें।</translation>
+    </message>
+    <message>
+        <source>{host} refused the API key: check the key (Edit endpoint).</source>
+        <translation>{host} ने API कुंजी अस्वीकार कर दी: कुंजी जाँचें (एंडपॉइंट बदलें)।</translation>
+    </message>
+    <message>
+        <source>{host} has no model {model}: check the model names (Edit endpoint) or pick another model.</source>
+        <translation>{host} पर {model} नाम का कोई मॉडल नहीं है: मॉडलों के नाम जाँचें (एंडपॉइंट बदलें) या कोई दूसरा मॉडल चुनें।</translation>
+    </message>
+    <message numerus="yes">
+        <source>{host} is busy for you (rate limit): send again in %n second(s).</source>
+        <translation>
+            <numerusform>{host} अभी आपके लिए व्यस्त है (दर सीमा): %n सेकंड बाद फिर भेजें।</numerusform>
+            <numerusform>{host} अभी आपके लिए व्यस्त है (दर सीमा): %n सेकंड बाद फिर भेजें।</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{host} is busy for you (rate limit): wait a little, then send again.</source>
+        <translation>{host} अभी आपके लिए व्यस्त है (दर सीमा): थोड़ा रुकें, फिर भेजें।</translation>
+    </message>
+    <message>
+        <source>{host} had a server error: try again later, or pick another model.</source>
+        <translation>{host} पर सर्वर में गड़बड़ी हुई: बाद में फिर कोशिश करें, या कोई दूसरा मॉडल चुनें।</translation>
+    </message>
+    <message>
+        <source>The connection to {host} broke in the middle of the answer: what came is kept, marked as cut. Regenerate to ask again.</source>
+        <translation>जवाब के बीच में {host} से कनेक्शन टूट गया: जितना आया वह रखा गया है, अधूरा चिह्नित करके। फिर से पूछने के लिए दोबारा बनाएँ।</translation>
+    </message>
+    <message>
+        <source>{host} did not answer in time: try again later.</source>
+        <translation>{host} ने समय पर जवाब नहीं दिया: बाद में फिर कोशिश करें।</translation>
+    </message>
+    <message>
+        <source>Offline is on (Settings → Network), so nothing was sent to {host}.</source>
+        <translation>ऑफ़लाइन चालू है (सेटिंग्स → नेटवर्क), इसलिए {host} को कुछ नहीं भेजा गया।</translation>
+    </message>
+</context>
+<context>
     <name>Server</name>
     <message>
         <source>port {port} is in use by another program: choose another in Settings → Local server</source>
@@ -2061,6 +2357,30 @@ PhiDesk ने इस फ़ाइल को नहीं बदला है: �
     <message>
         <source>server_port must be a port number from 1 to 65535</source>
         <translation>server_port 1 से 65535 तक का पोर्ट नंबर होना चाहिए</translation>
+    </message>
+    <message>
+        <source>an endpoint must be an object with name, base_url, models and preset</source>
+        <translation>हर एंडपॉइंट name, base_url, models और preset वाला ऑब्जेक्ट होना चाहिए</translation>
+    </message>
+    <message>
+        <source>an endpoint&apos;s name must be 1 to 40 letters, digits, dots, dashes or underscores</source>
+        <translation>एंडपॉइंट का नाम 1 से 40 अक्षरों, अंकों, बिंदुओं, डैश या अंडरस्कोर का होना चाहिए</translation>
+    </message>
+    <message>
+        <source>endpoint {name}: the base URL must start with http:// or https:// and name a host</source>
+        <translation>एंडपॉइंट {name}: बेस URL http:// या https:// से शुरू होना चाहिए और उसमें होस्ट का नाम होना चाहिए</translation>
+    </message>
+    <message>
+        <source>endpoint {name}: models must be at most {limit} different names</source>
+        <translation>एंडपॉइंट {name}: models में ज़्यादा से ज़्यादा {limit} अलग-अलग नाम हो सकते हैं</translation>
+    </message>
+    <message>
+        <source>endpoint {name}: preset must be a short text</source>
+        <translation>एंडपॉइंट {name}: preset एक छोटा टेक्स्ट होना चाहिए</translation>
+    </message>
+    <message>
+        <source>endpoints must be a list of at most {limit} endpoints with different names, each with a name, an http(s) base URL and at most {models} models</source>
+        <translation>endpoints ज़्यादा से ज़्यादा {limit} अलग-अलग नाम वाले एंडपॉइंट की सूची होनी चाहिए, हर एक में नाम, http(s) बेस URL और ज़्यादा से ज़्यादा {models} मॉडल</translation>
     </message>
     <message>
         <source>&apos;version&apos; is {value}, not a schema version</source>
