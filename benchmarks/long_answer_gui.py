@@ -36,11 +36,12 @@ def make_text(shape: str, size: int) -> str:
 
 def one_case(shape: str, size: int) -> dict[str, object]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer
+    from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication, QPlainTextEdit, QTextEdit, QWidget
 
     from phidesk.gui.chat_view import ChatView
     from phidesk.gui.images import ImageLoader
+    from phidesk.gui.probe import tick_timer
 
     app = QApplication.instance() or QApplication([])
     view = ChatView(ImageLoader())
@@ -55,12 +56,7 @@ def one_case(shape: str, size: int) -> dict[str, object]:
                    if isinstance(w, (QTextEdit, QPlainTextEdit)) and w.isVisibleTo(view)]
         return sum(w.document().characterCount() - w.document().blockCount() for w in widgets)
 
-    ticks: list[float] = []
-    timer = QTimer()
-    timer.setTimerType(Qt.TimerType.PreciseTimer)
-    timer.setInterval(5)
-    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
-    timer.start()
+    timer, ticks = tick_timer()
     loop = QEventLoop()
     QTimer.singleShot(50, loop.quit)
     loop.exec()

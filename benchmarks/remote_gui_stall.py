@@ -71,13 +71,13 @@ def main() -> int:
 
 
 def run(model: Path, url: str, rounds: int, tokens: int) -> dict[str, Any]:
-    from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from phidesk import settings
     from phidesk.engine.protocol import Sampling
     from phidesk.gui.app import create_app
     from phidesk.gui.main_window import MainWindow
+    from phidesk.gui.probe import tick_timer
     from phidesk.models import library
     from phidesk.remote import endpoints
     from phidesk.store import Store
@@ -90,12 +90,7 @@ def run(model: Path, url: str, rounds: int, tokens: int) -> dict[str, Any]:
     store = Store()
     window = MainWindow(store, prefs)
     window.show()
-    ticks: list[float] = []
-    timer = QTimer()
-    timer.setTimerType(Qt.TimerType.PreciseTimer)
-    timer.setInterval(5)
-    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
-    timer.start()
+    timer, ticks = tick_timer()
 
     def wait(condition: Any, limit_s: float = 900) -> None:
         deadline = time.monotonic() + limit_s
@@ -120,7 +115,7 @@ def run(model: Path, url: str, rounds: int, tokens: int) -> dict[str, Any]:
             window._confirmed.add((None, endpoints.Endpoint("elsewhere", url).host))
         sent, before = time.perf_counter(), len(done)
         window.send(f"Write a long story about a lighthouse keeper (round {round_no}).", [])
-        wait(lambda before=before: len(done) > before)  # type: ignore[misc]
+        wait(lambda before=before: len(done) > before)
         measured = [t for t in ticks if sent <= t <= done[-1]]
         gaps = [(b - a) * 1000 for a, b in itertools.pairwise(measured)]
         results[kind].append(round(max(gaps), 2))

@@ -66,13 +66,13 @@ def main() -> int:
 
 
 def run(model: Path, rounds: int, clients: int, tokens: int) -> dict[str, Any]:
-    from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
     from phidesk import settings
     from phidesk.engine.protocol import Sampling
     from phidesk.gui.app import create_app
     from phidesk.gui.main_window import MainWindow
+    from phidesk.gui.probe import tick_timer
     from phidesk.models import library
     from phidesk.store import Store
 
@@ -83,12 +83,7 @@ def run(model: Path, rounds: int, clients: int, tokens: int) -> dict[str, Any]:
     store = Store()
     window = MainWindow(store, prefs)
     window.show()
-    ticks: list[float] = []
-    timer = QTimer()
-    timer.setTimerType(Qt.TimerType.PreciseTimer)
-    timer.setInterval(5)
-    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
-    timer.start()
+    timer, ticks = tick_timer()
 
     def wait(condition: Any, limit_s: float = 900) -> None:
         deadline = time.monotonic() + limit_s
@@ -117,7 +112,7 @@ def run(model: Path, rounds: int, clients: int, tokens: int) -> dict[str, Any]:
         window.new_conversation()
         sent, before = time.perf_counter(), len(done)
         window.send(f"Write a long story about a lighthouse keeper (round {round_no}).", [])
-        wait(lambda before=before: len(done) > before)  # type: ignore[misc]
+        wait(lambda before=before: len(done) > before)
         measured = [t for t in ticks if sent <= t <= done[-1]]
         gaps = [(b - a) * 1000 for a, b in itertools.pairwise(measured)]
         results[kind].append(round(max(gaps), 2))

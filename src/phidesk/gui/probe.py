@@ -42,8 +42,22 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def probe(model: Path, tokens: int, provider: str, threads: int = 0) -> dict[str, float]:
+def tick_timer() -> tuple[Any, list[float]]:
+    """A started 5 ms precise timer on this (the GUI) thread and the list of its tick times: the gaps between
+    ticks are how long the event loop could not react (the benchmarks of the window's stalls share it)."""
     from PySide6.QtCore import Qt, QTimer
+
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.setInterval(5)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    return timer, ticks
+
+
+def probe(model: Path, tokens: int, provider: str, threads: int = 0) -> dict[str, float]:
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from phidesk import settings
@@ -58,12 +72,7 @@ def probe(model: Path, tokens: int, provider: str, threads: int = 0) -> dict[str
                               sampling=Sampling(temperature=0, max_new_tokens=tokens, min_new_tokens=tokens))
     app = create_app()
     store = Store()
-    ticks: list[float] = []
-    timer = QTimer()
-    timer.setTimerType(Qt.TimerType.PreciseTimer)
-    timer.setInterval(5)
-    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
-    timer.start()
+    timer, ticks = tick_timer()
     window = MainWindow(store, prefs)  # starts loading the default model
     window.show()
     received: dict[str, Any] = {"tokens": 0, "done": False, "sent": False, "stops": []}
