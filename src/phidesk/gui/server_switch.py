@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
@@ -21,7 +22,9 @@ from phidesk.errors import UserError
 from phidesk.gui.i18n import translate
 from phidesk.gui.signals import emit
 from phidesk.gui.texts_view import localized
-from phidesk.server.local import LocalServer, PortInUseError
+
+if TYPE_CHECKING:
+    from phidesk.server.local import LocalServer
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +85,9 @@ class ServerSwitch(QObject):
     def _start(self, port: int, previous: threading.Thread | None) -> None:  # on its own thread
         if previous is not None:
             previous.join()  # the same port again: the old server lets go of it first (a bounded stop)
+        # Imported here: Starlette and uvicorn took 64 ms of every window start for a server that is off by default
+        from phidesk.server.local import LocalServer, PortInUseError
+
         try:
             server = LocalServer(self.engine, model_id=self.model_id, port=port,
                                  on_busy=lambda busy: emit(self._busy, busy))
