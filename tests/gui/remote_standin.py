@@ -1,6 +1,7 @@
 """A small OpenAI-API stand-in that injects faults, for the window's remote tests: a real HTTP server (Starlette on
 uvicorn, port 0, a daemon thread) whose chat answer is a 429 with Retry-After, a stream cut after a few events, or
-an endless stream that records when its client closed the request."""
+an endless stream that records when its client closed the request, or no answer at all (``hang``: the request is
+read and then nothing is sent until the client goes away, which the stand-in records too)."""
 
 from __future__ import annotations
 
@@ -43,6 +44,14 @@ def app(mode: str, events: int, closed: threading.Event) -> Starlette:
             return JSONResponse({"error": {"message": "slow down", "type": "rate_limit", "code": "rate_limited"}},
                                 status_code=429, headers={"Retry-After": "7"})
 
+        if mode == "hang":  # never a byte of an answer; notice when the client gives up
+            try:
+                while not await _request.is_disconnected():
+                    await asyncio.sleep(0.02)
+            finally:
+                closed.set()
+            return Response(status_code=204)
+
         async def cut() -> AsyncIterator[bytes]:  # N content events, then the connection ends: no finish, no [DONE]
             for i in range(events):
                 yield _chunk(f"part{i} ")
@@ -65,7 +74,7 @@ def app(mode: str, events: int, closed: threading.Event) -> Starlette:
 
 @contextmanager
 def standin(mode: str, events: int = 3) -> Iterator[StandIn]:
-    """Serve the stand-in (*mode* "429", "cut" or "endless") while the block runs."""
+    """Serve the stand-in (*mode* "429", "cut", "endless" or "hang") while the block runs."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]

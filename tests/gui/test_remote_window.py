@@ -1,7 +1,7 @@
 """Remote endpoints in the real window, against PhiDesk's own server on the starter (a real HTTP server, a real
 worker) and a stand-in that injects faults: Add endpoint (Fetch lists "starter"; the key goes to the credential store
 only), the picker marks remote models, the first send asks once, the answer streams and is stored, Stop, Offline,
-and the notices of a 401, a 429 and a stream cut mid-answer."""
+and the notices of a 401, a 429, a stream cut mid-answer and a server that never answers."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from phidesk.gui.main_window import MainWindow
+from phidesk.remote import client as client_mod
 from phidesk.remote import endpoints
 from tests.gui.remote_fixtures import (
     ANSWER_TIMEOUT_MS,
@@ -265,3 +266,45 @@ def test_regenerate_in_a_remote_conversation_asks_the_endpoint_again(
     answer = window.store.get_conversation(window.conversation_id or 0).messages[-1]
     assert (answer.version, answer.status, answer.model) == (2, "complete", "team/starter")
     assert "Paris" in answer.content
+
+
+def test_a_server_that_never_answers_can_be_stopped_while_the_window_stays_live(
+        qtbot: object, window: MainWindow) -> None:
+    with standin("hang") as server:
+        add("silent", server.url, [MODEL], key=None)
+        pick(window, f"silent/{MODEL}")
+        type_and_send(qtbot, window, QUESTION)
+        confirm(qtbot, window, QMessageBox.StandardButton.Yes)
+        qtbot.waitUntil(lambda: window.bridge.busy, timeout=5000)  # type: ignore[attr-defined]
+        ticks: list[int] = []
+        timer = QTimer(window)
+        timer.timeout.connect(lambda: ticks.append(1))
+        timer.start(10)
+        qtbot.wait(500)  # type: ignore[attr-defined]  # the request is out and nothing comes back
+        timer.stop()
+        assert len(ticks) >= 10  # the event loop ran all along (not a figure of speed: 10 of ~50 possible)
+        assert window.composer.stop_button.isVisible()
+        with qtbot.waitSignal(window.bridge.finished, timeout=30_000):  # type: ignore[attr-defined]
+            qtbot.keyClick(window, Qt.Key.Key_Escape)  # type: ignore[attr-defined]
+        assert server.closed.wait(10)  # the request was closed, not left hanging
+    assert not window.bridge.busy
+    assert window.composer.send_button.isVisible()
+    assert stored(window)[0][:2] == ("user", QUESTION)  # the question is kept
+
+
+def test_a_server_that_never_answers_times_out_with_a_notice(
+        qtbot: object, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(client_mod, "DEFAULT_TIMEOUT_S", 1.0)  # the real wait is 60 s
+    with standin("hang") as server:
+        add("silent", server.url, [MODEL], key=None)
+        pick(window, f"silent/{MODEL}")
+        with qtbot.waitSignal(window.bridge.failed, timeout=ANSWER_TIMEOUT_MS):  # type: ignore[attr-defined]
+            type_and_send(qtbot, window, QUESTION)
+            confirm(qtbot, window, QMessageBox.StandardButton.Yes)
+        assert server.closed.wait(10)
+    assert "did not answer in time" in window.banner.text()
+    assert "127.0.0.1" in window.banner.text()
+    assert not window.bridge.busy
+    assert window.composer.send_button.isVisible()
+    assert window.composer.editor.isEnabled()
+    assert stored(window)[0][:2] == ("user", QUESTION)

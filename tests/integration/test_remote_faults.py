@@ -4,6 +4,8 @@ is kept, and the Offline setting refuses before any connection."""
 from __future__ import annotations
 
 import socket
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -86,6 +88,28 @@ def test_a_server_that_never_answers_times_out(standin: StandIn) -> None:
     _text, end = answer(standin, "hang", timeout=0.5)
     assert isinstance(end, RemoteFailed)
     assert end.code == "remote_timeout"
+
+
+def test_stop_while_the_server_has_not_answered_ends_the_wait(standin: StandIn) -> None:
+    """Stop before the first byte (no response to close yet): the connection is shut down, the answer ends
+    cancelled; before, the wait went on until the 60 s timeout and ended as remote_timeout."""
+    client = RemoteClient(Endpoint("fake", standin.url), "hang", "sk-test", timeout=60)
+    events = client.generate(QUESTION, GREEDY)
+    ended: list[Event] = []
+    thread = threading.Thread(target=lambda: ended.extend(events))
+    thread.start()
+    while not standin.requests:  # the request has reached the server, which will not answer
+        time.sleep(0.01)
+    client.stop()
+    thread.join(30)
+    assert not thread.is_alive()
+    assert isinstance(ended[-1], Finished)
+    assert ended[-1].stats.finish_reason == "cancelled"
+    client.model = "ok"  # the same client's next answer is not cut by the last stop
+    again = list(client.generate(QUESTION, GREEDY))
+    client.close()
+    assert isinstance(again[-1], Finished)
+    assert "".join(e.text for e in again if isinstance(e, Token)) == "".join(WORDS)
 
 
 def test_an_unreachable_port(phidesk_home: Path) -> None:

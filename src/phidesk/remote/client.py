@@ -80,21 +80,60 @@ def _wire_messages(messages: Sequence[Message], images: Sequence[str]) -> list[d
     return out
 
 
+class _Sockets:
+    """The network backend of one RemoteClient's connection pool, wrapped to remember the sockets it opened, so
+    that ``stop()`` can wake a request still waiting for the server's first byte (before there is a response to
+    close: a server that never answers). Shutting a socket down wakes a ``recv`` blocked on it in another thread."""
+
+    def __init__(self, backend: Any) -> None:
+        self._backend = backend
+        self._lock = threading.Lock()
+        self._open: list[socket.socket] = []
+        self.refuse = False  # set by shut_down until the next answer: a connection made meanwhile is shut at once
+
+    def connect_tcp(self, *args: Any, **kwargs: Any) -> Any:
+        stream = self._backend.connect_tcp(*args, **kwargs)
+        sock = stream.get_extra_info("socket")
+        if isinstance(sock, socket.socket):
+            with self._lock:
+                self._open = [s for s in self._open if s.fileno() != -1]
+                self._open.append(sock)
+                refuse = self.refuse
+            if refuse:  # stop() came while this connection was being made
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+        return stream
+
+    def __getattr__(self, name: str) -> Any:  # connect_unix_socket, sleep: as the backend does them
+        return getattr(self._backend, name)
+
+    def shut_down(self) -> None:
+        with self._lock:
+            held, self._open = self._open, []
+            self.refuse = True
+        for sock in held:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
 class RemoteClient:
     """One model (*model*) on one endpoint. Thread use: ``generate`` on one thread at a time; ``stop`` and
     ``close`` from any thread. *offline*: whether the Offline setting is on now (default: settings.json's)."""
 
     def __init__(self, endpoint: Endpoint, model: str, api_key: str | None = None, *,
-                 timeout: float = DEFAULT_TIMEOUT_S, connect_timeout: float = CONNECT_TIMEOUT_S,
+                 timeout: float | None = None, connect_timeout: float | None = None,
                  offline: Callable[[], bool] | None = None) -> None:
         self.endpoint, self.model = endpoint, model
         self._key = api_key
-        self.timeout, self.connect_timeout = timeout, connect_timeout
+        # None: the module's defaults as they are when the client is made (not when this module was imported)
+        self.timeout = DEFAULT_TIMEOUT_S if timeout is None else timeout
+        self.connect_timeout = CONNECT_TIMEOUT_S if connect_timeout is None else connect_timeout
         self._offline = offline or (lambda: settings_mod.load().offline)
         self._lock = threading.Lock()
         self._stream: Any = None
         self._stopped = False
         self._client: Any = None
+        self._sockets: _Sockets | None = None
         self.usage_supported: bool | None = None  # whether stream_options.include_usage was accepted
 
     @classmethod
@@ -119,6 +158,12 @@ class RemoteClient:
             self._client = OpenAI(
                 base_url=self.endpoint.base_url, api_key=self._key or "none", max_retries=0,
                 timeout=httpx2.Timeout(self.timeout, connect=self.connect_timeout))
+            # The pool's backend is not public API; where a release moves it, Stop still works once the response
+            # has begun (``_close_stream``) and the wait for a silent server ends at the timeout.
+            pool = getattr(getattr(self._client._client, "_transport", None), "_pool", None)
+            if pool is not None and hasattr(pool, "_network_backend"):
+                self._sockets = _Sockets(pool._network_backend)
+                pool._network_backend = self._sockets
         return self._client
 
     def generate(
@@ -137,6 +182,8 @@ class RemoteClient:
         sampling = (sampling or Sampling()).validate()
         with self._lock:
             self._stopped = False
+            if self._sockets is not None:
+                self._sockets.refuse = False
         if turn is not None and turn.asked:  # cancelled before it began (stop() stops it once it runs)
             yield Finished(stats=AnswerStats(finish_reason="cancelled"))
             return
@@ -274,10 +321,14 @@ class RemoteClient:
             stream.close()
 
     def stop(self) -> None:
-        """Stop the answer being streamed (any thread; returns at once): its HTTP response is closed."""
+        """Stop the answer being streamed (any thread; returns at once): its HTTP response is closed, or, while
+        the server has not answered yet, the connection the request went out on."""
         with self._lock:
             self._stopped = True
+            waiting = self._stream is None
         self._close_stream()
+        if waiting and self._sockets is not None:
+            self._sockets.shut_down()
 
     def close(self) -> None:
         self.stop()
