@@ -43,15 +43,15 @@ def _error(status: int, message: str, headers: dict[str, str] | None = None) -> 
 
 
 class StandIn:
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.requests: list[dict[str, Any]] = []
         self.release = threading.Event()
         self.app = Starlette(routes=[Route("/v1/chat/completions", self.chat, methods=["POST"]),
                                      Route("/v1/models", self.models)])
         self._sock = socket.socket()
-        self._sock.bind(("127.0.0.1", 0))
-        self.port = self._sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}/v1"
+        self._sock.bind((host, 0))
+        self.host, self.port = host, self._sock.getsockname()[1]
+        self.url = f"http://{host}:{self.port}/v1"
         self._server = uvicorn.Server(uvicorn.Config(self.app, log_level="warning", timeout_graceful_shutdown=1,
                                                      lifespan="off"))
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True)

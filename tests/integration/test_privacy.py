@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 
 from phidesk import settings
+from tests.remote_standin import WORDS, StandIn
 
 ROOT = Path(__file__).resolve().parents[2]
 ALIVE_S = 45
@@ -119,13 +120,10 @@ def test_the_parsers_catch_what_the_runtime_did() -> None:
     assert file_violations([wrote, made, ours, read], [Path("/p")], home) == [wrote, made]
 
 
-def test_the_window_sends_nothing_and_writes_only_its_own_folders(starter_installed: Path, phidesk_home: Path,
-                                                                  tmp_path: Path) -> None:
-    strace = _strace()
-    # A remote endpoint configured but never used: it must cost no connection (nor a credential store lookup that
-    # reaches for the network) while the window runs.
-    settings.update({"endpoints": [{"name": "work", "base_url": "http://192.0.2.1:8000/v1", "models": ["phi"],
-                                    "preset": ""}]})
+def _traced(strace: str, script: list[str], phidesk_home: Path, tmp_path: Path,
+            timeout: float) -> tuple[subprocess.CompletedProcess[str], Path, Path, Path]:
+    """Run a Python *script* (its path and arguments) under ``strace -f`` with HOME an empty folder and only the
+    environment the app needs; the run, the trace, that HOME and the temp folder."""
     user_home = tmp_path / "empty-home"
     user_home.mkdir()
     temp = tmp_path / "tmp"
@@ -143,9 +141,32 @@ def test_the_window_sends_nothing_and_writes_only_its_own_folders(starter_instal
         "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
     }
     done = subprocess.run(
-        [strace, "-f", "-qq", "-y", "-s", "160", "-o", str(log), "-e", f"trace={TRACED}",
-         sys.executable, str(ROOT / "tests" / "privacy_window.py"), str(ALIVE_S)],
-        cwd=temp, env=env, capture_output=True, text=True, timeout=ALIVE_S + 300, check=False)
+        [strace, "-f", "-qq", "-y", "-s", "160", "-o", str(log), "-e", f"trace={TRACED}", sys.executable, *script],
+        cwd=temp, env=env, capture_output=True, text=True, timeout=timeout, check=False)
+    return done, log, user_home, temp
+
+
+def inet_destinations(lines: list[str]) -> set[tuple[str, int]]:
+    """Where the traced processes connected or sent over IPv4/IPv6: (address, port) pairs."""
+    found = set()
+    for line in lines:
+        if not re.search(r"\b(connect|sendto|sendmsg|sendmmsg)\(", line) or not re.search(r"sa_family=AF_INET6?", line):
+            continue
+        port = re.search(r"htons\((\d+)\)", line)
+        addr = re.search(r'inet_addr\("([^"]+)"\)|inet_pton\(AF_INET6, "([^"]+)"', line)
+        found.add(((addr.group(1) or addr.group(2)) if addr else "?", int(port.group(1)) if port else -1))
+    return found
+
+
+def test_the_window_sends_nothing_and_writes_only_its_own_folders(starter_installed: Path, phidesk_home: Path,
+                                                                  tmp_path: Path) -> None:
+    strace = _strace()
+    # A remote endpoint configured but never used: it must cost no connection (nor a credential store lookup that
+    # reaches for the network) while the window runs.
+    settings.update({"endpoints": [{"name": "work", "base_url": "http://192.0.2.1:8000/v1", "models": ["phi"],
+                                    "preset": ""}]})
+    done, log, user_home, temp = _traced(strace, [str(ROOT / "tests" / "privacy_window.py"), str(ALIVE_S)],
+                                         phidesk_home, tmp_path, timeout=ALIVE_S + 300)
     assert done.returncode == 0, done.stderr[-2000:]
     ran = json.loads(done.stdout.strip().splitlines()[-1])
     assert ran["failed"] is None
@@ -155,5 +176,32 @@ def test_the_window_sends_nothing_and_writes_only_its_own_folders(starter_instal
     lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
     assert any("conversations.sqlite3" in line for line in lines)  # the trace did see the app's own writes
     assert network_violations(lines) == []
-    assert file_violations(lines, [phidesk_home, cache, temp], temp) == []
+    assert file_violations(lines, [phidesk_home, Path(os.environ["PHIDESK_CACHE"]), temp], temp) == []
+    assert list(user_home.iterdir()) == []
+    assert inet_destinations(lines) == set()  # not even loopback
+
+
+def test_a_window_that_uses_an_endpoint_connects_only_to_its_host(starter_installed: Path, phidesk_home: Path,
+                                                                  tmp_path: Path) -> None:
+    """The window with a local model, an endpoint it uses and one it does not: every connection goes to the used
+    endpoint's address and port (the stand-in on 127.0.0.2, a loopback address of its own, so that nothing else
+    on loopback can pass for it), and no name is looked up."""
+    strace = _strace()
+    with StandIn(host="127.0.0.2") as server:
+        settings.update({"endpoints": [
+            {"name": "used", "base_url": server.url, "models": ["ok"], "preset": ""},
+            {"name": "work", "base_url": "http://192.0.2.1:8000/v1", "models": ["phi"], "preset": ""}]})
+        done, log, user_home, temp = _traced(strace, [str(ROOT / "tests" / "privacy_remote_window.py"), "used/ok"],
+                                             phidesk_home, tmp_path, timeout=300)
+        asked = [r for r in server.requests if r["path"] == "/chat/completions"]
+    assert done.returncode == 0, done.stderr[-2000:]
+    ran = json.loads(done.stdout.strip().splitlines()[-1])
+    assert ran["failed"] is None
+    assert ran["answer"] == "".join(WORDS)
+    assert "127.0.0.2" in ran["asked"]  # the user was asked before anything was sent
+    assert len(asked) == 1
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    assert network_violations(lines) == []
+    assert inet_destinations(lines) == {("127.0.0.2", server.port)}
+    assert file_violations(lines, [phidesk_home, Path(os.environ["PHIDESK_CACHE"]), temp], temp) == []
     assert list(user_home.iterdir()) == []
