@@ -152,7 +152,24 @@ def credential_store() -> str | None:
     # only when chosen on purpose (PYTHON_KEYRING_BACKEND), never because nothing better was found.
     if _priority(backend) < 1 and not os.environ.get("PYTHON_KEYRING_BACKEND"):
         return None
-    return str(getattr(backend, "name", type(backend).__name__))
+    return store_name(chained[0] if chained else backend)
+
+
+# keyring's backend modules -> the store's name as the user knows it
+STORE_NAMES = {
+    "keyring.backends.SecretService": "the Secret Service (GNOME Keyring, KWallet or KeePassXC)",
+    "keyring.backends.libsecret": "the Secret Service (GNOME Keyring, KWallet or KeePassXC)",
+    "keyring.backends.kwallet": "KWallet",
+    "keyring.backends.macOS": "the macOS Keychain",
+    "keyring.backends.Windows": "Windows Credential Manager",
+}
+
+
+def store_name(backend: object) -> str:
+    """How to name *backend* (a keyring backend, the first of a chain) to a user: "the macOS Keychain" rather than
+    keyring's class names; a store this table does not know is named by its module and class."""
+    module = type(backend).__module__
+    return STORE_NAMES.get(module) or f"{module}.{type(backend).__name__}"
 
 
 def _priority(backend: object) -> float:
