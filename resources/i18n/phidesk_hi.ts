@@ -1385,6 +1385,10 @@ PhiDesk ने इस फ़ाइल को नहीं बदला है: �
         <translation>सोच रहा है…</translation>
     </message>
     <message>
+        <source>waiting for {host}…</source>
+        <translation>{host} के जवाब का इंतज़ार…</translation>
+    </message>
+    <message>
         <source>You</source>
         <translation>आप</translation>
     </message>
@@ -1518,6 +1522,10 @@ PhiDesk ने इस फ़ाइल को नहीं बदला है: �
     <message>
         <source>stopped</source>
         <translation>रोका गया</translation>
+    </message>
+    <message>
+        <source>cut at the token limit</source>
+        <translation>टोकन सीमा पर कट गया</translation>
     </message>
     <message>
         <source>interrupted (the app was closed)</source>

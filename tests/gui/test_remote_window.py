@@ -284,12 +284,15 @@ def test_a_server_that_never_answers_can_be_stopped_while_the_window_stays_live(
         timer.stop()
         assert len(ticks) >= 10  # the event loop ran all along (not a figure of speed: 10 of ~50 possible)
         assert window.composer.stop_button.isVisible()
+        host = server.url.split("//")[1].split("/")[0]
+        assert window.chat.messages[-1].note.text() == f"waiting for {host}…"  # who is silent, not "thinking…"
         with qtbot.waitSignal(window.bridge.finished, timeout=30_000):  # type: ignore[attr-defined]
             qtbot.keyClick(window, Qt.Key.Key_Escape)  # type: ignore[attr-defined]
         assert server.closed.wait(10)  # the request was closed, not left hanging
     assert not window.bridge.busy
     assert window.composer.send_button.isVisible()
     assert stored(window)[0][:2] == ("user", QUESTION)  # the question is kept
+    assert window.chat.messages[-1].note.text() == "stopped"  # no figures: no dangling " · "
 
 
 def test_a_server_that_never_answers_times_out_with_a_notice(

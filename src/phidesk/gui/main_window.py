@@ -439,7 +439,8 @@ class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, W
                 self.show_notice(result.message)
             return
         self.streaming = self.chat.messages[-1]
-        self.streaming.set_note(translate("Message", "thinking…"))
+        self.streaming.set_note(translate("Message", "waiting for {host}…").format(host=client.endpoint.host)
+                                if client is not None else translate("Message", "thinking…"))
         self._prefill_started = time.monotonic()
         self._image_cost = ""
         self._flush_timer.start()

@@ -36,6 +36,8 @@ CUT_REMOTE = QT_TRANSLATE_NOOP("Message", "cut: the connection to the server bro
 def _note(state: str, stats: dict[str, Any]) -> str:
     """An answer's note: how it ended ("stopped", "cut at the token limit"), then its figures."""
     figures = stats_note(stats)
+    if not figures and state in ("stopped", "cut"):  # nothing came (stopped while a server was silent)
+        return translate("Message", "stopped") if state == "stopped" else translate("Message", "cut at the token limit")
     if state == "stopped":
         return translate("Message", "stopped · {figures}").format(figures=figures)
     if state == "cut":
