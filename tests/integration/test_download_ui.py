@@ -267,3 +267,36 @@ def test_dismiss_hides_a_failed_download_and_keeps_what_it_downloaded(
     assert not pane.downloads_box.isVisibleTo(pane)
     assert download.pending_on_disk() == [job.key]  # kept: the next start offers to resume it
     pane.close_downloads()
+
+
+def test_a_download_stopped_last_time_is_offered_at_the_next_start_and_resumes(
+        qtbot: object, hub: HubServer, phidesk_home: Path) -> None:
+    """The pane's start finds the staging folder off the GUI thread (with the machine report) and shows its row
+    with Resume; Resume finishes the download."""
+    from phidesk.gui.model_pane import ModelPane
+    from phidesk.models import catalog, download, library
+
+    hub.bytes_per_s = 4_000_000
+    first = ModelPane()
+    qtbot.addWidget(first)  # type: ignore[attr-defined]
+    manager = first.manager()
+    job = manager.enqueue(catalog.find("phi-test", "cpu"))
+    qtbot.waitUntil(lambda: any(j.bytes_done > 1_000_000 for j in manager.jobs()),  # type: ignore[attr-defined]
+                    timeout=60_000)
+    first.close_downloads()  # the app quits mid-download: its staging folder stays
+    assert download.pending_on_disk() == [job.key]
+
+    hub.bytes_per_s = None  # as fast as it goes
+    pane = ModelPane()  # the next start
+    qtbot.addWidget(pane)  # type: ignore[attr-defined]
+    pane.start(4096)
+    assert job.key not in pane.rows  # not looked for on the GUI thread
+    qtbot.waitUntil(lambda: job.key in pane.rows, timeout=60_000)  # type: ignore[attr-defined]
+    row = pane.rows[job.key]
+    assert "stopped last time" in row.label.text()
+    assert row.pause.text() == "Resume"
+    row.pause.click()
+    qtbot.waitUntil(lambda: "done" in row.bar.format(), timeout=60_000)  # type: ignore[attr-defined]
+    assert download.pending_on_disk() == []
+    assert library.installed("phi-test") is not None
+    pane.close_downloads()

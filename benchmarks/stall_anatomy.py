@@ -1,0 +1,141 @@
+"""Where a long gap of the window's GUI thread went: running, waiting for a CPU, or asleep.
+
+    python benchmarks/stall_anatomy.py MODEL_DIR [--tokens 200] [--threads 2] [--over 16] [--canary]
+
+Runs the GUI-stall probe (`phidesk.gui.probe`: the real window offscreen, the model loading, an answer, five Stops)
+in this process. At each tick of the probe's 5 ms timer it also reads, from Linux's /proc:
+
+- the GUI thread's ``schedstat``: nanoseconds it has **run** on a CPU, and nanoseconds it has **waited** runnable in
+  a run queue (it could have run but another task had the CPU);
+- the machine's **steal** time (``/proc/stat``): time the hypervisor gave this virtual machine's CPUs to others.
+
+For every gap between ticks longer than ``--over`` ms it prints the gap split into run / run-queue wait / the rest
+(asleep or blocked: waiting on the GIL, a lock, I/O; or the timer's own 5 ms) and the steal over it, with when it
+happened (seconds after start; the model's load and the first token are marked). With ``--canary`` a second process
+(plain Python, no Qt, nothing else) sleeps 5 ms in a loop at the same time and its own gaps over ``--over`` ms are
+listed on the same clock: a gap both see is the machine's, not the window's.
+
+One JSON line per gap, then a summary line. Linux only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+CANARY = """
+import sys, time
+over, until = float(sys.argv[1]) / 1000, time.perf_counter() + float(sys.argv[2])
+last = time.perf_counter()
+while last < until:
+    time.sleep(0.005)
+    now = time.perf_counter()
+    if now - last > over:
+        print(f"{last:.4f} {(now - last) * 1000:.1f}", flush=True)
+    last = now
+"""
+
+
+def _steal_ticks() -> int:
+    with Path("/proc/stat").open(encoding="ascii") as f:
+        fields = f.readline().split()
+    return int(fields[8])  # cpu user nice system idle iowait irq softirq steal
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("model", type=Path)
+    parser.add_argument("--tokens", type=int, default=200)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--over", type=float, default=16.0)
+    parser.add_argument("--canary", action="store_true")
+    args = parser.parse_args()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+    from PySide6.QtCore import Qt, QTimer
+
+    from phidesk.gui import probe as probe_mod
+
+    tid = threading.get_native_id()
+    schedstat = Path(f"/proc/self/task/{tid}/schedstat").open("rb", buffering=0)  # noqa: SIM115 - read at every tick
+    hz = os.sysconf("SC_CLK_TCK")
+    rows: list[tuple[float, int, int, int]] = []
+    ticks: list[float] = []
+    marks: dict[str, float] = {}
+
+    def sample() -> None:
+        now = time.perf_counter()
+        ticks.append(now)
+        schedstat.seek(0)
+        run, wait, _slices = schedstat.read().split()
+        rows.append((now, int(run), int(wait), _steal_ticks()))
+
+    def instrumented() -> tuple[Any, list[float]]:
+        timer = QTimer()
+        timer.setTimerType(Qt.TimerType.PreciseTimer)
+        timer.setInterval(5)
+        timer.timeout.connect(sample)
+        timer.start()
+        return timer, ticks
+
+    probe_mod.tick_timer = instrumented  # the probe's own timer, observing more at each tick
+    start = time.perf_counter()
+    canary = None
+    if args.canary:
+        canary = subprocess.Popen([sys.executable, "-c", CANARY, str(args.over), "900"], stdout=subprocess.PIPE,
+                                  text=True)
+
+    from phidesk.gui import bridge as bridge_mod
+
+    original_init = bridge_mod.EngineBridge.__init__
+
+    def init(self: Any, *a: Any, **k: Any) -> None:
+        original_init(self, *a, **k)
+        self.loaded.connect(lambda *_: marks.setdefault("loaded", time.perf_counter()))
+        self.token.connect(lambda *_: marks.setdefault("first_token", time.perf_counter()))
+        self.finished.connect(lambda *_: marks.setdefault("finished", time.perf_counter()))
+
+    bridge_mod.EngineBridge.__init__ = init  # type: ignore[method-assign]
+    with tempfile.TemporaryDirectory(prefix="phidesk-anatomy-") as home:
+        os.environ["PHIDESK_HOME"] = home
+        result = probe_mod.probe(args.model, args.tokens, "cpu", args.threads)
+    canary_gaps: list[tuple[float, float]] = []
+    if canary is not None:
+        canary.terminate()
+        out, _ = canary.communicate()
+        canary_gaps = [(float(a), float(b)) for a, b in (line.split() for line in out.splitlines())]
+
+    end = marks.get("finished", rows[-1][0])
+    gaps = []
+    for (t0, r0, w0, s0), (t1, r1, w1, s1) in itertools.pairwise(rows):
+        if t1 > end:
+            break
+        gap = (t1 - t0) * 1000
+        if gap <= args.over:
+            continue
+        run, wait = (r1 - r0) / 1e6, (w1 - w0) / 1e6
+        seen = [round(g, 1) for at, g in canary_gaps if at < t1 and at + g / 1000 > t0]
+        gaps.append({"at_s": round(t0 - start, 2), "gap_ms": round(gap, 1), "run_ms": round(run, 1),
+                     "runqueue_wait_ms": round(wait, 1), "other_ms": round(gap - run - wait, 1),
+                     "steal_ms": round((s1 - s0) * 1000 / hz, 1), "canary_gap_ms": seen})
+        print(json.dumps(gaps[-1]))
+    summary = {"marks_s": {k: round(v - start, 2) for k, v in marks.items()}, "gaps_over": len(gaps),
+               "canary_gaps_over": len([g for g in canary_gaps if g[0] < end]),
+               **{k: v for k, v in result.items() if k.startswith("gui_stall")}}
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
