@@ -2741,5 +2741,15 @@ Phi-3.5-vision, for questions about images, is under &lt;i&gt;Get models…&lt;/
 Phi-3.5 ONNX फ़ोल्डर के लिए &lt;code&gt;phidesk models import PATH&lt;/code&gt; चलाएँ।&lt;/p&gt;
 </translation>
     </message>
+    <message>
+        <source>
+&lt;p&gt;You have added remote endpoints: pick one of their models (marked with a cloud) in the model menu above to chat
+with it. Your questions then go to that server, and PhiDesk asks before the first one of each chat.&lt;/p&gt;
+</source>
+        <translation>
+&lt;p&gt;आपने रिमोट एंडपॉइंट जोड़े हैं: उनसे चैट करने के लिए ऊपर मॉडल मेन्यू में उनका कोई मॉडल (बादल के निशान वाला) चुनें।
+तब आपके सवाल उसी सर्वर पर जाते हैं, और हर चैट के पहले सवाल से पहले PhiDesk आपसे पूछता है।&lt;/p&gt;
+</translation>
+    </message>
 </context>
 </TS>

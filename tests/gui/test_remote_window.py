@@ -311,3 +311,12 @@ def test_a_server_that_never_answers_times_out_with_a_notice(
     assert window.composer.send_button.isVisible()
     assert window.composer.editor.isEnabled()
     assert stored(window)[0][:2] == ("user", QUESTION)
+
+
+def test_with_no_local_model_the_welcome_points_to_the_remote_models(qtbot: object, window: MainWindow) -> None:
+    assert "remote endpoints" not in window.chat.welcome.text()  # none added yet: only how to get a model
+    assert "No model is installed yet" in window.chat.welcome.text()
+    add("team", "http://127.0.0.1:9/v1", ["phi"], key=None)
+    window.new_conversation()
+    assert "No model is installed yet" in window.chat.welcome.text()
+    assert "You have added remote endpoints: pick one of their models" in window.chat.welcome.text()

@@ -261,7 +261,7 @@ class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, W
         default = library.default_model_id(self.prefs.default_model)
         if not is_remote(self.chat_model):  # a new chat goes on with the model in use (a remote one too)
             self.chat_model = self.model_id or default
-        self.chat.show_welcome(welcome(bool(default)))
+        self.chat.show_welcome(welcome(bool(default), remote_models=not default and bool(self.remote_choices())))
         self.header.set_title(translate("Header", "New chat"))
         self.show_context(None)
         self.refresh_header()

@@ -26,9 +26,18 @@ NO_MODEL = QT_TRANSLATE_NOOP("Welcome", """
 """)
 
 
-def welcome(model_installed: bool) -> str:
-    """The welcome (rich text) in the window's language: the starter's, or how to get a first model."""
-    return translate("Welcome", WELCOME) if model_installed else translate("Welcome", NO_MODEL)
+NO_MODEL_REMOTE = QT_TRANSLATE_NOOP("Welcome", """
+<p>You have added remote endpoints: pick one of their models (marked with a cloud) in the model menu above to chat
+with it. Your questions then go to that server, and PhiDesk asks before the first one of each chat.</p>
+""")
+
+
+def welcome(model_installed: bool, remote_models: bool = False) -> str:
+    """The welcome (rich text) in the window's language: the starter's, or how to get a first model (and, when
+    endpoints were added, that their models can be picked)."""
+    if model_installed:
+        return translate("Welcome", WELCOME)
+    return translate("Welcome", NO_MODEL) + (translate("Welcome", NO_MODEL_REMOTE) if remote_models else "")
 
 
 def image_cost_text(image_tokens: list[int], prompt_tokens: int) -> str:
