@@ -59,6 +59,15 @@ def stored(window: MainWindow) -> list[tuple[str, str, str, str | None]]:
             for m in window.store.get_conversation(window.conversation_id).messages]
 
 
+def ask_until_it_fails(qtbot: object, window: MainWindow, name: str, url: str) -> None:
+    """Add endpoint *name* at *url*, pick its model, ask, say Yes to sending, and wait until the answer fails."""
+    add(name, url, [MODEL], key=None)
+    pick(window, f"{name}/{MODEL}")
+    with qtbot.waitSignal(window.bridge.failed, timeout=ANSWER_TIMEOUT_MS):  # type: ignore[attr-defined]
+        type_and_send(qtbot, window, QUESTION)
+        confirm(qtbot, window, QMessageBox.StandardButton.Yes)
+
+
 def test_add_endpoint_fetches_the_models_and_keeps_the_key_in_the_credential_store(
         qtbot: object, window: MainWindow, server_url: str, credential_file: Path, phidesk_home: Path) -> None:
     assert endpoints.load_endpoints() == []  # none until the user adds one
@@ -229,21 +238,13 @@ def test_a_wrong_key_shows_a_notice_with_edit_endpoint(qtbot: object, window: Ma
 
 def test_a_rate_limit_says_how_long_to_wait(qtbot: object, window: MainWindow) -> None:
     with standin("429") as server:
-        add("busy", server.url, [MODEL], key=None)
-        pick(window, f"busy/{MODEL}")
-        with qtbot.waitSignal(window.bridge.failed, timeout=ANSWER_TIMEOUT_MS):  # type: ignore[attr-defined]
-            type_and_send(qtbot, window, QUESTION)
-            confirm(qtbot, window, QMessageBox.StandardButton.Yes)
+        ask_until_it_fails(qtbot, window, "busy", server.url)
     assert "is busy for you (rate limit): send again in 7 second" in window.banner.text()  # the wait it asked for
 
 
 def test_a_stream_cut_mid_answer_keeps_the_part_and_marks_it(qtbot: object, window: MainWindow) -> None:
     with standin("cut", events=3) as server:
-        add("flaky", server.url, [MODEL], key=None)
-        pick(window, f"flaky/{MODEL}")
-        with qtbot.waitSignal(window.bridge.failed, timeout=ANSWER_TIMEOUT_MS):  # type: ignore[attr-defined]
-            type_and_send(qtbot, window, QUESTION)
-            confirm(qtbot, window, QMessageBox.StandardButton.Yes)
+        ask_until_it_fails(qtbot, window, "flaky", server.url)
     assert "broke in the middle of the answer" in window.banner.text()
     role, text, _status, _model = stored(window)[-1]
     assert role == "assistant"
@@ -299,11 +300,7 @@ def test_a_server_that_never_answers_times_out_with_a_notice(
         qtbot: object, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(client_mod, "DEFAULT_TIMEOUT_S", 1.0)  # the real wait is 60 s
     with standin("hang") as server:
-        add("silent", server.url, [MODEL], key=None)
-        pick(window, f"silent/{MODEL}")
-        with qtbot.waitSignal(window.bridge.failed, timeout=ANSWER_TIMEOUT_MS):  # type: ignore[attr-defined]
-            type_and_send(qtbot, window, QUESTION)
-            confirm(qtbot, window, QMessageBox.StandardButton.Yes)
+        ask_until_it_fails(qtbot, window, "silent", server.url)
         assert server.closed.wait(10)
     assert "did not answer in time" in window.banner.text()
     assert "127.0.0.1" in window.banner.text()
