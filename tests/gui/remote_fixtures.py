@@ -4,17 +4,18 @@ a real file-based credential store in a temporary folder, and a window whose dat
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
 from phidesk import settings
-from phidesk.engine.client import EngineClient
 from phidesk.engine.protocol import Sampling
 from phidesk.gui.main_window import MainWindow
 from phidesk.remote import endpoints
 from phidesk.server.local import LocalServer
 from phidesk.store import Store
+from tests.serving import starter_engine, starter_home
 
 KEY = "sesame-test-key-4711"  # the server's key: a wrong one gets a real 401
 ANSWER_TIMEOUT_MS = 120_000
@@ -23,19 +24,13 @@ ANSWER_TIMEOUT_MS = 120_000
 @pytest.fixture(scope="module")
 def server_url(tmp_path_factory: pytest.TempPathFactory, starter_source: Path) -> Iterator[str]:
     """PhiDesk's own OpenAI-compatible server on the starter, in a data folder of its own."""
-    folder = tmp_path_factory.mktemp("remote-server-home")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PHIDESK_HOME", str(folder))
-        from phidesk.models import starter
-
-        starter.ensure_starter()
-        engine = EngineClient(log_path=folder / "worker.log")
-        engine.load(folder / "models" / "starter", "cpu", 4096)
-        server = LocalServer(engine, model_id="starter", port=0, api_key=KEY)
-        url = server.start()
-    yield url
-    server.stop()
-    engine.close()
+    with ExitStack() as running:
+        with starter_home(tmp_path_factory.mktemp("remote-server-home")) as folder:  # the worker starts in it
+            engine = running.enter_context(starter_engine(folder))
+            server = LocalServer(engine, model_id="starter", port=0, api_key=KEY)
+            url = server.start()
+            running.callback(server.stop)
+        yield url
 
 
 @pytest.fixture

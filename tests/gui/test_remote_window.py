@@ -59,13 +59,20 @@ def stored(window: MainWindow) -> list[tuple[str, str, str, str | None]]:
             for m in window.store.get_conversation(window.conversation_id).messages]
 
 
-def ask_until_it_fails(qtbot: object, window: MainWindow, name: str, url: str) -> None:
-    """Add endpoint *name* at *url*, pick its model, ask, say Yes to sending, and wait until the answer fails."""
-    add(name, url, [MODEL], key=None)
-    pick(window, f"{name}/{MODEL}")
-    with qtbot.waitSignal(window.bridge.failed, timeout=ANSWER_TIMEOUT_MS):  # type: ignore[attr-defined]
+def ask_remote(qtbot: object, window: MainWindow, name: str, url: str, model: str = MODEL, *,
+               key: str | None = None, ends: str = "failed") -> None:
+    """Add endpoint *name* at *url* offering *model*, pick it, ask, say Yes to sending, and wait until the answer
+    *ends* ("failed" or "finished")."""
+    add(name, url, [model], key=key)
+    pick(window, f"{name}/{model}")
+    with qtbot.waitSignal(getattr(window.bridge, ends), timeout=ANSWER_TIMEOUT_MS):  # type: ignore[attr-defined]
         type_and_send(qtbot, window, QUESTION)
         confirm(qtbot, window, QMessageBox.StandardButton.Yes)
+
+
+def ask_the_team(qtbot: object, window: MainWindow, server_url: str) -> None:
+    """The first question to PhiDesk's own server (endpoint "team", with its key), answered."""
+    ask_remote(qtbot, window, "team", server_url, "starter", key=KEY, ends="finished")
 
 
 def test_add_endpoint_fetches_the_models_and_keeps_the_key_in_the_credential_store(
@@ -159,11 +166,7 @@ def test_the_first_send_asks_once_then_the_answer_streams_and_is_stored(
 
 def test_a_conversation_that_used_a_remote_model_says_so_after_a_restart(
         qtbot: object, window: MainWindow, server_url: str) -> None:
-    add("team", server_url, ["starter"])
-    pick(window, "team/starter")
-    with qtbot.waitSignal(window.bridge.finished, timeout=ANSWER_TIMEOUT_MS):  # type: ignore[attr-defined]
-        type_and_send(qtbot, window, QUESTION)
-        confirm(qtbot, window, QMessageBox.StandardButton.Yes)
+    ask_the_team(qtbot, window, server_url)
     conversation = window.conversation_id
     assert conversation is not None
     close(window)
@@ -238,13 +241,13 @@ def test_a_wrong_key_shows_a_notice_with_edit_endpoint(qtbot: object, window: Ma
 
 def test_a_rate_limit_says_how_long_to_wait(qtbot: object, window: MainWindow) -> None:
     with standin("429") as server:
-        ask_until_it_fails(qtbot, window, "busy", server.url)
+        ask_remote(qtbot, window, "busy", server.url)
     assert "is busy for you (rate limit): send again in 7 second" in window.banner.text()  # the wait it asked for
 
 
 def test_a_stream_cut_mid_answer_keeps_the_part_and_marks_it(qtbot: object, window: MainWindow) -> None:
     with standin("cut", events=3) as server:
-        ask_until_it_fails(qtbot, window, "flaky", server.url)
+        ask_remote(qtbot, window, "flaky", server.url)
     assert "broke in the middle of the answer" in window.banner.text()
     role, text, _status, _model = stored(window)[-1]
     assert role == "assistant"
@@ -255,11 +258,7 @@ def test_a_stream_cut_mid_answer_keeps_the_part_and_marks_it(qtbot: object, wind
 
 def test_regenerate_in_a_remote_conversation_asks_the_endpoint_again(
         qtbot: object, window: MainWindow, server_url: str) -> None:
-    add("team", server_url, ["starter"])
-    pick(window, "team/starter")
-    with qtbot.waitSignal(window.bridge.finished, timeout=ANSWER_TIMEOUT_MS):  # type: ignore[attr-defined]
-        type_and_send(qtbot, window, QUESTION)
-        confirm(qtbot, window, QMessageBox.StandardButton.Yes)
+    ask_the_team(qtbot, window, server_url)
     with qtbot.waitSignal(window.bridge.finished, timeout=ANSWER_TIMEOUT_MS):  # type: ignore[attr-defined]
         window.chat.regenerate_requested.emit(1)
         assert window.confirm_box is None  # confirmed for this conversation already
@@ -300,7 +299,7 @@ def test_a_server_that_never_answers_times_out_with_a_notice(
         qtbot: object, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(client_mod, "DEFAULT_TIMEOUT_S", 1.0)  # the real wait is 60 s
     with standin("hang") as server:
-        ask_until_it_fails(qtbot, window, "silent", server.url)
+        ask_remote(qtbot, window, "silent", server.url)
         assert server.closed.wait(10)
     assert "did not answer in time" in window.banner.text()
     assert "127.0.0.1" in window.banner.text()

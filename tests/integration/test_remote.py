@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from phidesk.engine.client import EngineClient
 from phidesk.engine.protocol import Finished, Message, Sampling, Token
 from phidesk.remote.client import RemoteClient
 from phidesk.remote.endpoints import Endpoint, fetch_models
 from phidesk.server import LocalServer
+from tests.serving import starter_engine, starter_home
 
 pytestmark = pytest.mark.slow
 
@@ -22,24 +22,17 @@ QUESTION = [Message("user", "What is the capital of France?")]
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory, starter_source: Path) -> Iterator[Path]:
-    folder = tmp_path_factory.mktemp("remote-home")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PHIDESK_HOME", str(folder))
-        from phidesk.models import starter
-
-        starter.ensure_starter()
+    with starter_home(tmp_path_factory.mktemp("remote-home")) as folder:
         yield folder
 
 
 @pytest.fixture(scope="module")
 def server(home: Path) -> Iterator[LocalServer]:
-    engine = EngineClient(log_path=home / "worker.log")
-    engine.load(home / "models" / "starter", "cpu", 4096)
-    local = LocalServer(engine, model_id="starter", port=0)
-    local.start()
-    yield local
-    local.stop()
-    engine.close()
+    with starter_engine(home) as engine:
+        local = LocalServer(engine, model_id="starter", port=0)
+        local.start()
+        yield local
+        local.stop()
 
 
 @pytest.fixture

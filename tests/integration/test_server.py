@@ -23,6 +23,7 @@ from PIL import Image
 from phidesk.engine.client import EngineClient
 from phidesk.errors import UserError
 from phidesk.server import LocalServer
+from tests.serving import starter_engine, starter_home
 
 pytestmark = pytest.mark.slow
 
@@ -33,21 +34,14 @@ GREEDY = {"temperature": 0}
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory, starter_source: Path) -> Iterator[Path]:
     """A data folder with the starter installed, for the whole module."""
-    folder = tmp_path_factory.mktemp("server-home")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PHIDESK_HOME", str(folder))
-        from phidesk.models import starter
-
-        starter.ensure_starter()
+    with starter_home(tmp_path_factory.mktemp("server-home")) as folder:
         yield folder
 
 
 @pytest.fixture(scope="module")
 def engine(home: Path) -> Iterator[EngineClient]:
-    client = EngineClient(log_path=home / "worker.log")
-    client.load(home / "models" / "starter", "cpu", 4096)
-    yield client
-    client.close()
+    with starter_engine(home) as client:
+        yield client
 
 
 @pytest.fixture(scope="module")
