@@ -20,7 +20,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -71,41 +70,21 @@ def main() -> int:
 
 
 def run(model: Path, url: str, rounds: int, tokens: int) -> dict[str, Any]:
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QMessageBox
+    from stall_window import StallWindow
 
-    from phidesk import settings
-    from phidesk.engine.protocol import Sampling
-    from phidesk.gui.app import create_app
-    from phidesk.gui.main_window import MainWindow
-    from phidesk.gui.probe import tick_timer
-    from phidesk.models import library
     from phidesk.remote import endpoints
-    from phidesk.store import Store
 
-    library.import_path(model, "bench", link=True)
     endpoints.add_endpoint(endpoints.Endpoint(name="elsewhere", base_url=url, models=["bench"]), None)
-    prefs = settings.Settings(default_model="bench", provider="cpu",
-                              sampling=Sampling(temperature=0, max_new_tokens=tokens, min_new_tokens=tokens))
-    app = create_app()
-    store = Store()
-    window = MainWindow(store, prefs)
-    window.show()
-    timer, ticks = tick_timer()
+    bench = StallWindow(model, tokens)
+    window = bench.window
 
-    def wait(condition: Any, limit_s: float = 900) -> None:
-        deadline = time.monotonic() + limit_s
-        while not condition():
-            if time.monotonic() > deadline:
-                raise SystemExit("remote_gui_stall: timed out")
-            box = window.confirm_box  # "This conversation will be sent to …": yes
-            if box is not None and box.isVisible():
-                box.button(QMessageBox.StandardButton.Yes).click()
-            app.processEvents()
-            time.sleep(0.002)
+    def say_yes() -> None:  # "This conversation will be sent to …": yes
+        box = window.confirm_box
+        if box is not None and box.isVisible():
+            box.button(QMessageBox.StandardButton.Yes).click()
 
-    wait(lambda: window.bridge.current is not None)
-    done: list[float] = []
-    window.bridge.finished.connect(lambda _stats: done.append(time.perf_counter()))
+    bench.wait(lambda: window.bridge.current is not None, "remote_gui_stall", each=say_yes)
     results: dict[str, list[float]] = {"local": [], "remote": []}
     for round_no, kind in itertools.product(range(rounds), ("local", "remote")):
         window.new_conversation()
@@ -113,16 +92,9 @@ def run(model: Path, url: str, rounds: int, tokens: int) -> dict[str, Any]:
         window.refresh_header()
         if kind == "remote":  # confirmed before the round: the dialog is not what this measures
             window._confirmed.add((None, endpoints.Endpoint("elsewhere", url).host))
-        sent, before = time.perf_counter(), len(done)
-        window.send(f"Write a long story about a lighthouse keeper (round {round_no}).", [])
-        wait(lambda before=before: len(done) > before)
-        measured = [t for t in ticks if sent <= t <= done[-1]]
-        gaps = [(b - a) * 1000 for a, b in itertools.pairwise(measured)]
-        results[kind].append(round(max(gaps), 2))
-    timer.stop()
-    window.close()
-    store.close()
-    QApplication.processEvents()
+        results[kind].append(bench.answer_stall(
+            f"Write a long story about a lighthouse keeper (round {round_no}).", "remote_gui_stall", each=say_yes))
+    bench.close()
     local, remote = statistics.median(results["local"]), statistics.median(results["remote"])
     return {"model": str(model), "tokens": tokens, "rounds": rounds,
             "gui_stall_max_ms_local": results["local"], "gui_stall_max_ms_remote": results["remote"],

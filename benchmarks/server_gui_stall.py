@@ -21,7 +21,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -66,39 +65,14 @@ def main() -> int:
 
 
 def run(model: Path, rounds: int, clients: int, tokens: int) -> dict[str, Any]:
-    from PySide6.QtWidgets import QApplication
+    from stall_window import StallWindow
 
-    from phidesk import settings
-    from phidesk.engine.protocol import Sampling
-    from phidesk.gui.app import create_app
-    from phidesk.gui.main_window import MainWindow
-    from phidesk.gui.probe import tick_timer
-    from phidesk.models import library
-    from phidesk.store import Store
-
-    library.import_path(model, "bench", link=True)
-    prefs = settings.Settings(default_model="bench", provider="cpu",
-                              sampling=Sampling(temperature=0, max_new_tokens=tokens, min_new_tokens=tokens))
-    app = create_app()
-    store = Store()
-    window = MainWindow(store, prefs)
-    window.show()
-    timer, ticks = tick_timer()
-
-    def wait(condition: Any, limit_s: float = 900) -> None:
-        deadline = time.monotonic() + limit_s
-        while not condition():
-            if time.monotonic() > deadline:
-                raise SystemExit("server_gui_stall: timed out")
-            app.processEvents()
-            time.sleep(0.002)
-
-    wait(lambda: window.bridge.current is not None)
+    bench = StallWindow(model, tokens)
+    window = bench.window
+    bench.wait(lambda: window.bridge.current is not None, "server_gui_stall")
     window.server_switch.apply(True, 0)
-    wait(lambda: window.server_switch.url is not None)
+    bench.wait(lambda: window.server_switch.url is not None, "server_gui_stall")
     url, model_id = window.server_switch.url, window.model_id
-    done: list[float] = []
-    window.bridge.finished.connect(lambda _stats: done.append(time.perf_counter()))
     results: dict[str, list[float]] = {"without": [], "with": []}
     for round_no, kind in itertools.product(range(rounds), ("without", "with")):
         proc = None
@@ -110,18 +84,11 @@ def run(model: Path, rounds: int, clients: int, tokens: int) -> dict[str, Any]:
             if line.strip() != "first":
                 raise SystemExit(f"server_gui_stall: a client failed ({line!r})")
         window.new_conversation()
-        sent, before = time.perf_counter(), len(done)
-        window.send(f"Write a long story about a lighthouse keeper (round {round_no}).", [])
-        wait(lambda before=before: len(done) > before)
-        measured = [t for t in ticks if sent <= t <= done[-1]]
-        gaps = [(b - a) * 1000 for a, b in itertools.pairwise(measured)]
-        results[kind].append(round(max(gaps), 2))
+        results[kind].append(bench.answer_stall(
+            f"Write a long story about a lighthouse keeper (round {round_no}).", "server_gui_stall"))
         if proc is not None:
             proc.wait(900)
-    timer.stop()
-    window.close()
-    store.close()
-    QApplication.processEvents()
+    bench.close()
     without, with_ = statistics.median(results["without"]), statistics.median(results["with"])
     return {"model": str(model), "clients": clients, "tokens": tokens, "rounds": rounds,
             "gui_stall_max_ms_without": results["without"], "gui_stall_max_ms_with": results["with"],
