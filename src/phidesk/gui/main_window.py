@@ -51,6 +51,7 @@ from phidesk.gui.window_state import WindowState
 from phidesk.gui.window_view import STOPPING, WindowView
 from phidesk.models import library
 from phidesk.remote.client import RemoteClient
+from phidesk.remote.endpoints import remote_model
 from phidesk.settings import Settings
 from phidesk.store import ConversationMissingError, Store
 from phidesk.texts import QT_TRANSLATE_NOOP
@@ -400,21 +401,21 @@ class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, W
     def _ask_remote(self, text: str, images: list[str]) -> None:
         model_id = self.chat_model
         assert model_id is not None
-        if self.remote_client(model_id) is None:  # removed while the confirmation was open
+        if remote_model(model_id) is None:  # removed while the confirmation was open
             self.send_remote(model_id, text, images)
             return
         editing = self._editing
         self.cancel_edit(restore=False)
-        self._remote_answer(model_id, lambda _client: self.service.ask(
+        self._remote_answer(model_id, lambda: self.service.ask(
             text, images, sampling=self.prefs.sampling, model=model_id, provider="remote", edit=editing), editing)
 
-    def _remote_answer(self, model_id: str, start: Callable[[RemoteClient], Answer | Refused],
+    def _remote_answer(self, model_id: str, start: Callable[[], Answer | Refused],
                        editing: int | None = None) -> None:
         """A remote answer (ask, regenerate, continue): *start* has the service store it; the endpoint writes it."""
         client = self.remote_client(model_id)
         if client is None or self.bridge.busy:
             return
-        result = start(client)
+        result = start()
         if isinstance(result, Answer):
             self.confirmed_new_conversation(result.conversation_id)
         else:

@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from phidesk.gui.chat_view import ChatView
     from phidesk.gui.composer import Composer
     from phidesk.gui.notices import Action, NoticeArea
-    from phidesk.remote.client import RemoteClient
     from phidesk.settings import Settings
 
 EDITING = QT_TRANSLATE_NOOP("MainWindow", "Editing a message: send to add your new version (the old one and its "
@@ -48,7 +47,7 @@ class WindowHistory(QMainWindow):
         chat_model: str | None
         def _begin(self, result: Answer | Refused, editing: int | None = None) -> None: ...
         def remote_checked(self, model_id: str, then: Callable[[], None], back: Callable[[], None]) -> None: ...
-        def _remote_answer(self, model_id: str, start: Callable[[RemoteClient], Answer | Refused]) -> None: ...
+        def _remote_answer(self, model_id: str, start: Callable[[], Answer | Refused]) -> None: ...
         def _sync(self) -> None: ...
         def _changed_elsewhere(self, refused: Refused) -> None: ...
 
@@ -59,7 +58,7 @@ class WindowHistory(QMainWindow):
         if self.chat_model and "/" in self.chat_model:  # a remote model: its endpoint answers
             model_id = self.chat_model
             self.remote_checked(model_id, lambda: self._remote_answer(
-                model_id, lambda client: self.service.regenerate(position, sampling=self.prefs.sampling,
+                model_id, lambda: self.service.regenerate(position, sampling=self.prefs.sampling,
                                                                  model=model_id, provider="remote")), lambda: None)
             return
         provider = self.bridge.current.provider if self.bridge.current else None
@@ -101,7 +100,7 @@ class WindowHistory(QMainWindow):
         if self.chat_model and "/" in self.chat_model:  # a remote model: its endpoint goes on with the answer
             model_id = self.chat_model
             self.remote_checked(model_id, lambda: self._remote_answer(
-                model_id, lambda client: self.service.continue_answer(sampling=self.prefs.sampling, model=model_id,
+                model_id, lambda: self.service.continue_answer(sampling=self.prefs.sampling, model=model_id,
                                                                       provider="remote")), lambda: None)
             return
         provider = self.bridge.current.provider if self.bridge.current else None
