@@ -10,7 +10,6 @@ kept for this session only, and ``remote`` keeps it in this process's memory.
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, QThreadPool, Slot
 from PySide6.QtWidgets import (
@@ -46,12 +45,6 @@ def key_for(name: str) -> str | None:
     except Exception:  # a locked or broken keyring must not take the window down
         log.warning("the credential store could not be read for endpoint %r", name, exc_info=True)
         return None
-
-
-def host_of(base_url: str) -> str:
-    """The host a conversation is sent to (with its port when it has one), for the header and the confirmation."""
-    parts = urlsplit(base_url)
-    return parts.netloc.rsplit("@", 1)[-1] or base_url
 
 
 def _is_template(url: str) -> bool:

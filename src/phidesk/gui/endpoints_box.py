@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from phidesk.errors import UserError
-from phidesk.gui.endpoint_dialog import EndpointDialog, host_of
+from phidesk.gui.endpoint_dialog import EndpointDialog
 from phidesk.gui.i18n import translate
 from phidesk.gui.look import app_palette, icon
 from phidesk.gui.plain import Button, ask, plain_label, warn
@@ -69,7 +69,7 @@ class EndpointsBox(QGroupBox):
         cloud = icon("remote", app_palette())
         endpoints = read_endpoints()
         for endpoint in endpoints:
-            top = QTreeWidgetItem(self.tree, [f"{endpoint.name} · {host_of(endpoint.base_url)}"])
+            top = QTreeWidgetItem(self.tree, [f"{endpoint.name} · {endpoint.host}"])
             top.setData(0, NAME_ROLE, endpoint.name)
             top.setIcon(0, cloud)
             for model in endpoint.models:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
-from phidesk.gui.endpoint_dialog import host_of, key_for
+from phidesk.gui.endpoint_dialog import key_for
 from phidesk.gui.endpoints_box import read_endpoints
 from phidesk.gui.i18n import standard_buttons, translate
 from phidesk.gui.plain import Button
@@ -68,7 +68,7 @@ class WindowRemote(QMainWindow):
     # --- what the picker and the header show --------------------------------------------------------------
     def remote_choices(self) -> list[tuple[str, str, str, str]]:
         """(id, model, endpoint's name, host) of every remote model, for the picker."""
-        return [(f"{e.name}/{m}", m, e.name, host_of(e.base_url)) for e in read_endpoints() for m in e.models]
+        return [(f"{e.name}/{m}", m, e.name, e.host) for e in read_endpoints() for m in e.models]
 
     def remote_host(self, model_id: str | None) -> str | None:
         """The host a remote model's questions go to (its endpoint's name if the endpoint is gone), else None."""
@@ -76,7 +76,7 @@ class WindowRemote(QMainWindow):
             return None
         assert model_id is not None
         found = remote.remote_model(model_id)
-        return host_of(found[0].base_url) if found is not None else endpoint_name(model_id)
+        return found[0].host if found is not None else endpoint_name(model_id)
 
     def used_remote_host(self) -> str | None:
         """The chip: the host of the remote model this conversation uses, or of the last remote answer in it."""
@@ -105,7 +105,7 @@ class WindowRemote(QMainWindow):
                 endpoint=endpoint_name(model_id)))
             return
         endpoint, _model = found
-        host = host_of(endpoint.base_url)
+        host = endpoint.host
         if self.prefs.offline:
             back()
             blocked = translate("RemoteChat", "Offline is on (Settings → Network), so nothing is sent to {host}: "
@@ -176,7 +176,7 @@ class WindowRemote(QMainWindow):
         """What to do about a remote failure, by its code; the endpoint's own words stay in the log."""
         code = failure.code
         found = remote.remote_model(model_id) if model_id else None
-        host = host_of(found[0].base_url) if found else (endpoint_name(model_id) if model_id else "")
+        host = found[0].host if found else (endpoint_name(model_id) if model_id else "")
         model = found[1] if found else ""
         edit: list[Action] = ([(translate("RemoteChat", "Edit endpoint"), lambda: self.edit_endpoint(found[0]))]
                               if found else [])

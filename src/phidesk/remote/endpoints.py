@@ -57,8 +57,9 @@ class Endpoint:
 
     @property
     def host(self) -> str:
-        """Where its conversations go (``host[:port]``), as the confirmation names it."""
-        return urlsplit(self.base_url).netloc
+        """Where its conversations go (``host[:port]``, never a user name or password the URL may hold), as the
+        header and the confirmation name it."""
+        return urlsplit(self.base_url).netloc.rsplit("@", 1)[-1] or self.base_url
 
     def model_id(self, model: str) -> str:
         return f"{self.name}/{model}"
