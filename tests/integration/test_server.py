@@ -44,10 +44,30 @@ def engine(home: Path) -> Iterator[EngineClient]:
         yield client
 
 
+class BusyCalls:
+    """What the server told on_busy, in order, with a way to wait for the call that comes after the reply.
+
+    The server says "not busy" once the answer has been sent, so a client can read the reply before that call."""
+
+    def __init__(self) -> None:
+        self.calls: list[bool] = []
+        self._changed = threading.Condition()
+
+    def __call__(self, busy: bool) -> None:
+        with self._changed:
+            self.calls.append(busy)
+            self._changed.notify_all()
+
+    def first(self, count: int) -> list[bool]:
+        with self._changed:
+            self._changed.wait_for(lambda: len(self.calls) >= count, timeout=30)
+            return self.calls[:count]
+
+
 @pytest.fixture(scope="module")
 def server(engine: EngineClient) -> Iterator[LocalServer]:
-    busy: list[bool] = []
-    local = LocalServer(engine, model_id="starter", port=0, on_busy=busy.append)
+    busy = BusyCalls()
+    local = LocalServer(engine, model_id="starter", port=0, on_busy=busy)
     local.busy_calls = busy  # type: ignore[attr-defined]
     local.start()
     yield local
@@ -80,7 +100,7 @@ def test_non_streamed_answer(api: openai.OpenAI, server: LocalServer) -> None:
     assert answer.usage.prompt_tokens > 5
     assert answer.usage.completion_tokens > 0
     assert answer.usage.total_tokens == answer.usage.prompt_tokens + answer.usage.completion_tokens
-    assert server.busy_calls[:2] == [True, False]  # type: ignore[attr-defined]
+    assert server.busy_calls.first(2) == [True, False]  # type: ignore[attr-defined]
 
 
 def test_streamed_answer_ends_with_usage(api: openai.OpenAI) -> None:
