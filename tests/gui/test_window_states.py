@@ -77,6 +77,22 @@ def test_after_unload_sending_uses_the_conversations_own_model(qtbot: object, wi
     assert window.model_id == second_model  # before: the default model ("starter")
 
 
+def test_a_question_that_waited_for_its_model_goes_in_a_turn_of_its_own(qtbot: object, window: MainWindow,
+                                                                        second_model: str) -> None:
+    """The turn that handles the load (header, status, models pane) does not also render and send the question: on
+    a busy CPU the two together kept the window from repainting for longer than a frame."""
+    other = conversation_with_model(window, second_model)
+    window.open_conversation(other)
+    cards_at_load: list[int] = []
+    window.bridge.loaded.connect(lambda _event: cards_at_load.append(len(window.chat.messages)))
+    window.composer.editor.setPlainText("Say one word.")
+    with qtbot.waitSignal(window.bridge.finished, timeout=ANSWER_TIMEOUT_MS):  # type: ignore[attr-defined]
+        qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+        assert window.model_id == second_model  # loading it; the question waits for it
+    assert cards_at_load == [1]  # when the load was handled, the view had only the stored message
+    assert [m.role for m in window.store.get_conversation(other).messages] == ["user", "user", "assistant"]
+
+
 def test_the_context_meter_and_speed_belong_to_the_conversation_shown(qtbot: object, window: MainWindow) -> None:
     send(qtbot, window, "Name a colour.")
     first = window.conversation_id

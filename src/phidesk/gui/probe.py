@@ -80,9 +80,9 @@ def probe(model: Path, tokens: int, provider: str, threads: int = 0) -> dict[str
     stall_end: list[float] = []  # the stall figure covers load + the 500-token answer
 
     def on_loaded(_event: object) -> None:
-        if not received["sent"]:
+        if not received["sent"]:  # at once, yet in a turn of its own, as a key press would come
             received["sent"] = True
-            window.send("Write a long story about a lighthouse keeper.", [])
+            QTimer.singleShot(0, lambda: window.send("Write a long story about a lighthouse keeper.", []))
 
     def on_token(_text: str) -> None:
         received["tokens"] += 1

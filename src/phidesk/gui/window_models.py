@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QTimer, Slot
 from PySide6.QtWidgets import QMainWindow
 
 from phidesk.engine.protocol import Loaded
@@ -118,10 +118,17 @@ class WindowModels(QMainWindow):
         if event.vision:
             self._offer_context(event)
         self.models.set_loaded(self.model_id, event.provider, event, auto=self.prefs.provider == "auto")
-        if self._pending is not None:
-            text, images = self._pending
-            self._pending = None
-            self.send(text, images)
+        if self._pending is not None:  # in a turn of its own: this one has the load's work already
+            QTimer.singleShot(0, self, self._send_pending)
+
+    def _send_pending(self) -> None:
+        """The message that waited for its model goes. Should another load have begun in between, it waits on: that
+        load's end sends it, or gives it back to the composer."""
+        if self._pending is None or self.bridge.current is None or self.bridge.busy:
+            return
+        text, images = self._pending
+        self._pending = None
+        self.send(text, images)
 
     @Slot(str, bool)
     def _on_load_failed(self, message: str, _user_error: bool) -> None:
