@@ -1237,8 +1237,8 @@ PhiDesk ने इस फ़ाइल को नहीं बदला है: �
         <translation>{provider} पर चल रहा है</translation>
     </message>
     <message>
-        <source>no model</source>
-        <translation>कोई मॉडल नहीं</translation>
+        <source>no model loaded</source>
+        <translation>कोई मॉडल लोड नहीं है</translation>
     </message>
     <message>
         <source>The model could not be loaded: {reason} (your message is back in the box)</source>

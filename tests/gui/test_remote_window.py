@@ -150,6 +150,7 @@ def test_the_first_send_asks_once_then_the_answer_streams_and_is_stored(
     assert window.header.remote_chip.isVisible()
     assert window.header.remote_chip.text() == f"remote: {host}"
     assert "tok/s" in window.chat.messages[-1].note.text()  # the answer's figures, as for a local one
+    assert window.status_model.text() == "no model loaded"  # on this computer; it used to read "no model"
     # the second question of the conversation goes without asking
     with qtbot.waitSignal(window.bridge.finished, timeout=ANSWER_TIMEOUT_MS):  # type: ignore[attr-defined]
         type_and_send(qtbot, window, "And of Germany?")

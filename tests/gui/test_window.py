@@ -275,7 +275,7 @@ def test_a_model_that_fails_to_load_is_reported_and_the_next_send_retries(
     with qtbot.waitSignal(window.bridge.load_failed, timeout=ANSWER_TIMEOUT_MS):  # type: ignore[attr-defined]
         window.load_model("starter", force=True)
     assert "could not be loaded" in window.banner.text()
-    assert window.status_model.text() == "no model"
+    assert window.status_model.text() == "no model loaded"
     broken.write_bytes(good)
     window.composer.editor.setPlainText("What is the capital of France?")
     with qtbot.waitSignal(window.bridge.finished, timeout=ANSWER_TIMEOUT_MS):  # type: ignore[attr-defined]

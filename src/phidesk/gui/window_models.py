@@ -134,7 +134,7 @@ class WindowModels(QMainWindow):
     def _on_load_failed(self, message: str, _user_error: bool) -> None:
         self.model_id = None  # so the next message tries to load again
         self.server_switch.set_model(None)
-        self.status_model.setText(translate("MainWindow", "no model"))
+        self.status_model.setText(translate("MainWindow", "no model loaded"))
         self.refresh_header()
         self.models.set_loaded(None)
         pending, self._pending = self._pending, None
@@ -153,7 +153,7 @@ class WindowModels(QMainWindow):
         self.bridge.unload()
         self.model_id = None
         self.server_switch.set_model(None)
-        self.status_model.setText(translate("MainWindow", "no model"))
+        self.status_model.setText(translate("MainWindow", "no model loaded"))
         self.models.set_loaded(None)
         self.refresh_header()
 

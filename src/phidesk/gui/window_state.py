@@ -55,7 +55,7 @@ class WindowState(QMainWindow):
 
     def _build_status_bar(self) -> None:
         """The loaded model, the speed of this chat's last answer, and About (the context is in the header)."""
-        self.status_model = plain_label(translate("MainWindow", "no model"))
+        self.status_model = plain_label(translate("MainWindow", "no model loaded"))
         self.status_speed = QLabel("")
         for label, name in ((self.status_model, translate("MainWindow", "Loaded model")),
                             (self.status_speed, translate("MainWindow", "Last answer speed"))):
