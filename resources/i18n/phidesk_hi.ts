@@ -660,6 +660,22 @@ PhiDesk ने इस फ़ाइल को नहीं बदला है: �
         <source>Remove the endpoint {name} and its key? Conversations that used it stay in the history.</source>
         <translation>एंडपॉइंट {name} और उसकी कुंजी हटाएँ? जिन बातचीतों में इसका उपयोग हुआ, वे इतिहास में बनी रहेंगी।</translation>
     </message>
+    <message>
+        <source>the Secret Service (GNOME Keyring, KWallet or KeePassXC)</source>
+        <translation>Secret Service (GNOME Keyring, KWallet या KeePassXC)</translation>
+    </message>
+    <message>
+        <source>KWallet</source>
+        <translation>KWallet</translation>
+    </message>
+    <message>
+        <source>the macOS Keychain</source>
+        <translation>macOS कीचेन</translation>
+    </message>
+    <message>
+        <source>Windows Credential Manager</source>
+        <translation>Windows क्रेडेंशियल मैनेजर</translation>
+    </message>
 </context>
 <context>
     <name>Errors</name>

@@ -77,3 +77,29 @@ def test_the_hindi_window_has_no_english_left_but_names(qtbot: object, phidesk_h
     untranslated = [f"{where}: {en!r}" for (where, en), (_, hi) in zip(english, hindi, strict=True)
                     if en == hi and not is_name(en)]
     assert not untranslated, "English left in the Hindi window:\n" + "\n".join(untranslated)
+
+
+def test_the_credential_store_is_named_in_hindi(qtbot: object, phidesk_home: Path, monkeypatch: pytest.MonkeyPatch,
+                                               tmp_path: Path) -> None:
+    """The Add endpoint dialog says where the key goes; the store's name was English inside the Hindi sentence."""
+    from phidesk.gui.endpoint_dialog import EndpointDialog
+    from phidesk.remote import endpoints
+
+    secret_service = type("Keyring", (), {"__module__": "keyring.backends.SecretService"})()
+    monkeypatch.setattr(endpoints, "credential_store", lambda: endpoints.store_name(secret_service))
+    monkeypatch.setenv(i18n_files.DIR_ENV, str(I18N))
+    monkeypatch.setenv("PHIDESK_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv(i18n.ENV, "hi")
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = QLocale()
+    try:
+        i18n.install(app)
+        dialog = EndpointDialog()
+        qtbot.addWidget(dialog)  # type: ignore[attr-defined]
+        note = dialog.key_note.text()
+    finally:
+        i18n.install(app, "en", env={})
+        QLocale.setDefault(before)
+    assert note == "कुंजी Secret Service (GNOME Keyring, KWallet या KeePassXC) में रखी जाती है, PhiDesk की फ़ाइलों में कभी नहीं।"
+    assert str(endpoints.store_name(secret_service)) == "the Secret Service (GNOME Keyring, KWallet or KeePassXC)"

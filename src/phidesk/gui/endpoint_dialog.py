@@ -85,7 +85,8 @@ class EndpointDialog(QDialog):
         form.addRow(translate("Endpoints", "API key"), self.key)
         store = remote.credential_store()
         self.key_note = plain_label(
-            translate("Endpoints", "The key is kept in {store}, never in PhiDesk's files.").format(store=store)
+            translate("Endpoints", "The key is kept in {store}, never in PhiDesk's files.").format(
+                store=localized(store))
             if store else translate("Endpoints", "This computer has no credential store PhiDesk can use: the key is "
                                     "kept for this session only, and PhiDesk asks for it again after a restart."),
             self)

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from phidesk import settings as settings_mod
 from phidesk.remote.errors import RemoteError, _text, call_errors, offline_error
-from phidesk.texts import QT_TRANSLATE_NOOP
+from phidesk.texts import QT_TRANSLATE_NOOP, Text
 
 log = logging.getLogger(__name__)
 
@@ -157,18 +157,21 @@ def credential_store() -> str | None:
 
 
 # keyring's backend modules -> the store's name as the user knows it
-STORE_NAMES = {
-    "keyring.backends.SecretService": "the Secret Service (GNOME Keyring, KWallet or KeePassXC)",
-    "keyring.backends.libsecret": "the Secret Service (GNOME Keyring, KWallet or KeePassXC)",
-    "keyring.backends.kwallet": "KWallet",
-    "keyring.backends.macOS": "the macOS Keychain",
-    "keyring.backends.Windows": "Windows Credential Manager",
+_SECRET_SERVICE = Text("Endpoints", QT_TRANSLATE_NOOP("Endpoints",
+                                                     "the Secret Service (GNOME Keyring, KWallet or KeePassXC)"))
+STORE_NAMES: dict[str, Text] = {
+    "keyring.backends.SecretService": _SECRET_SERVICE,
+    "keyring.backends.libsecret": _SECRET_SERVICE,
+    "keyring.backends.kwallet": Text("Endpoints", QT_TRANSLATE_NOOP("Endpoints", "KWallet")),
+    "keyring.backends.macOS": Text("Endpoints", QT_TRANSLATE_NOOP("Endpoints", "the macOS Keychain")),
+    "keyring.backends.Windows": Text("Endpoints", QT_TRANSLATE_NOOP("Endpoints", "Windows Credential Manager")),
 }
 
 
 def store_name(backend: object) -> str:
     """How to name *backend* (a keyring backend, the first of a chain) to a user: "the macOS Keychain" rather than
-    keyring's class names; a store this table does not know is named by its module and class."""
+    keyring's class names, as a Text the window translates; a store this table does not know is named by its module
+    and class."""
     module = type(backend).__module__
     return STORE_NAMES.get(module) or f"{module}.{type(backend).__name__}"
 
