@@ -26,6 +26,7 @@ from tests.gui.remote_fixtures import (
     server_url,
 )
 from tests.gui.remote_standin import MODEL, standin
+from tests.remote_standin import StandIn
 
 pytestmark = pytest.mark.slow
 __all__ = ["credential_file", "server_url"]  # fixtures
@@ -238,6 +239,18 @@ def test_a_wrong_key_shows_a_notice_with_edit_endpoint(qtbot: object, window: Ma
     dialog.key.setText(KEY)
     dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
     assert endpoints.api_key("team") == KEY
+
+
+def test_answers_from_one_endpoint_keep_what_it_accepts(qtbot: object, window: MainWindow) -> None:
+    """The window made a client per answer, so an endpoint that refuses stream_options got a refused request before
+    every answer."""
+    with StandIn() as server:
+        ask_remote(qtbot, window, "lab", server.url, "nousage", ends="finished")
+        with qtbot.waitSignal(window.bridge.finished, timeout=ANSWER_TIMEOUT_MS):  # type: ignore[attr-defined]
+            type_and_send(qtbot, window, "And of Germany?")
+    chats = [r for r in server.requests if r["path"] == "/chat/completions"]
+    assert ["stream_options" in r["body"] for r in chats] == [True, False, False]  # refused once, not per answer
+    assert [m[1] for m in stored(window)][1::2] == ["Hello from the stand-in"] * 2
 
 
 def test_a_rate_limit_says_how_long_to_wait(qtbot: object, window: MainWindow) -> None:

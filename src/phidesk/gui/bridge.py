@@ -98,7 +98,7 @@ class _Runner(QObject):
     @Slot(object, object, object, object, str)
     def generate_remote(self, client: RemoteClient, messages: list[Message], sampling: Sampling,
                         images: list[str], conversation: str) -> None:
-        """On the remote thread: one answer from *client*, closed afterwards (its connection with it)."""
+        """On the remote thread: one answer from *client* (the window's: kept for the next answer)."""
         try:
             for event in client.generate(messages, sampling, images, conversation=conversation):
                 if isinstance(event, Token):
@@ -109,8 +109,6 @@ class _Runner(QObject):
                     emit(self.remote_failed, event)
         except Exception as exc:  # the window waits for an answer: it gets one
             emit(self.failed, "internal_error", _unexpected(exc), False)
-        finally:
-            client.close()
 
     @Slot()
     def shutdown(self) -> None:
@@ -196,7 +194,7 @@ class EngineBridge(QObject):
 
     def send_remote(self, client: RemoteClient, messages: list[Message], sampling: Sampling,
                     images: list[str] | None = None, conversation: str = "") -> None:
-        """Answer *messages* with a remote endpoint's *client* (made for this answer; closed when it ends)."""
+        """Answer *messages* with a remote endpoint's *client* (the window keeps it, and closes it)."""
         self._set_busy(True)
         self._remote = client
         self.remote_failure = None

@@ -103,6 +103,7 @@ class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, W
         self._speed_text = ""  # the status bar's speed, shown again once a stopped prompt slice is read
         self._image_cost = ""  # what the images of the pending answer cost, once the worker has said
         self._confirmed: set[tuple[int | None, str]] = set()  # (conversation, host) the user agreed to send to
+        self._remote_clients: dict[str, RemoteClient] = {}  # by model id: see remote_client
         self.confirm_box: QMessageBox | None = None  # "This conversation will be sent to HOST. Send?" while open
         self._remote_model: str | None = None  # the remote model of the answer being written
 
@@ -412,14 +413,14 @@ class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, W
     def _remote_answer(self, model_id: str, start: Callable[[], Answer | Refused],
                        editing: int | None = None) -> None:
         """A remote answer (ask, regenerate, continue): *start* has the service store it; the endpoint writes it."""
+        if self.bridge.busy:  # the client below may be the one still answering
+            return
         client = self.remote_client(model_id)
-        if client is None or self.bridge.busy:
+        if client is None:
             return
         result = start()
         if isinstance(result, Answer):
             self.confirmed_new_conversation(result.conversation_id)
-        else:
-            client.close()
         self._begin(result, editing, client)
 
     def _begin(self, result: Answer | Refused, editing: int | None = None, client: RemoteClient | None = None) -> None:
@@ -480,4 +481,5 @@ class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, W
         self.models.close_downloads()
         self.server_switch.close()  # its answers end before the worker does
         self.bridge.shutdown()
+        self.close_remote_clients()  # after the bridge: its remote thread has ended
         super().closeEvent(event)

@@ -56,6 +56,7 @@ class WindowRemote(QMainWindow):
         endpoints: EndpointsBox
         chat_model: str | None
         _confirmed: set[tuple[int | None, str]]
+        _remote_clients: dict[str, RemoteClient]
         confirm_box: QMessageBox | None
 
         @property
@@ -164,12 +165,30 @@ class WindowRemote(QMainWindow):
                 self._confirmed.add((conversation_id, host))
 
     def remote_client(self, model_id: str) -> RemoteClient | None:
-        """A client for one answer from *model_id*, with the endpoint's key (None: the endpoint is gone)."""
+        """The client for an answer from *model_id*, with the endpoint's key (None: the endpoint is gone). One per
+        model, kept while its endpoint and key stay as they are, so that the next answer knows what the endpoint
+        accepts (no refused stream_options before each answer). Call it only between answers: a client it replaces
+        is closed. (A connection is not reused from one answer to the next all the same: openai closes a stream's
+        response at [DONE], before the end of its body, and the pool drops it.)"""
         found = remote.remote_model(model_id)
         if found is None:
             return None
         endpoint, model = found
-        return RemoteClient(endpoint, model, key_for(endpoint.name), offline=lambda: self.prefs.offline)
+        key = key_for(endpoint.name)
+        kept = self._remote_clients.get(model_id)
+        if kept is not None and kept.serves(endpoint, key):
+            return kept
+        if kept is not None:
+            kept.close()
+        client = self._remote_clients[model_id] = RemoteClient(endpoint, model, key,
+                                                               offline=lambda: self.prefs.offline)
+        return client
+
+    def close_remote_clients(self) -> None:
+        """Their connections closed (the window closes)."""
+        clients, self._remote_clients = list(self._remote_clients.values()), {}
+        for client in clients:
+            client.close()
 
     # --- a remote answer that failed ----------------------------------------------------------------------
     def remote_notice(self, failure: Failed, model_id: str | None) -> None:

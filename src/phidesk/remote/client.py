@@ -150,6 +150,10 @@ class RemoteClient:
     def model_id(self) -> str:
         return self.endpoint.model_id(self.model)
 
+    def serves(self, endpoint: Endpoint, api_key: str | None) -> bool:
+        """Whether this client is still right for *endpoint* with *api_key* (neither changed since it was made)."""
+        return self.endpoint == endpoint and self._key == api_key
+
     def _openai(self) -> Any:
         if self._client is None:
             import httpx2
@@ -353,7 +357,7 @@ def client_for(model_id: str) -> RemoteClient | None:
     key = api_key(endpoint.name)
     with _clients_lock:
         kept = _clients.get(model_id)
-        if kept is not None and kept.endpoint == endpoint and kept._key == key:
+        if kept is not None and kept.serves(endpoint, key):
             return kept
         _clients[model_id] = RemoteClient(endpoint, model, key)
         if kept is not None:
