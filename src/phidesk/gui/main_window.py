@@ -59,6 +59,10 @@ from phidesk.texts import QT_TRANSLATE_NOOP
 log = logging.getLogger(__name__)
 
 FLUSH_INTERVAL_MS = 500  # the service writes on token arrival; this timer covers a pause in the stream
+# The models pane's hardware report (Python on a pool thread, holding the GIL in stretches) waits this long after the
+# window is made, so that it no longer competes with the first paint and the worker's start: at its first turn it
+# made a 16-35 ms gap at start in about half the runs of benchmarks/stall_anatomy.py (RESULTS.md).
+REPORT_DELAY_MS = 1000
 
 # A focus ring where the style draws none (flat and tool buttons, lists and tables), in the palette's highlight so
 # it follows the theme; the messages have their own (ChatView's style sheet).
@@ -155,8 +159,12 @@ class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, W
         if self.chat_model:  # the one model this start loads: the shown chat's, ready by the time the user sends
             self.load_model(self.chat_model)
         self.server_switch.apply(self.prefs.server, self.prefs.server_port)
-        # The hardware report probes providers in a child process: after the window is up.
-        QTimer.singleShot(0, lambda: self.models.start(self.prefs.context_cap))
+        # The hardware report: once the window has painted and the worker has started (REPORT_DELAY_MS).
+        self._report_timer = QTimer(self)
+        self._report_timer.setSingleShot(True)
+        self._report_timer.setInterval(REPORT_DELAY_MS)
+        self._report_timer.timeout.connect(lambda: self.models.start(self.prefs.context_cap))
+        self._report_timer.start()
 
     # --- wiring -----------------------------------------------------------------------------
     def _connect(self) -> None:
@@ -474,6 +482,7 @@ class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, W
         if not self.service.save() and not self._may_close_unsaved():
             event.ignore()
             return
+        self._report_timer.stop()  # no report (nor a download resumed) for a window that has closed
         try:
             self.save_ui()
         except (OSError, UserError) as exc:  # a full disk must not keep the engine running or the app open

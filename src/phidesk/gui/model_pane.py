@@ -141,6 +141,7 @@ class ModelPane(QWidget):
         self.loaded_id: str | None = None
         self.loaded_provider = ""
         self.report: dict[str, Any] | None = None
+        self._load_to_keep: Any = None  # a load's Loaded event whose providers are to be kept (see _keep_load)
         self._pending_found: list[str] = []  # set by the report's task, shown with its report
         self.rows: dict[str, DownloadRow] = {}
         self._manager: Any = None
@@ -208,6 +209,19 @@ class ModelPane(QWidget):
             return
         self.machine.setText(machine_html(report))
         fill_catalog(self.catalog, report)
+        self._keep_load()
+
+    def _keep_load(self) -> None:
+        """A load with provider "auto" says which providers work: kept as the probe's answer, then the verdicts again
+        with the providers known (off the GUI thread). A load that ended before the first report (it waits a moment
+        after the window starts) is kept when that report comes."""
+        loaded, report = self._load_to_keep, self.report
+        if loaded is None or report is None or "error" in report:
+            return
+        self._load_to_keep = None
+        if not report.get("probe_cached") and not report.get("providers"):
+            self.start(self._context, resume=False, before=partial(
+                probecache.save_from_load, report, loaded.provider, loaded.failed_providers, loaded.path))
 
     # --- downloads ---------------------------------------------------------------------------
     def manager(self) -> Any:
@@ -345,11 +359,9 @@ class ModelPane(QWidget):
         """*loaded*: the worker's Loaded event, whose KV-cache figures are shown. *auto*: it was loaded with
         provider "auto", so it also says which providers work (kept as the probe's answer)."""
         self.loaded_id, self.loaded_provider = model_id, provider
-        report = self.report
-        if auto and loaded is not None and report and not report.get("probe_cached") and not report.get("providers"):
-            # Kept as the probe's answer, then the verdicts again with the providers known: off the GUI thread
-            self.start(self._context, resume=False, before=partial(
-                probecache.save_from_load, report, loaded.provider, loaded.failed_providers, loaded.path))
+        if auto and loaded is not None:
+            self._load_to_keep = loaded
+            self._keep_load()
         self.memory.setText(kv_text(loaded) if loaded is not None and loaded.kv_cache_mb > 0 else "")
         if not self._mark_loaded():  # only the Status column changes: no need to read every model folder again
             self.refresh()
