@@ -33,6 +33,7 @@ from phidesk.gui.bridge import EngineBridge
 from phidesk.gui.chat_view import ChatView, MessageWidget
 from phidesk.gui.composer import Composer
 from phidesk.gui.conversations import ConversationList
+from phidesk.gui.endpoint_dialog import key_for
 from phidesk.gui.endpoints_box import EndpointsBox
 from phidesk.gui.header import ChatHeader
 from phidesk.gui.i18n import translate
@@ -50,7 +51,7 @@ from phidesk.gui.window_remote import WindowRemote, is_remote
 from phidesk.gui.window_state import WindowState
 from phidesk.gui.window_view import STOPPING, WindowView
 from phidesk.models import library
-from phidesk.remote.client import RemoteClient
+from phidesk.remote.client import KeptClients, RemoteClient
 from phidesk.remote.endpoints import remote_model
 from phidesk.settings import Settings
 from phidesk.store import ConversationMissingError, Store
@@ -107,7 +108,7 @@ class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, W
         self._speed_text = ""  # the status bar's speed, shown again once a stopped prompt slice is read
         self._image_cost = ""  # what the images of the pending answer cost, once the worker has said
         self._confirmed: set[tuple[int | None, str]] = set()  # (conversation, host) the user agreed to send to
-        self._remote_clients: dict[str, RemoteClient] = {}  # by model id: see remote_client
+        self._remote_clients = KeptClients(key_for, offline=lambda: self.prefs.offline)  # see remote_client
         self.confirm_box: QMessageBox | None = None  # "This conversation will be sent to HOST. Send?" while open
         self._remote_model: str | None = None  # the remote model of the answer being written
 
@@ -490,5 +491,5 @@ class MainWindow(ConversationActions, WindowView, WindowHistory, WindowModels, W
         self.models.close_downloads()
         self.server_switch.close()  # its answers end before the worker does
         self.bridge.shutdown()
-        self.close_remote_clients()  # after the bridge: its remote thread has ended
+        self._remote_clients.close()  # after the bridge: its remote thread has ended
         super().closeEvent(event)

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
-from phidesk.gui.endpoint_dialog import key_for
 from phidesk.gui.endpoints_box import read_endpoints
 from phidesk.gui.i18n import standard_buttons, translate
 from phidesk.gui.plain import Button
@@ -30,6 +29,7 @@ if TYPE_CHECKING:
     from phidesk.gui.endpoints_box import EndpointsBox
     from phidesk.gui.header import ChatHeader
     from phidesk.gui.notices import Action
+    from phidesk.remote.client import KeptClients
     from phidesk.settings import Settings
     from phidesk.store import Store
 
@@ -56,7 +56,7 @@ class WindowRemote(QMainWindow):
         endpoints: EndpointsBox
         chat_model: str | None
         _confirmed: set[tuple[int | None, str]]
-        _remote_clients: dict[str, RemoteClient]
+        _remote_clients: KeptClients
         confirm_box: QMessageBox | None
 
         @property
@@ -165,30 +165,11 @@ class WindowRemote(QMainWindow):
                 self._confirmed.add((conversation_id, host))
 
     def remote_client(self, model_id: str) -> RemoteClient | None:
-        """The client for an answer from *model_id*, with the endpoint's key (None: the endpoint is gone). One per
-        model, kept while its endpoint and key stay as they are, so that the next answer knows what the endpoint
-        accepts (no refused stream_options before each answer). Call it only between answers: a client it replaces
-        is closed. (A connection is not reused from one answer to the next all the same: openai closes a stream's
-        response at [DONE], before the end of its body, and the pool drops it.)"""
-        found = remote.remote_model(model_id)
-        if found is None:
-            return None
-        endpoint, model = found
-        key = key_for(endpoint.name)
-        kept = self._remote_clients.get(model_id)
-        if kept is not None and kept.serves(endpoint, key):
-            return kept
-        if kept is not None:
-            kept.close()
-        client = self._remote_clients[model_id] = RemoteClient(endpoint, model, key,
-                                                               offline=lambda: self.prefs.offline)
-        return client
-
-    def close_remote_clients(self) -> None:
-        """Their connections closed (the window closes)."""
-        clients, self._remote_clients = list(self._remote_clients.values()), {}
-        for client in clients:
-            client.close()
+        """The client for an answer from *model_id*, with the endpoint's key (None: the endpoint is gone): one per
+        model, kept (:class:`KeptClients`), so call it only between answers. (A connection is not reused from one
+        answer to the next all the same: openai closes a stream's response at [DONE], before the end of its body,
+        and the pool drops it.)"""
+        return self._remote_clients.get(model_id)
 
     # --- a remote answer that failed ----------------------------------------------------------------------
     def remote_notice(self, failure: Failed, model_id: str | None) -> None:

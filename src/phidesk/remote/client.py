@@ -40,8 +40,17 @@ if TYPE_CHECKING:
     from phidesk.engine.line import Turn
 
 log = logging.getLogger(__name__)
-__all__ = ["CODES", "USER_CODES", "RemoteClient", "RemoteError", "RemoteFailed", "call_errors", "client_for",
-           "offline_error"]
+__all__ = [
+    "CODES",
+    "USER_CODES",
+    "KeptClients",
+    "RemoteClient",
+    "RemoteError",
+    "RemoteFailed",
+    "call_errors",
+    "client_for",
+    "offline_error",
+]
 
 USER_CODES = frozenset({"remote_unreachable", "remote_auth", "remote_not_found", "remote_rate_limited",
                         "remote_offline"})  # the user can act (URL, key, model, wait, Offline); else the server's
@@ -342,24 +351,47 @@ class RemoteClient:
                 client.close()
 
 
-_clients: dict[str, RemoteClient] = {}
-_clients_lock = threading.Lock()
+class KeptClients:
+    """One RemoteClient per ``ENDPOINT/MODEL`` id, kept while its endpoint and key stay as they are, so that it
+    remembers what its endpoint accepts (no refused stream_options before each answer). The endpoint, its URL and its
+    key are read again at each ``get``, so an endpoint changed or removed meanwhile is never used as it was; a client
+    replaced is closed, so ``get`` a client only between its answers. *key_of* reads an endpoint's key; *options*
+    go to each new RemoteClient (``offline``)."""
+
+    def __init__(self, key_of: Callable[[str], str | None] = api_key, **options: Any) -> None:
+        self._key_of = key_of
+        self._options = options
+        self._clients: dict[str, RemoteClient] = {}
+        self._lock = threading.Lock()
+
+    def get(self, model_id: str) -> RemoteClient | None:
+        """The client of *model_id*, or None when it is no remote model of an endpoint the user added."""
+        found = remote_model(model_id)
+        if found is None:
+            return None
+        endpoint, model = found
+        key = self._key_of(endpoint.name)
+        with self._lock:
+            kept = self._clients.get(model_id)
+            if kept is not None and kept.serves(endpoint, key):
+                return kept
+            client = self._clients[model_id] = RemoteClient(endpoint, model, key, **self._options)
+        if kept is not None:
+            kept.close()
+        return client
+
+    def close(self) -> None:
+        """Every kept client closed (and forgotten)."""
+        with self._lock:
+            clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            client.close()
+
+
+_kept = KeptClients()
 
 
 def client_for(model_id: str) -> RemoteClient | None:
-    """The RemoteClient of an ``ENDPOINT/MODEL`` id (one per id, kept: it remembers what its endpoint accepts), or
-    None for any other id (a local model): the chat service's ``clients``. The endpoint, its URL and its key are
-    read again each time, so an endpoint changed or removed meanwhile is never used as it was."""
-    found = remote_model(model_id)
-    if found is None:
-        return None
-    endpoint, model = found
-    key = api_key(endpoint.name)
-    with _clients_lock:
-        kept = _clients.get(model_id)
-        if kept is not None and kept.serves(endpoint, key):
-            return kept
-        _clients[model_id] = RemoteClient(endpoint, model, key)
-        if kept is not None:
-            kept.close()
-        return _clients[model_id]
+    """The kept RemoteClient of an ``ENDPOINT/MODEL`` id (:class:`KeptClients`), or None for any other id (a local
+    model): the chat service's ``clients``."""
+    return _kept.get(model_id)
