@@ -142,3 +142,28 @@ def test_model_pane_shows_folder_names_errors_and_hub_files_literally(qtbot: obj
     assert lines[1:] == [f"{NAME}.onnx", HOSTILE]
     assert box_text(lambda: pane._on_import_done(UserError(HOSTILE))) == HOSTILE
 
+
+
+def test_a_long_title_or_model_name_never_widens_the_window(window: MainWindow, qtbot: object) -> None:
+    """The header's title and model picker take the room there is: a 60-character title (what a first question
+    gives) or a long model name once made the window's minimum width grow, and the window with it, past the
+    screen on a small one."""
+    window.resize(720, 600)
+    qtbot.waitUntil(lambda: window.width() == 720, timeout=5_000)  # type: ignore[attr-defined]
+    title = "W" * 60
+    conversation = window.store.create_conversation(title)
+    window.sidebar.refresh()
+    window.open_conversation(conversation.id)
+    model = "a-model-with-a-very-long-name-" * 3
+    window.header.set_models([model], model, model, "CPU")
+    qtbot.wait(100)  # type: ignore[attr-defined]  # the layouts' requests, and a resize if they asked for one
+    assert window.width() == 720
+    assert window.minimumSizeHint().width() <= 720
+    assert window.header.title.full_text() == title
+    label = window.header.title
+    assert len(label.text()) < len(title)
+    assert label.text().endswith("…")  # cut to what fits
+    assert shown_tip(label.toolTip()) == title  # all of it on hover
+    window.resize(2400, 600)
+    qtbot.waitUntil(lambda: window.header.title.text() == title, timeout=5_000)  # type: ignore[attr-defined]
+    assert label.toolTip() == ""  # nothing hidden, nothing to add

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from phidesk.engine.protocol import Sampling
@@ -84,12 +84,19 @@ def test_a_question_that_waited_for_its_model_goes_in_a_turn_of_its_own(qtbot: o
     other = conversation_with_model(window, second_model)
     window.open_conversation(other)
     cards_at_load: list[int] = []
+    cards_at_tick: list[int] = []  # what the view had at each timer tick after the load was handled
+    tick = QTimer(window)  # due at every turn of the event loop, as input and painting are
+    tick.setInterval(0)
+    tick.timeout.connect(lambda: cards_at_tick.append(len(window.chat.messages)) if cards_at_load else None)
     window.bridge.loaded.connect(lambda _event: cards_at_load.append(len(window.chat.messages)))
     window.composer.editor.setPlainText("Say one word.")
     with qtbot.waitSignal(window.bridge.finished, timeout=ANSWER_TIMEOUT_MS):  # type: ignore[attr-defined]
         qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)  # type: ignore[attr-defined]
         assert window.model_id == second_model  # loading it; the question waits for it
+        tick.start()
+    tick.stop()
     assert cards_at_load == [1]  # when the load was handled, the view had only the stored message
+    assert cards_at_tick[0] == 1  # and the event loop had a turn (timers, input) before the question's cards came
     assert [m.role for m in window.store.get_conversation(other).messages] == ["user", "user", "assistant"]
 
 
@@ -209,7 +216,7 @@ def test_the_header_names_the_conversation_once_its_first_question_titles_it(qtb
     window.new_conversation()
     assert window.header.title.text() == "New chat"
     send(qtbot, window, "Name a colour.")
-    qtbot.waitUntil(lambda: window.header.title.text() == "Name a colour.", timeout=5_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: window.header.title.full_text() == "Name a colour.", timeout=5_000)  # type: ignore[attr-defined]
 
 
 def test_a_new_chat_gets_its_own_system_prompt_before_its_first_question(qtbot: object, window: MainWindow,

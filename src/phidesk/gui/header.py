@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QProgressBar, QToolButton,
 from phidesk.gui.figures import number
 from phidesk.gui.i18n import translate
 from phidesk.gui.look import app_palette, icon
-from phidesk.gui.plain import plain_label, tooltip
+from phidesk.gui.plain import ElidedLabel, plain_label, tooltip
 from phidesk.gui.signals import emit
 from phidesk.texts import QT_TRANSLATE_NOOP
 
@@ -46,7 +46,7 @@ class ChatHeader(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(10, 6, 10, 6)
         row.setSpacing(8)
-        self.title = plain_label(translate("Header", "New chat"), self)
+        self.title = ElidedLabel(translate("Header", "New chat"), self)  # a long title is cut, never widens the window
         self.title.setObjectName("chatTitle")
         self.title.setAccessibleName(translate("Header", "Conversation title"))
         font = self.title.font()
@@ -66,6 +66,9 @@ class ChatHeader(QWidget):
         self.picker.setToolTip(translate("Header", "The model this chat uses; it loads when you send or pick one"))
         self.picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.picker.setMinimumContentsLength(14)
+        # as wide as its longest entry, up to about 40 characters: a longer name is cut rather than widening the
+        # window (each entry's tooltip has all of it)
+        self.picker.setMaximumWidth(self.picker.fontMetrics().averageCharWidth() * 40 + 48)
         self.picker.activated.connect(self._on_activated)
         row.addWidget(self.picker)
         self.meter = QProgressBar(self)
@@ -154,11 +157,14 @@ class ChatHeader(QWidget):
         """The "remote: HOST" chip of a conversation that used (or is set to use) a remote model; None hides it."""
         self.remote_chip.setVisible(bool(host))
         if host:
-            self.remote_chip.setText(translate("Header", "remote: {host}").format(host=host))
+            chip = translate("Header", "remote: {host}").format(host=host)
+            metrics = self.remote_chip.fontMetrics()  # a host name can be long: cut in the middle, whole in the tip
+            cut = metrics.elidedText(chip, Qt.TextElideMode.ElideMiddle, metrics.averageCharWidth() * 36)
+            self.remote_chip.setText(cut)
             self.remote_chip.setToolTip(tooltip(translate("Header", "This conversation is sent to {host} to be "
                                                           "answered").format(host=host)))
             self.remote_chip.setAccessibleName(translate("Header", "Remote conversation: sent to {host}").format(
                 host=host))
 
     def set_title(self, title: str) -> None:
-        self.title.setText(title)
+        self.title.set_full_text(title)

@@ -8,8 +8,9 @@ through here: labels and message boxes in ``Qt.PlainText`` format, tooltips as e
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QResizeEvent, QShowEvent
+from PySide6.QtWidgets import QLabel, QMessageBox, QSizePolicy, QWidget
 
 from phidesk.gui.i18n import standard_buttons
 from phidesk.gui.markdown import escape
@@ -23,6 +24,59 @@ def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setText(text)
     return label
+
+
+class ElidedLabel(QLabel):
+    """A one-line plain-text label that takes the width it is given and ends with "…" when its text is longer;
+    the tooltip then holds all of it (before *tip*, the tooltip it has anyway). Its minimum width is a few
+    characters, so a long title never makes the window wider (a plain label's minimum is its whole text)."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self._full, self._tip = "", ""
+        self.set_full_text(text)
+
+    def set_full_text(self, text: str, tip: str = "") -> None:
+        self._full, self._tip = text, tip
+        self.updateGeometry()
+        self._fit()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        metrics = self.fontMetrics()
+        margins = self.contentsMargins()
+        return QSize(metrics.horizontalAdvance(self._full) + margins.left() + margins.right() + 2,
+                     super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        return QSize(self.fontMetrics().horizontalAdvance("M…") * 2, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._fit()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        self._fit()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.updateGeometry()
+            self._fit()
+
+    def _fit(self) -> None:
+        # not laid out yet (hidden): all of it, cut when it gets its width
+        shown = (self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, self.contentsRect().width())
+                 if self.isVisible() else self._full)
+        self.setText(shown)
+        self.setAccessibleDescription(self._full)  # a screen reader says all of it
+        cut = shown != self._full
+        self.setToolTip(tooltip("\n".join(part for part in (self._full if cut else "", self._tip) if part)))
 
 
 def tooltip(text: str) -> str:
