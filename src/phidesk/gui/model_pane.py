@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -51,6 +51,8 @@ log = logging.getLogger(__name__)
 
 __all__ = ["ModelPane", "kv_text"]
 BROKEN_ROLE = Qt.ItemDataRole.UserRole + 1  # on an installed model's row: its folder is not usable
+KEEP_DELAY_MS = 1000
+"""How long after a load (and any answer) its providers wait to be kept: see ModelPane._keep_load."""
 
 
 def _cancel_all(cancels: list[library.Cancel], *_args: object) -> None:
@@ -142,6 +144,11 @@ class ModelPane(QWidget):
         self.loaded_provider = ""
         self.report: dict[str, Any] | None = None
         self._load_to_keep: Any = None  # a load's Loaded event whose providers are to be kept (see _keep_load)
+        self._busy = False  # the worker is answering (set_busy)
+        self._keep_timer = QTimer(self)
+        self._keep_timer.setSingleShot(True)
+        self._keep_timer.setInterval(KEEP_DELAY_MS)
+        self._keep_timer.timeout.connect(self._keep_now)
         self._pending_found: list[str] = []  # set by the report's task, shown with its report
         self.rows: dict[str, DownloadRow] = {}
         self._manager: Any = None
@@ -211,13 +218,25 @@ class ModelPane(QWidget):
         fill_catalog(self.catalog, report)
         self._keep_load()
 
+    def set_busy(self, busy: bool) -> None:
+        """The worker is answering (*busy*) or idle: a load's providers are kept only while it is idle."""
+        self._busy = busy
+        if not busy and self._load_to_keep is not None and not self._keep_timer.isActive():
+            self._keep_timer.start()
+
     def _keep_load(self) -> None:
         """A load with provider "auto" says which providers work: kept as the probe's answer, then the verdicts again
         with the providers known (off the GUI thread). A load that ended before the first report (it waits a moment
-        after the window starts) is kept when that report comes."""
+        after the window starts) is kept when that report comes. Not at once: KEEP_DELAY_MS after the load and while
+        the worker is idle, so that neither that work nor its result's turn on the GUI thread comes with the first
+        question (often sent the moment its model has loaded) and its answer."""
+        if self._load_to_keep is not None and self.report is not None and not self._keep_timer.isActive():
+            self._keep_timer.start()
+
+    def _keep_now(self) -> None:
         loaded, report = self._load_to_keep, self.report
-        if loaded is None or report is None or "error" in report:
-            return
+        if loaded is None or report is None or "error" in report or self._busy:
+            return  # (busy: set_busy(False) starts the timer again)
         self._load_to_keep = None
         if not report.get("probe_cached") and not report.get("providers"):
             self.start(self._context, resume=False, before=partial(

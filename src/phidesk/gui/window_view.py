@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from phidesk.gui.chat_view import ChatView, MessageWidget
     from phidesk.gui.composer import Composer
     from phidesk.gui.conversations import ConversationList
+    from phidesk.gui.model_pane import ModelPane
     from phidesk.gui.notices import Action
     from phidesk.store import StoredMessage
 
@@ -52,6 +53,7 @@ class WindowView(QMainWindow):
         chat: ChatView
         composer: Composer
         sidebar: ConversationList
+        models: ModelPane
         status_model: QLabel
         status_speed: QLabel
         model_id: str | None
@@ -250,3 +252,4 @@ class WindowView(QMainWindow):
     def _on_busy(self, busy: bool) -> None:
         self.composer.set_busy(busy)
         self.chat.set_busy(busy)
+        self.models.set_busy(busy)
