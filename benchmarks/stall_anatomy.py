@@ -7,7 +7,9 @@ in this process. At each tick of the probe's 5 ms timer it also reads, from Linu
 
 - the GUI thread's ``schedstat``: nanoseconds it has **run** on a CPU, and nanoseconds it has **waited** runnable in
   a run queue (it could have run but another task had the CPU);
-- the machine's **steal** time (``/proc/stat``): time the hypervisor gave this virtual machine's CPUs to others.
+- the machine's **steal** time (``/proc/stat``): time the hypervisor gave this virtual machine's CPUs to others;
+- the GUI thread's page faults (``/proc/.../stat``): **minor** (a page mapped without reading anything) and
+  **major** (a page read back from disk, e.g. library code the kernel had evicted from memory).
 
 For every gap between ticks longer than ``--over`` ms it prints the gap split into run / run-queue wait / the rest
 (asleep or blocked: waiting on the GIL, a lock, I/O; or the timer's own 5 ms) and the steal over it, with when it
@@ -69,8 +71,9 @@ def main() -> int:
 
     tid = threading.get_native_id()
     schedstat = Path(f"/proc/self/task/{tid}/schedstat").open("rb", buffering=0)  # noqa: SIM115 - read at every tick
+    stat = Path(f"/proc/self/task/{tid}/stat").open("rb", buffering=0)  # noqa: SIM115 - read at every tick
     hz = os.sysconf("SC_CLK_TCK")
-    rows: list[tuple[float, int, int, int]] = []
+    rows: list[tuple[float, int, int, int, int, int]] = []
     ticks: list[float] = []
     marks: dict[str, float] = {}
 
@@ -79,7 +82,9 @@ def main() -> int:
         ticks.append(now)
         schedstat.seek(0)
         run, wait, _slices = schedstat.read().split()
-        rows.append((now, int(run), int(wait), _steal_ticks()))
+        stat.seek(0)
+        fields = stat.read().rsplit(b")", 1)[1].split()  # after "pid (comm)": state ppid ... minflt cminflt majflt
+        rows.append((now, int(run), int(wait), _steal_ticks(), int(fields[7]), int(fields[9])))
 
     def instrumented() -> tuple[Any, list[float]]:
         timer = QTimer()
@@ -118,7 +123,7 @@ def main() -> int:
 
     end = marks.get("finished", rows[-1][0])
     gaps = []
-    for (t0, r0, w0, s0), (t1, r1, w1, s1) in itertools.pairwise(rows):
+    for (t0, r0, w0, s0, mi0, ma0), (t1, r1, w1, s1, mi1, ma1) in itertools.pairwise(rows):
         if t1 > end:
             break
         gap = (t1 - t0) * 1000
@@ -128,7 +133,8 @@ def main() -> int:
         seen = [round(g, 1) for at, g in canary_gaps if at < t1 and at + g / 1000 > t0]
         gaps.append({"at_s": round(t0 - start, 2), "gap_ms": round(gap, 1), "run_ms": round(run, 1),
                      "runqueue_wait_ms": round(wait, 1), "other_ms": round(gap - run - wait, 1),
-                     "steal_ms": round((s1 - s0) * 1000 / hz, 1), "canary_gap_ms": seen})
+                     "steal_ms": round((s1 - s0) * 1000 / hz, 1), "minor_faults": mi1 - mi0,
+                     "major_faults": ma1 - ma0, "canary_gap_ms": seen})
         print(json.dumps(gaps[-1]))
     summary = {"marks_s": {k: round(v - start, 2) for k, v in marks.items()}, "gaps_over": len(gaps),
                "canary_gaps_over": len([g for g in canary_gaps if g[0] < end]),
