@@ -26,7 +26,6 @@ import argparse
 import itertools
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import threading
@@ -35,24 +34,6 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
-
-CANARY = """
-import sys, time
-over, until = float(sys.argv[1]) / 1000, time.perf_counter() + float(sys.argv[2])
-last = time.perf_counter()
-while last < until:
-    time.sleep(0.005)
-    now = time.perf_counter()
-    if now - last > over:
-        print(f"{last:.4f} {(now - last) * 1000:.1f}", flush=True)
-    last = now
-"""
-
-
-def _steal_ticks() -> int:
-    with Path("/proc/stat").open(encoding="ascii") as f:
-        fields = f.readline().split()
-    return int(fields[8])  # cpu user nice system idle iowait irq softirq steal
 
 
 def main() -> int:
@@ -72,8 +53,7 @@ def main() -> int:
     tid = threading.get_native_id()
     schedstat = Path(f"/proc/self/task/{tid}/schedstat").open("rb", buffering=0)  # noqa: SIM115 - read at every tick
     stat = Path(f"/proc/self/task/{tid}/stat").open("rb", buffering=0)  # noqa: SIM115 - read at every tick
-    hz = os.sysconf("SC_CLK_TCK")
-    rows: list[tuple[float, int, int, int, int, int]] = []
+    rows: list[tuple[float, int, int, float, int, int]] = []
     ticks: list[float] = []
     marks: dict[str, float] = {}
 
@@ -84,7 +64,7 @@ def main() -> int:
         run, wait, _slices = schedstat.read().split()
         stat.seek(0)
         fields = stat.read().rsplit(b")", 1)[1].split()  # after "pid (comm)": state ppid ... minflt cminflt majflt
-        rows.append((now, int(run), int(wait), _steal_ticks(), int(fields[7]), int(fields[9])))
+        rows.append((now, int(run), int(wait), probe_mod.steal_ms(), int(fields[7]), int(fields[9])))
 
     def instrumented() -> tuple[Any, list[float]]:
         timer = QTimer()
@@ -96,10 +76,7 @@ def main() -> int:
 
     probe_mod.tick_timer = instrumented  # the probe's own timer, observing more at each tick
     start = time.perf_counter()
-    canary = None
-    if args.canary:
-        canary = subprocess.Popen([sys.executable, "-c", CANARY, str(args.over), "900"], stdout=subprocess.PIPE,
-                                  text=True)
+    canary = probe_mod.Canary() if args.canary else None  # (the probe runs one too, for its own summary)
 
     from phidesk.gui import bridge as bridge_mod
 
@@ -115,11 +92,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="phidesk-anatomy-") as home:
         os.environ["PHIDESK_HOME"] = home
         result = probe_mod.probe(args.model, args.tokens, "cpu", args.threads)
-    canary_gaps: list[tuple[float, float]] = []
-    if canary is not None:
-        canary.terminate()
-        out, _ = canary.communicate()
-        canary_gaps = [(float(a), float(b)) for a, b in (line.split() for line in out.splitlines())]
+    canary_gaps = [(a, b) for a, b in (canary.stop() if canary is not None else []) if (b - a) * 1000 > args.over]
 
     end = marks.get("finished", rows[-1][0])
     gaps = []
@@ -130,10 +103,10 @@ def main() -> int:
         if gap <= args.over:
             continue
         run, wait = (r1 - r0) / 1e6, (w1 - w0) / 1e6
-        seen = [round(g, 1) for at, g in canary_gaps if at < t1 and at + g / 1000 > t0]
+        seen = [round((b - a) * 1000, 1) for a, b in canary_gaps if a < t1 and b > t0]
         gaps.append({"at_s": round(t0 - start, 2), "gap_ms": round(gap, 1), "run_ms": round(run, 1),
                      "runqueue_wait_ms": round(wait, 1), "other_ms": round(gap - run - wait, 1),
-                     "steal_ms": round((s1 - s0) * 1000 / hz, 1), "minor_faults": mi1 - mi0,
+                     "steal_ms": round(s1 - s0, 1), "minor_faults": mi1 - mi0,
                      "major_faults": ma1 - ma0, "canary_gap_ms": seen})
         print(json.dumps(gaps[-1]))
     summary = {"marks_s": {k: round(v - start, 2) for k, v in marks.items()}, "gaps_over": len(gaps),
