@@ -221,8 +221,8 @@ class ModelPane(QWidget):
     def set_busy(self, busy: bool) -> None:
         """The worker is answering (*busy*) or idle: a load's providers are kept only while it is idle."""
         self._busy = busy
-        if not busy and self._load_to_keep is not None and not self._keep_timer.isActive():
-            self._keep_timer.start()
+        if not busy:
+            self._keep_load()
 
     def _keep_load(self) -> None:
         """A load with provider "auto" says which providers work: kept as the probe's answer, then the verdicts again

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QResizeEvent, QShowEvent
-from PySide6.QtWidgets import QLabel, QMessageBox, QSizePolicy, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from phidesk.gui.i18n import standard_buttons
 from phidesk.gui.markdown import escape
@@ -28,18 +28,17 @@ def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
 
 class ElidedLabel(QLabel):
     """A one-line plain-text label that takes the width it is given and ends with "…" when its text is longer;
-    the tooltip then holds all of it (before *tip*, the tooltip it has anyway). Its minimum width is a few
-    characters, so a long title never makes the window wider (a plain label's minimum is its whole text)."""
+    the tooltip then holds all of it. Its minimum width is a few characters, so a long title never makes the window
+    wider (a plain label's minimum is its whole text)."""
 
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-        self._full, self._tip = "", ""
+        self._full = ""
         self.set_full_text(text)
 
-    def set_full_text(self, text: str, tip: str = "") -> None:
-        self._full, self._tip = text, tip
+    def set_full_text(self, text: str) -> None:
+        self._full = text
         self.updateGeometry()
         self._fit()
 
@@ -75,8 +74,7 @@ class ElidedLabel(QLabel):
                  if self.isVisible() else self._full)
         self.setText(shown)
         self.setAccessibleDescription(self._full)  # a screen reader says all of it
-        cut = shown != self._full
-        self.setToolTip(tooltip("\n".join(part for part in (self._full if cut else "", self._tip) if part)))
+        self.setToolTip(tooltip(self._full) if shown != self._full else "")
 
 
 def tooltip(text: str) -> str:
