@@ -93,6 +93,21 @@ def test_a_new_conversation_starts_from_the_system_prompt_read_in_advance(starte
         client.close()
 
 
+def test_a_question_sent_as_the_model_loads_is_read_at_once_not_after_the_spare(
+        starter_source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The worker gives the front end a moment after a load before it makes the spare (a whole-context KV cache, then
+    # a slice on every core). Stretched here so that the question surely comes within it, however slow the machine.
+    monkeypatch.setenv("PHIDESK_SPARE_SETTLE_MS", str(HANG_GUARD_S * 10 * 1000))
+    client = engine(starter_source, tmp_path, 4096, SYSTEM)
+    try:
+        _, first = ask(client, [Message("system", SYSTEM), Message("user", "Do you sell rye bread?")], "new-1")
+        assert first.stats.cache == "new"  # not the spare, begun as the model loaded and read a slice first
+        assert first.stats.new_prompt_tokens == first.stats.prompt_tokens
+        assert client.warmed == []  # no spare was read meanwhile, nor after the answer (the worker still waits)
+    finally:
+        client.close()
+
+
 def test_a_template_with_nothing_before_the_question_still_gets_a_made_generator(model_copy: Path,
                                                                                  tmp_path: Path) -> None:
     # Making a generator allocates its KV cache for the whole context: the spare is made ahead even when there is

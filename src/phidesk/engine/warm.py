@@ -12,11 +12,18 @@ Runs in the worker process (it drives the worker's generators). Two rules:
   the rendered prompt every new conversation starts with (the template's preamble and the system prompt), a
   slice at a time, so a request never waits more than one slice for it. The next conversation the worker has
   not seen takes the spare, and its first question reads only the question; then a new spare is read.
+
+  Before it makes a spare (after a load, after an answer that took the spare), the worker waits up to
+  :data:`SETTLE_S` for a request: the front end has just been told of the load or the answer's end and reacts to it
+  (a window lays out and paints, a question that waited for the model goes) while the cores are free, and a question
+  that comes meanwhile is read at once instead of after the spare's first slice.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import time
 from typing import Any, Protocol
 
@@ -31,6 +38,18 @@ log = logging.getLogger("phidesk.worker")
 MAX_CACHES = 8  # conversations kept warm at most, whatever the budget
 AUTO_BUDGET_SHARE = 0.5  # of the memory available after the load, when the user has not set a budget
 SENTINEL = "PHIDESK-FIRST-QUESTION-7f3a"  # stands for the first question while the start is rendered
+SETTLE_S = 0.3
+"""How long the worker waits for a request before it makes a spare. Making one allocates and writes a KV cache for
+the whole context (3 GB at Phi-3.5-mini size) and then reads a slice on every core: done the moment the model
+reported its load, it slowed the window's own reaction to it into a stall of 17-38 ms on two cores, where it is
+9-16 ms with the wait (benchmarks/RESULTS.md). ``PHIDESK_SPARE_SETTLE_MS`` overrides it (tests)."""
+
+
+def settle_s() -> float:
+    """:data:`SETTLE_S`, or ``PHIDESK_SPARE_SETTLE_MS`` when set (milliseconds, 0 or more)."""
+    with contextlib.suppress(ValueError):
+        return max(0.0, float(os.environ.get("PHIDESK_SPARE_SETTLE_MS", "")) / 1000)
+    return SETTLE_S
 
 
 def default_budget_bytes() -> int:

@@ -77,7 +77,7 @@ from phidesk.engine.runtime import (
     threads_overlay,
     unavailable,
 )
-from phidesk.engine.warm import Warm
+from phidesk.engine.warm import Warm, settle_s
 from phidesk.errors import UserError
 
 log = logging.getLogger("phidesk.worker")
@@ -139,7 +139,13 @@ class Worker:
 
     # --- model -------------------------------------------------------------------------
     def next_request(self) -> dict[str, Any] | None:
-        """The next request; while none waits, the spare KV cache reads the system prompt, a slice at a time."""
+        """The next request; while none waits, the spare KV cache reads the system prompt, a slice at a time (made
+        only once no request has come for ``warm.settle_s()``: see ``phidesk.engine.warm``)."""
+        if self.warm.wanted(self) and self.slots.spare is None:
+            try:
+                return self.channel.requests.get(timeout=settle_s())
+            except queue.Empty:
+                pass
         while self.warm.wanted(self):
             try:
                 return self.channel.requests.get_nowait()
