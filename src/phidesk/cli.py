@@ -508,7 +508,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     result = bench.run_bench(model_path, provider=args.ep or prefs.provider, context_cap=prefs.context_cap,
                              threads=args.threads or prefs.threads,
                              prompt_tokens=args.prompt_tokens, new_tokens=args.new_tokens, rounds=args.rounds,
-                             progress=None if args.json else _err, gui=not args.no_gui, turns=args.turns,
+                             progress=_err, gui=not args.no_gui, turns=args.turns,
                              kept=not args.no_kept)
     print(json.dumps(result, indent=2) if args.json else bench.format_bench(result))
     return EXIT_OK

@@ -138,6 +138,10 @@ def test_bench_json_keys(starter_installed: Path) -> None:
     result = phidesk("bench", "--json", "--rounds", "1", "--prompt-tokens", "64", "--new-tokens", "16", "--turns", "4")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
+    # What it is doing goes to stderr, JSON or not; the window's probe first, before the rounds churn the memory.
+    steps = result.stderr.splitlines()
+    assert steps[0].startswith("phidesk: GUI stall probe")
+    assert any(step.startswith("phidesk: round 1/1") for step in steps[1:])
     for key in ("model", "provider", "load_s", "ttft_s", "prefill_tok_s", "decode_tok_s", "bare_decode_tok_s",
                 "decode_ratio", "peak_rss_mb", "gui_stall_max_ms", "gui_stop_ready_ms", "turn1_ttft_s",
                 "turn4_ttft_s"):
