@@ -127,7 +127,14 @@ class Warm:
         return spare is not None or worker.slots.room_for_spare
 
     def fill_slice(self, worker: Worker) -> None:
-        """Read the next slice of the common start into the spare (creating it first)."""
+        """Read the next slice of the common start into the spare (creating it first).
+
+        The spare never reads its start in one runtime call: a start that fits one slice is read as all but its last
+        token, then that token alone. The runtime's first append onto a generator's cache, in a process that has not
+        yet appended onto one of that size, costs a few milliseconds more, once (a bare onnxruntime-genai loop on the
+        starter: a 17-token question after a 153-token start read in one call took 19.1-20.9 ms, the next ones
+        16.6-17.7 ms; with the start read as 152 + 1, 16.6-17.0 ms). Paid by the spare while nothing waits, it no
+        longer falls on the first question (benchmarks/RESULTS.md)."""
         slots, prefix = worker.slots, self.prefix or []
         if slots.spare is None:
             params = worker.og.GeneratorParams(worker.model)
@@ -139,9 +146,12 @@ class Warm:
         done = len(spare.cached)
         if done < len(prefix):
             size = self.sizer.next(len(prefix) - done)
+            if done == 0 and size == len(prefix) > 1:
+                size -= 1  # then the last token alone, onto what it read (see above)
             started = time.perf_counter()
             spare.generator.append_tokens(prefix[done : done + size])
-            self.sizer.observe(size, time.perf_counter() - started)
+            if size > 1:  # one token costs about a decoding step: no measure of the prefill's rate
+                self.sizer.observe(size, time.perf_counter() - started)
             spare.cached = prefix[: done + size]
         if len(spare.cached) == len(prefix):
             worker.emit(Warmed(tokens=len(spare.cached)))
